@@ -1,0 +1,154 @@
+"""Who may see and do what, decided here and nowhere else.
+
+A user's reach is a handful of subtree prefixes (the committees they sit on) and a few cells
+(their own, the ones they lead, the ones they supervise). Every list filters by that in one
+query, whatever the size of the tree; every detail page asks the same `Scope`.
+"""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+
+from chibo.orgs.models import Member, Organisation, Position, User
+from chibo.supervision.models import Assignment
+
+LEADS_CELL = {Position.Kind.SECRETARY, Position.Kind.DEPUTY}
+
+
+class Scope:
+    """What one user may reach in the tree, computed once per request."""
+
+    def __init__(self, user: User | AnonymousUser) -> None:
+        self.user = user
+        self.is_admin = bool(user.is_active and user.is_superuser)
+        self.member_id: int | None = None
+        self.own_cell_id: int | None = None
+        self.subtree_paths: tuple[str, ...] = ()
+        self.led_cell_ids: frozenset[int] = frozenset()
+        self.secretary_cell_ids: frozenset[int] = frozenset()
+        self.supervised_cell_ids: frozenset[int] = frozenset()
+        if user.is_authenticated and user.is_active and not self.is_admin:
+            self._load()
+
+    def _load(self) -> None:
+        row = Member.objects.filter(user=self.user).values_list("pk", "cell_id").first()
+        if row is None:
+            return
+        self.member_id, self.own_cell_id = row
+        positions = Position.objects.current().filter(member_id=self.member_id)
+        paths, led, secretary = [], set(), set()
+        for kind, org_id, path, org_kind in positions.values_list(
+            "kind", "organisation_id", "organisation__path", "organisation__kind"
+        ):
+            if org_kind == Organisation.Kind.COMMITTEE:
+                paths.append(path)
+            elif kind in LEADS_CELL:
+                led.add(org_id)
+                if kind == Position.Kind.SECRETARY:
+                    secretary.add(org_id)
+        # A seat on a committee inside another committee's subtree adds nothing.
+        self.subtree_paths = tuple(
+            p for p in paths if not any(p != q and p.startswith(q) for q in paths)
+        )
+        self.led_cell_ids = frozenset(led)
+        self.secretary_cell_ids = frozenset(secretary)
+        self.supervised_cell_ids = frozenset(
+            Assignment.objects.current()
+            .filter(supervisor_id=self.member_id)
+            .values_list("cell_id", flat=True)
+        )
+
+    @property
+    def cell_ids(self) -> frozenset[int]:
+        own = {self.own_cell_id} if self.own_cell_id else set()
+        return frozenset(own) | self.led_cell_ids | self.supervised_cell_ids
+
+    def _where(self, path_field: str, id_field: str) -> Q:
+        where = Q(**{f"{id_field}__in": self.cell_ids})
+        for path in self.subtree_paths:
+            where |= Q(**{f"{path_field}__startswith": path})
+        return where
+
+    # -- lists ---------------------------------------------------------------------------
+
+    def organisations(self):
+        """Every organisation this user may open."""
+        if self.is_admin:
+            return Organisation.objects.all()
+        return Organisation.objects.filter(self._where("path", "pk"))
+
+    def members(self):
+        """Every member whose profile this user may open."""
+        if self.is_admin:
+            return Member.objects.all()
+        return Member.objects.filter(self._where("cell__path", "cell_id"))
+
+    def roots(self) -> list[Organisation]:
+        """The top-most organisations this user reaches: where their tree starts."""
+        qs = Organisation.objects.select_related("level")
+        if self.is_admin:
+            return list(qs.filter(depth=1))
+        orgs = list(
+            qs.filter(self._where("path", "pk")).filter(
+                Q(kind=Organisation.Kind.CELL) | Q(path__in=self.subtree_paths)
+            )
+        )
+        return [
+            org
+            for org in orgs
+            if not any(org.path != p and org.path.startswith(p) for p in self.subtree_paths)
+        ]
+
+    # -- single objects ------------------------------------------------------------------
+
+    def can_see(self, org: Organisation) -> bool:
+        return (
+            self.is_admin
+            or org.pk in self.cell_ids
+            or any(org.path.startswith(p) for p in self.subtree_paths)
+        )
+
+    def can_manage(self, org: Organisation) -> bool:
+        """Change the cell's records: its secretary and deputy, and administrators."""
+        return self.is_admin or org.pk in self.led_cell_ids
+
+    @cached_property
+    def has_personal_data_permission(self) -> bool:
+        return self.user.has_perm("orgs.view_personal_data")
+
+    def can_see_personal_data(self, member: Member) -> bool:
+        """Citizen ID and phone: the member, their cell's secretary, authorised committee staff."""
+        if self.is_admin or member.pk == self.member_id:
+            return True
+        if member.cell_id in self.secretary_cell_ids:
+            return True
+        return self.has_personal_data_permission and any(
+            member.cell.path.startswith(p) for p in self.subtree_paths
+        )
+
+
+def scope_for(request: HttpRequest) -> Scope:
+    """The scope of the signed-in user, cached on the request."""
+    if not hasattr(request, "_chibo_scope"):
+        request._chibo_scope = Scope(request.user)
+    return request._chibo_scope
+
+
+def get_organisation_for_user(request: HttpRequest, code) -> tuple[Organisation, bool]:
+    """The organisation and whether the user may change it; 404 if they may not see it."""
+    scope = scope_for(request)
+    org = Organisation.objects.select_related("level").filter(code=code).first()
+    if org is None or not scope.can_see(org):
+        raise Http404
+    return org, scope.can_manage(org)
+
+
+def get_member_for_user(request: HttpRequest, code) -> tuple[Member, bool]:
+    """The member and whether the user may change their record; 404 if out of reach."""
+    scope = scope_for(request)
+    member = Member.objects.select_related("cell", "cell__level").filter(code=code).first()
+    if member is None or not scope.can_see(member.cell):
+        raise Http404
+    return member, scope.can_manage(member.cell)

@@ -1,0 +1,75 @@
+from chibo.access.scope import Scope
+from chibo.orgs.models import Member, Organisation
+
+
+def names(qs) -> set[str]:
+    field = "full_name" if qs.model is Member else "name"
+    return set(qs.values_list(field, flat=True))
+
+
+def test_it_shows_a_member_only_their_cell(world):
+    scope = Scope(world.member)
+    assert names(scope.organisations()) == {"Chi bộ khu 1"}
+    assert names(scope.members()) == {"Nguyễn Thị Mai", "Trần Văn Sơn"}
+    assert not scope.can_manage(world.cell)
+
+
+def test_it_lets_a_secretary_manage_their_cell_only(world):
+    scope = Scope(world.secretary)
+    assert scope.can_manage(world.cell)
+    assert not scope.can_manage(world.sister_cell)
+    assert not scope.can_see(world.sister_cell)
+
+
+def test_it_shows_a_supervisor_the_cells_assigned_and_their_own(world):
+    scope = Scope(world.supervisor)
+    assert names(scope.organisations()) == {"Chi bộ khu 1", "Chi bộ khu 2"}
+    assert not scope.can_manage(world.cell)
+
+
+def test_it_shows_a_committee_member_their_subtree_and_nothing_else(world):
+    scope = Scope(world.committee)
+    visible = names(scope.organisations())
+    assert visible == {
+        "Đảng bộ thành phố Uông Bí",
+        "Đảng bộ phường Quang Trung",
+        "Chi bộ khu 1",
+        "Chi bộ khu 2",
+    }
+    assert "Hoàng Thị Oanh" not in names(scope.members())
+    assert not scope.can_see(world.foreign_cell)
+    assert not scope.can_manage(world.cell)
+    assert [o.name for o in scope.roots()] == ["Đảng bộ thành phố Uông Bí"]
+
+
+def test_it_shows_an_administrator_everything(world):
+    scope = Scope(world.admin)
+    assert scope.organisations().count() == Organisation.objects.count()
+    assert scope.members().count() == Member.objects.count()
+    assert scope.can_manage(world.foreign_cell)
+
+
+def test_it_masks_personal_data_from_all_but_the_member_secretary_and_staff(world):
+    mai = Member.objects.get(full_name="Nguyễn Thị Mai")
+    assert Scope(world.member).can_see_personal_data(mai)
+    assert Scope(world.secretary).can_see_personal_data(mai)
+    assert not Scope(world.supervisor).can_see_personal_data(mai)
+    assert not Scope(world.committee).can_see_personal_data(mai)
+
+
+def test_it_opens_personal_data_to_committee_staff_with_the_permission(world):
+    from django.contrib.auth.models import Permission
+
+    world.committee.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
+    mai = Member.objects.select_related("cell").get(full_name="Nguyễn Thị Mai")
+    oanh = Member.objects.select_related("cell").get(full_name="Hoàng Thị Oanh")
+    scope = Scope(world.committee.__class__.objects.get(pk=world.committee.pk))
+    assert scope.can_see_personal_data(mai)
+    assert not scope.can_see_personal_data(oanh)
+
+
+def test_it_ends_reach_when_a_position_ends(world):
+    from datetime import date
+
+    world.committee.member.positions.update(ended_on=date(2021, 1, 1))
+    assert not Scope(world.committee).can_see(world.ward)

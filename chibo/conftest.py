@@ -1,0 +1,139 @@
+"""Shared test fixtures: a small world of two subtrees and the people in it.
+
+Every record is made through the application's own functions (`add_child`, `Member.enrol`),
+so tests exercise the same paths as imports and the demo.
+"""
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from chibo.orgs.models import Level, Member, Organisation, Position, User
+from chibo.supervision.models import Assignment
+
+PASSWORD = "correct horse battery staple"
+_cards = itertools.count(1)
+
+
+def make_member(cell: Organisation, name: str, **fields) -> Member:
+    defaults = {
+        "birth_date": date(1980, 5, 17),
+        "gender": Member.Gender.FEMALE,
+        "admitted_on": date(2005, 3, 2),
+        "official_on": date(2006, 3, 2),
+        "card_number": f"T{next(_cards):08d}",
+        "citizen_id": "022180001234",
+        "phone": "0912345678",
+        "status": Member.Status.OFFICIAL,
+    }
+    return Member.enrol(cell, full_name=name, **{**defaults, **fields})
+
+
+def make_user(member: Member | None, username: str, **fields) -> User:
+    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, **fields)
+    if member is not None:
+        member.user = user
+        member.save(update_fields=["user"])
+    return user
+
+
+def child(parent: Organisation, **fields) -> Organisation:
+    return Organisation.objects.add_child(parent, fields)
+
+
+@dataclass
+class World:
+    province: Organisation
+    city: Organisation
+    ward: Organisation
+    cell: Organisation
+    sister_cell: Organisation
+    other_city: Organisation
+    foreign_cell: Organisation
+    member: User
+    secretary: User
+    supervisor: User
+    committee: User
+    outsider: User
+    admin: User
+
+    def client(self, persona: str) -> Client:
+        client = Client()
+        client.force_login(getattr(self, persona))
+        return client
+
+
+@pytest.fixture
+def world(db) -> World:
+    province_level = Level.objects.create(name="Tỉnh", name_en="Province", name_km="ខេត្ត")
+    city_level = Level.objects.create(name="Thành phố", name_en="City", name_km="ក្រុង")
+    base_level = Level.objects.create(name="Cơ sở", name_en="Grassroots", name_km="មូលដ្ឋាន")
+    cell_level = Level.objects.create(name="Chi bộ", name_en="Cell", name_km="កោសិកា")
+    committee = Organisation.Kind.COMMITTEE
+    cell = Organisation.Kind.CELL
+
+    province = Organisation.objects.add_root(
+        {"name": "Đảng bộ tỉnh Quảng Ninh", "kind": committee, "level": province_level}
+    )
+    city = child(province, name="Đảng bộ thành phố Uông Bí", kind=committee, level=city_level)
+    ward = child(city, name="Đảng bộ phường Quang Trung", kind=committee, level=base_level)
+    home_cell = child(
+        ward,
+        name="Chi bộ khu 1",
+        kind=cell,
+        level=cell_level,
+        category=Organisation.Category.RESIDENTIAL,
+    )
+    sister = child(
+        ward,
+        name="Chi bộ khu 2",
+        kind=cell,
+        level=cell_level,
+        category=Organisation.Category.RESIDENTIAL,
+    )
+    other_city = child(province, name="Đảng bộ thành phố Hạ Long", kind=committee, level=city_level)
+    other_ward = child(other_city, name="Đảng bộ phường Bãi Cháy", kind=committee, level=base_level)
+    foreign = child(
+        other_ward,
+        name="Chi bộ khu 5",
+        kind=cell,
+        level=cell_level,
+        category=Organisation.Category.VILLAGE,
+    )
+
+    mai = make_member(home_cell, "Nguyễn Thị Mai")
+    son = make_member(home_cell, "Trần Văn Sơn", gender=Member.Gender.MALE)
+    Position.objects.create(
+        member=son,
+        organisation=home_cell,
+        kind=Position.Kind.SECRETARY,
+        started_on=date(2020, 1, 1),
+    )
+    vu = make_member(sister, "Lê Văn Vũ", gender=Member.Gender.MALE)
+    Assignment.objects.create(supervisor=vu, cell=home_cell, started_on=date(2024, 1, 1))
+    cuong = make_member(sister, "Phạm Quốc Cường", gender=Member.Gender.MALE)
+    Position.objects.create(
+        member=cuong, organisation=city, kind=Position.Kind.COMMITTEE, started_on=date(2020, 1, 1)
+    )
+    oanh = make_member(foreign, "Hoàng Thị Oanh")
+    for org in (province, city, ward, home_cell, sister, other_city, foreign):
+        org.refresh_from_db()
+
+    return World(
+        province=province,
+        city=city,
+        ward=ward,
+        cell=home_cell,
+        sister_cell=sister,
+        other_city=other_city,
+        foreign_cell=foreign,
+        member=make_user(mai, "mai"),
+        secretary=make_user(son, "son"),
+        supervisor=make_user(vu, "vu"),
+        committee=make_user(cuong, "cuong"),
+        outsider=make_user(oanh, "oanh"),
+        admin=make_user(None, "admin", is_staff=True, is_superuser=True),
+    )

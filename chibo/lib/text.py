@@ -1,0 +1,31 @@
+"""Text helpers for names typed in Vietnamese, Khmer and English."""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Vietnamese tone and vowel marks decompose into this block; Khmer vowel signs live in their own
+# block (U+17B6–U+17D3) and must survive folding, or Khmer names would stop matching themselves.
+LATIN_MARKS = range(0x0300, 0x0370)
+# Zero-width space, non-joiner and joiner are legitimate inside Khmer words.
+ALLOWED_FORMAT = {"\u200b", "\u200c", "\u200d"}
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and drop Latin diacritics, so "Nguyễn Thị Đào" matches "nguyen thi dao"."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    stripped = "".join(ch for ch in decomposed if ord(ch) not in LATIN_MARKS)
+    return " ".join(unicodedata.normalize("NFC", stripped).split())
+
+
+def validate_plain_text(value: str) -> None:
+    """Refuse control characters and bidirectional overrides, which hide what a name says."""
+    for ch in value:
+        category = unicodedata.category(ch)
+        if category in {"Cc", "Cs", "Co", "Cn"} or (category == "Cf" and ch not in ALLOWED_FORMAT):
+            raise ValidationError(
+                _("Remove the invisible or control character (U+%(code)04X)."),
+                code="control_character",
+                params={"code": ord(ch)},
+            )

@@ -1,0 +1,305 @@
+"""The organisation tree, the people in it and the positions they hold."""
+
+import uuid
+from collections import Counter
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from chibo.lib.text import fold, validate_plain_text
+
+
+class User(AbstractUser):
+    """Someone who signs in. Their party life, if they are a member, is on `member`."""
+
+
+class Level(models.Model):
+    """A tier of the tree (province, city, commune, grassroots, cell).
+
+    Levels are data so that the 2025 structure and older ones with a district tier run on the
+    same code; names are kept per language because they are data, not interface strings.
+    """
+
+    name = models.CharField(_("name"), max_length=100, validators=[validate_plain_text])
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    name_km = models.CharField(_("name in Khmer"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("level")
+        verbose_name_plural = _("levels")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return getattr(self, f"name_{get_language()}", "") or self.name
+
+
+class OrganisationQuerySet(MP_NodeQuerySet):
+    def cells(self) -> "OrganisationQuerySet":
+        return self.filter(kind=Organisation.Kind.CELL)
+
+    def committees(self) -> "OrganisationQuerySet":
+        return self.filter(kind=Organisation.Kind.COMMITTEE)
+
+    def within(self, org: "Organisation") -> "OrganisationQuerySet":
+        """`org` and everything below it: one prefix match on the indexed path."""
+        return self.filter(path__startswith=org.path)
+
+    def recount(self) -> None:
+        """Recompute the member and cell totals kept on every organisation of the tree.
+
+        Totals are stored rather than counted per page, so the tree of a province shows in
+        one query; bulk writers (import, demo) call this once at the end.
+        """
+        members: Counter[str] = Counter()
+        cells: Counter[str] = Counter()
+        steplen = Organisation.steplen
+        rows = Organisation.objects.values_list("path", "kind").annotate(n=models.Count("members"))
+        for path, kind, n in rows:
+            for end in range(steplen, len(path) + 1, steplen):
+                members[path[:end]] += n
+                cells[path[:end]] += kind == Organisation.Kind.CELL
+        orgs = list(Organisation.objects.only("pk", "path", "member_count", "cell_count"))
+        for org in orgs:
+            org.member_count, org.cell_count = members[org.path], cells[org.path]
+        Organisation.objects.bulk_update(orgs, ["member_count", "cell_count"], batch_size=1000)
+
+
+class OrganisationManager(MP_NodeManager.from_queryset(OrganisationQuerySet)):
+    def get_queryset(self) -> OrganisationQuerySet:
+        return OrganisationQuerySet(self.model, using=self._db).order_by("path")
+
+
+class Organisation(MP_Node):
+    """A party committee or a party cell, placed in the tree by its materialised path."""
+
+    class Kind(models.TextChoices):
+        COMMITTEE = "committee", _("party committee")
+        CELL = "cell", _("party cell")
+
+    class Category(models.TextChoices):
+        VILLAGE = "village", _("village")
+        RESIDENTIAL = "residential", _("residential group")
+        AGENCY = "agency", _("agency")
+        SCHOOL = "school", _("school")
+        ENTERPRISE = "enterprise", _("enterprise")
+        HEALTH = "health", _("health facility")
+        ARMED_FORCES = "armed_forces", _("armed forces")
+        OTHER = "other", _("other")
+
+    steplen = 4
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_plain_text])
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    level = models.ForeignKey(
+        Level, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("level")
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
+    ref = models.CharField(
+        _("reference code"),
+        max_length=50,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The code of this organisation in the national member database."),
+    )
+    member_count = models.PositiveIntegerField(_("members"), default=0, editable=False)
+    cell_count = models.PositiveIntegerField(_("cells"), default=0, editable=False)
+
+    objects = OrganisationManager()
+
+    class Meta:
+        verbose_name = _("party organisation")
+        verbose_name_plural = _("party organisations")
+        indexes = [models.Index(fields=["kind", "path"], name="org_kind_path")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind == self.Kind.CELL
+
+    def shift_member_count(self, delta: int) -> None:
+        """Keep the stored totals of this organisation and its ancestors in step."""
+        Organisation.objects.filter(path__in=[*self.ancestor_paths(), self.path]).update(
+            member_count=models.F("member_count") + delta
+        )
+
+    def ancestor_paths(self) -> list[str]:
+        """Paths of this organisation's ancestors, root first (no query needed)."""
+        return [self.path[:end] for end in range(self.steplen, len(self.path), self.steplen)]
+
+
+class MemberQuerySet(models.QuerySet):
+    def in_subtree(self, org: Organisation) -> "MemberQuerySet":
+        return self.filter(cell__path__startswith=org.path)
+
+    def with_obligations(self) -> "MemberQuerySet":
+        """Members expected to attend and comment: exempt members have no obligations."""
+        return self.exclude(status=Member.Status.EXEMPT)
+
+    def search(self, query: str) -> "MemberQuerySet":
+        """Match a name regardless of Vietnamese diacritics and case, or a party card number."""
+        folded = fold(query)
+        return self.filter(Q(search_name__contains=folded) | Q(card_number=query.strip()))
+
+
+class Member(models.Model):
+    """A party member (đảng viên) with the profile fields of Regulation 339."""
+
+    class Gender(models.TextChoices):
+        MALE = "male", _("male")
+        FEMALE = "female", _("female")
+
+    class Status(models.TextChoices):
+        OFFICIAL = "official", _("official")
+        PROBATIONARY = "probationary", _("probationary")
+        EXEMPT = "exempt", _("exempt from work and activities")
+        TRANSFERRED = "transferred", _("temporarily transferred")
+        SUSPENDED = "suspended", _("suspended")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="member"
+    )
+    full_name = models.CharField(_("full name"), max_length=120, validators=[validate_plain_text])
+    search_name = models.CharField(max_length=120, editable=False)
+    birth_date = models.DateField(_("date of birth"))
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    admitted_on = models.DateField(_("date of admission"))
+    official_on = models.DateField(_("date made official"), null=True, blank=True)
+    card_number = models.CharField(_("party card number"), max_length=20, unique=True)
+    citizen_id = models.CharField(_("citizen ID number"), max_length=12, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OFFICIAL
+    )
+    cell = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="members",
+        limit_choices_to={"kind": Organisation.Kind.CELL},
+        verbose_name=_("party cell"),
+    )
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party member")
+        verbose_name_plural = _("party members")
+        ordering = ["search_name", "pk"]
+        indexes = [
+            models.Index(fields=["cell", "search_name"], name="member_cell_name"),
+            models.Index(fields=["search_name"], name="member_search_name"),
+        ]
+        permissions = [("view_personal_data", _("Can see citizen ID and phone of members"))]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = fold(self.full_name)
+        if (update_fields := kwargs.get("update_fields")) and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    @transaction.atomic
+    def enrol(cls, cell: Organisation, *, joined_on: date | None = None, **fields) -> "Member":
+        """Add a member to a cell, opening their first membership."""
+        member = cls.objects.create(cell=cell, **fields)
+        Membership.objects.create(
+            member=member, cell=cell, started_on=joined_on or member.admitted_on
+        )
+        cell.shift_member_count(+1)
+        return member
+
+    @transaction.atomic
+    def move_to(self, cell: Organisation, on: date | None = None) -> None:
+        """Transfer to another cell, closing the current membership so history is kept."""
+        on = on or timezone.localdate()
+        old = self.cell
+        if old.pk == cell.pk:
+            return
+        self.memberships.filter(ended_on__isnull=True).update(ended_on=on)
+        Membership.objects.create(member=self, cell=cell, started_on=on)
+        self.cell = cell
+        self.save(update_fields=["cell"])
+        old.shift_member_count(-1)
+        cell.shift_member_count(+1)
+
+
+class Membership(models.Model):
+    """A span of time a member belonged to a cell; the open one is the current cell."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    cell = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_membership",
+            )
+        ]
+
+
+class PositionQuerySet(models.QuerySet):
+    def current(self, on: date | None = None) -> "PositionQuerySet":
+        on = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on), started_on__lte=on)
+
+
+class Position(models.Model):
+    """An office a member holds in an organisation, from one date to another."""
+
+    class Kind(models.TextChoices):
+        SECRETARY = "secretary", _("secretary")
+        DEPUTY = "deputy", _("deputy secretary")
+        CELL_COMMITTEE = "cell_committee", _("cell committee member")
+        COMMITTEE = "committee", _("committee member")
+        STANDING = "standing", _("standing committee member")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="positions"
+    )
+    kind = models.CharField(_("position"), max_length=20, choices=Kind.choices)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["kind", "started_on"]
+        indexes = [
+            models.Index(fields=["member", "ended_on"], name="position_member"),
+            models.Index(fields=["organisation", "kind"], name="position_org_kind"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="position_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.member} ({self.organisation})"

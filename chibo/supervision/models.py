@@ -1,0 +1,54 @@
+"""Committee members assigned by the superior committee to supervise cells (rule 14)."""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chibo.orgs.models import Member, Organisation
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def current(self, on: date | None = None) -> "AssignmentQuerySet":
+        on = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on), started_on__lte=on)
+
+
+class Assignment(models.Model):
+    """A committee member's charge of a cell: they get its notices and may attend."""
+
+    supervisor = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        related_name="supervisions",
+        verbose_name=_("supervising committee member"),
+    )
+    cell = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="supervisions",
+        limit_choices_to={"kind": Organisation.Kind.CELL},
+        verbose_name=_("party cell"),
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supervision assignment")
+        verbose_name_plural = _("supervision assignments")
+        ordering = ["-started_on"]
+        indexes = [models.Index(fields=["supervisor", "ended_on"], name="assignment_supervisor")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supervisor", "cell"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_assignment_per_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} → {self.cell}"
