@@ -4,11 +4,13 @@ Every record is made through the application's own functions (`add_child`, `Memb
 so tests exercise the same paths as imports and the demo.
 """
 
+import functools
 import itertools
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 
 from chibo.orgs.models import Level, Member, Organisation, Position, User
@@ -32,8 +34,16 @@ def make_member(cell: Organisation, name: str, **fields) -> Member:
     return Member.enrol(cell, full_name=name, **{**defaults, **fields})
 
 
+@functools.cache
+def password_hash() -> str:
+    """Argon2 is slow on purpose: hash the shared test password once, not per user."""
+    return make_password(PASSWORD)
+
+
 def make_user(member: Member | None, username: str, **fields) -> User:
-    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, **fields)
+    user = User.objects.create(
+        username=username, email=f"{username}@example.org", password=password_hash(), **fields
+    )
     if member is not None:
         member.user = user
         member.save(update_fields=["user"])

@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from chibo.orgs.views import home
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("imports/", include("chibo.orgs.imports.urls")),
+    path("", home, name="home"),
     path("", include("chibo.orgs.urls")),
 ]

@@ -29,3 +29,11 @@ def validate_plain_text(value: str) -> None:
                 code="control_character",
                 params={"code": ord(ch)},
             )
+
+
+def mask(value: str, keep: int = 3) -> str:
+    """Hide all but the last `keep` characters of a personal number."""
+    if not value:
+        return ""
+    shown = value[-keep:] if len(value) > keep else ""
+    return "•" * (len(value) - len(shown)) + shown

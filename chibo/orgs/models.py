@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from chibo.lib.text import fold, validate_plain_text
+from chibo.orgs.validators import validate_citizen_id, validate_phone
 
 
 class User(AbstractUser):
@@ -49,6 +50,9 @@ class OrganisationQuerySet(MP_NodeQuerySet):
 
     def committees(self) -> "OrganisationQuerySet":
         return self.filter(kind=Organisation.Kind.COMMITTEE)
+
+    def children_of(self, org: "Organisation") -> "OrganisationQuerySet":
+        return self.filter(path__startswith=org.path, depth=org.depth + 1)
 
     def within(self, org: "Organisation") -> "OrganisationQuerySet":
         """`org` and everything below it: one prefix match on the indexed path."""
@@ -129,10 +133,20 @@ class Organisation(MP_Node):
     def is_cell(self) -> bool:
         return self.kind == self.Kind.CELL
 
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding and self.is_cell:
+            self._shift("cell_count", +1)
+            self.cell_count += 1
+
     def shift_member_count(self, delta: int) -> None:
         """Keep the stored totals of this organisation and its ancestors in step."""
+        self._shift("member_count", delta)
+
+    def _shift(self, field: str, delta: int) -> None:
         Organisation.objects.filter(path__in=[*self.ancestor_paths(), self.path]).update(
-            member_count=models.F("member_count") + delta
+            **{field: models.F(field) + delta}
         )
 
     def ancestor_paths(self) -> list[str]:
@@ -179,8 +193,10 @@ class Member(models.Model):
     admitted_on = models.DateField(_("date of admission"))
     official_on = models.DateField(_("date made official"), null=True, blank=True)
     card_number = models.CharField(_("party card number"), max_length=20, unique=True)
-    citizen_id = models.CharField(_("citizen ID number"), max_length=12, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    citizen_id = models.CharField(
+        _("citizen ID number"), max_length=12, blank=True, validators=[validate_citizen_id]
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OFFICIAL
     )
@@ -218,11 +234,13 @@ class Member(models.Model):
     def enrol(cls, cell: Organisation, *, joined_on: date | None = None, **fields) -> "Member":
         """Add a member to a cell, opening their first membership."""
         member = cls.objects.create(cell=cell, **fields)
-        Membership.objects.create(
-            member=member, cell=cell, started_on=joined_on or member.admitted_on
-        )
-        cell.shift_member_count(+1)
+        member.open_membership(joined_on or member.admitted_on)
         return member
+
+    def open_membership(self, on: date) -> None:
+        """Start the history of a member just saved in their first cell."""
+        Membership.objects.create(member=self, cell=self.cell, started_on=on)
+        self.cell.shift_member_count(+1)
 
     @transaction.atomic
     def move_to(self, cell: Organisation, on: date | None = None) -> None:
@@ -259,8 +277,23 @@ class Membership(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.member} · {self.cell}"
+
 
 class PositionQuerySet(models.QuerySet):
+    def ranked(self) -> "PositionQuerySet":
+        """Secretary first, then deputies, standing committee, committee and cell committee."""
+        order = [
+            Position.Kind.SECRETARY,
+            Position.Kind.DEPUTY,
+            Position.Kind.STANDING,
+            Position.Kind.COMMITTEE,
+            Position.Kind.CELL_COMMITTEE,
+        ]
+        rank = models.Case(*(models.When(kind=k, then=i) for i, k in enumerate(order)))
+        return self.order_by(rank, "started_on")
+
     def current(self, on: date | None = None) -> "PositionQuerySet":
         on = on or timezone.localdate()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on), started_on__lte=on)

@@ -1,8 +1,127 @@
+"""Browsing the tree, cells and members, each through the user's access scope."""
+
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chibo.access.scope import get_member_for_user, get_organisation_for_user, scope_for
+from chibo.orgs.forms import MemberContactForm, MemberSearchForm
+from chibo.orgs.models import Member, Organisation, Position
+from chibo.supervision.models import Assignment
 
 
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "orgs/home.html")
+    scope = scope_for(request)
+    member = positions = None
+    if scope.member_id:
+        member = Member.objects.select_related("cell").get(pk=scope.member_id)
+        positions = Position.objects.current().filter(member=member).ranked()
+        positions = positions.select_related("organisation")
+    return render(
+        request,
+        "orgs/home.html",
+        {"member": member, "positions": positions, "roots": scope.roots()},
+    )
+
+
+@require_GET
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    roots = scope_for(request).roots()
+    if len(roots) == 1:
+        return redirect("orgs:organisation", code=roots[0].code)
+    return render(request, "orgs/tree.html", {"roots": roots})
+
+
+def _breadcrumbs(request: HttpRequest, org: Organisation) -> list[tuple[Organisation, bool]]:
+    """Ancestors, root first, each with whether the user may open it."""
+    scope = scope_for(request)
+    ancestors = Organisation.objects.filter(path__in=org.ancestor_paths()).only(
+        "name", "code", "path", "kind"
+    )
+    return [(a, scope.can_see(a)) for a in ancestors]
+
+
+@require_GET
+@login_required
+def organisation(request: HttpRequest, code: UUID) -> HttpResponse:
+    org, can_manage = get_organisation_for_user(request, code)
+    context = {
+        "org": org,
+        "can_manage": can_manage,
+        "crumbs": _breadcrumbs(request, org),
+        "leaders": Position.objects.current()
+        .filter(organisation=org)
+        .ranked()
+        .select_related("member"),
+    }
+    if org.is_cell:
+        context["members"] = _page(request, org.members.order_by("search_name", "pk"))
+        context["statuses"] = _status_totals(org)
+        context["supervisors"] = (
+            Assignment.objects.current().filter(cell=org).select_related("supervisor")
+        )
+        return render(request, "orgs/cell.html", context)
+    children = Organisation.objects.children_of(org).select_related("level")
+    context["children"] = _page(request, children)
+    return render(request, "orgs/committee.html", context)
+
+
+def _status_totals(cell: Organisation) -> list[tuple[str, int]]:
+    counts = dict(cell.members.values_list("status").annotate(n=Count("pk")).order_by())
+    return [(label, counts.get(value, 0)) for value, label in Member.Status.choices]
+
+
+@require_GET
+@login_required
+def members(request: HttpRequest) -> HttpResponse:
+    form = MemberSearchForm(request.GET)
+    found = scope_for(request).members().select_related("cell")
+    if form.is_valid() and form.cleaned_data["q"]:
+        found = found.search(form.cleaned_data["q"])
+    template = "orgs/member_rows.html" if request.htmx else "orgs/members.html"
+    return render(request, template, {"form": form, "members": _page(request, found)})
+
+
+@require_GET
+@login_required
+def member(request: HttpRequest, code: UUID) -> HttpResponse:
+    member, can_manage = get_member_for_user(request, code)
+    context = {
+        "member": member,
+        "can_manage": can_manage,
+        "personal": scope_for(request).can_see_personal_data(member),
+        "positions": member.positions.ranked().select_related("organisation"),
+        "memberships": member.memberships.select_related("cell"),
+    }
+    return render(request, "orgs/member.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def member_edit(request: HttpRequest, code: UUID) -> HttpResponse:
+    member, can_manage = get_member_for_user(request, code)
+    if not can_manage:
+        raise PermissionDenied
+    form = MemberContactForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        if form.changed_data:
+            member.save(update_fields=form.changed_data)
+        messages.success(request, _("The member's contact details were saved."))
+        return redirect("orgs:member", code=member.code)
+    return render(request, "orgs/member_edit.html", {"member": member, "form": form})

@@ -1,0 +1,66 @@
+"""`chibo serve`: gunicorn and a background worker in one command, for a laptop or small office.
+
+A larger installation runs gunicorn (or granian) and `chibo db_worker` as separate services;
+the README says how.
+"""
+
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from gunicorn.app.base import BaseApplication
+
+
+class Server(BaseApplication):
+    def __init__(self, options: dict) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from chibo.wsgi import application
+
+        return application
+
+
+class Command(BaseCommand):
+    help = "Serve chibo on localhost, with a background worker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start the background worker."
+        )
+
+    def handle(self, *args, port: int, host: str, no_worker: bool, **options) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+        worker = None
+        if not no_worker:
+            worker = subprocess.Popen([sys.executable, "-m", "chibo.cli", "db_worker"])
+        self.stdout.write(
+            _("chibo is running at http://%(host)s:%(port)d/ (Ctrl+C stops it)")
+            % {"host": host, "port": port}
+        )
+        self.stdout.flush()
+        try:
+            Server(
+                {
+                    "bind": f"{host}:{port}",
+                    "workers": 2,
+                    "threads": 4,
+                    "accesslog": "-",
+                    "graceful_timeout": 5,
+                }
+            ).run()
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from chibo.supervision.models import Assignment
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["supervisor", "cell", "started_on", "ended_on"]
+    list_select_related = ["supervisor", "cell"]
+    autocomplete_fields = ["supervisor", "cell"]
+    search_fields = ["supervisor__search_name", "cell__name"]
