@@ -4,19 +4,36 @@ Every record is made through the application's own functions (`add_child`, `Memb
 so tests exercise the same paths as imports and the demo.
 """
 
+import email
+import email.policy
 import functools
 import itertools
+import os
+import socket
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.contrib.auth.hashers import make_password
 from django.test import Client
+from playwright.sync_api import sync_playwright
 
 from chibo.orgs.models import Level, Member, Organisation, Position, User
 from chibo.supervision.models import Assignment
 
 PASSWORD = "correct horse battery staple"
+CHROMIUM = "/usr/bin/chromium"
+# No sandbox as root in CI; no background traffic on a machine with no internet.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 _cards = itertools.count(1)
 
 
@@ -147,3 +164,63 @@ def world(db) -> World:
         outsider=make_user(oanh, "oanh"),
         admin=make_user(None, "admin", is_staff=True, is_superuser=True),
     )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright; no download of a browser of its own."""
+    # Playwright's sync API keeps an event loop in this thread; the ORM must still be usable.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A phone-sized page on the live server."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="vi-VN"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+class Mailbox:
+    """Collects what a real SMTP server received."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+
+@pytest.fixture
+def mailbox(settings):
+    """A real SMTP server on localhost (aiosmtpd) that chibo's mail settings point at."""
+    handler = Mailbox()
+    with socket.socket() as probe:  # a free port; aiosmtpd cannot start on port 0
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield handler
+    controller.stop()

@@ -72,3 +72,12 @@ class MemberAdmin(admin.ModelAdmin):
             obj.cell_id = form.initial["cell"]
         obj.save()
         obj.move_to(new_cell)
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["member", "kind", "organisation", "started_on", "ended_on"]
+    list_filter = ["kind"]
+    list_select_related = ["member", "organisation"]
+    autocomplete_fields = ["member", "organisation"]
+    search_fields = ["member__search_name", "organisation__name"]
