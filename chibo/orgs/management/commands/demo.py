@@ -1,0 +1,77 @@
+"""`chibo demo`: Uông Bí's party organisation with generated members, ready to try, then served."""
+
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from chibo.orgs.demo.accounts import PASSWORD, create_accounts, describe_accounts
+from chibo.orgs.demo.build import generate
+from chibo.orgs.demo.plan import SCALES
+from chibo.orgs.models import Organisation
+
+
+class Command(BaseCommand):
+    @property
+    def help(self) -> str:  # argparse needs a plain string, translated when asked
+        return _("Fill an empty database with a demo city and its demo accounts, then serve it.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-serve", action="store_true", help=_("Stop once the data is ready.")
+        )
+        parser.add_argument("--port", type=int, default=8000, help=_("Port to serve on."))
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=1,
+            help=_("The same seed always gives the same people and tree."),
+        )
+        parser.add_argument(
+            "--scale",
+            choices=sorted(SCALES),
+            default="city",
+            help=_("city: Uông Bí; province: all of Quảng Ninh, for benchmarks."),
+        )
+
+    def handle(
+        self, *args, no_serve: bool, port: int, seed: int, scale: str, verbosity: int, **options
+    ) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        if Organisation.objects.exists():
+            self.stdout.write(_("The database already has organisations: using them as they are."))
+        else:
+            self.generate(scale, seed, progress=verbosity > 0)
+        self.show_accounts()
+        if not no_serve:
+            call_command("serve", port=port)
+
+    def generate(self, scale: str, seed: int, progress: bool) -> None:
+        started = time.monotonic()
+        with transaction.atomic():
+            tree = generate(scale, seed, progress=progress)
+            create_accounts()
+        self.stdout.write(
+            _("Made %(organisations)d organisations and %(members)d members in %(seconds).1f s.")
+            % {
+                "organisations": sum(1 for _node in tree.walk()),
+                "members": sum(cell.size for cell in tree.cells()),
+                "seconds": time.monotonic() - started,
+            }
+        )
+
+    def show_accounts(self) -> None:
+        rows = describe_accounts()
+        if not rows:
+            self.stdout.write(_("There are no demo accounts in this database."))
+            return
+        self.stdout.write(
+            _("Demo accounts, all with the password %(password)s:") % {"password": PASSWORD}
+        )
+        header = (_("Role"), _("Username"), _("Person"), _("Sees"))
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+        for row in [header, *rows]:
+            cells = [text.ljust(width) for text, width in zip(row, widths, strict=False)]
+            self.stdout.write("  " + "  ".join([*cells, row[-1]]))

@@ -1,0 +1,326 @@
+"""`chibo demo`: the city of Uông Bí, generated once for this module and rolled back after it."""
+
+import random
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from chibo.access.scope import Scope
+from chibo.lib.text import fold
+from chibo.orgs.demo import names
+from chibo.orgs.demo.accounts import PASSWORD
+from chibo.orgs.demo.people import plus_years
+from chibo.orgs.demo.plan import SCALES, plan
+from chibo.orgs.management.commands.demo import Command
+from chibo.orgs.models import Level, Member, Membership, Organisation, Position, User
+from chibo.supervision.models import Assignment
+
+Kind = Position.Kind
+Status = Member.Status
+
+
+def run_demo(**options) -> str:
+    out = StringIO()
+    call_command("demo", no_serve=True, verbosity=0, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def generated(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The output of the first `chibo demo`; the data stays until the module is done."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield run_demo()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(generated, db) -> str:
+    return generated
+
+
+def city() -> Organisation:
+    return Organisation.objects.get(ref="QN.UB")
+
+
+def snapshot() -> tuple[list, list, list]:
+    """Everything that must come out the same for the same seed."""
+    tree = list(Organisation.objects.values_list("ref", "name", "kind", "category", "depth"))
+    people = list(
+        Member.objects.order_by("card_number").values_list(
+            "card_number", "cell__ref", "full_name", "gender", "birth_date", "status", "citizen_id"
+        )
+    )
+    offices = sorted(
+        Position.objects.values_list("organisation__ref", "kind", "member__card_number")
+    )
+    return tree, people, offices
+
+
+def regenerate(seed: int) -> None:
+    """Empty the database of the demo, then make it again from `seed`."""
+    Assignment.objects.all().delete()
+    Position.objects.all().delete()
+    Membership.objects.all().delete()
+    Member.objects.all().delete()
+    Organisation.objects.all().delete()
+    Level.objects.all().delete()
+    User.objects.all().delete()
+    run_demo(seed=seed)
+
+
+def test_it_builds_uong_bi_with_its_real_shape(demo):
+    uong_bi = city()
+    assert uong_bi.name == "Đảng bộ thành phố Uông Bí"
+    assert Organisation.objects.get_parent(uong_bi).name == "Đảng bộ tỉnh Quảng Ninh"
+    grassroots = Organisation.objects.children_of(uong_bi)
+    assert grassroots.committees().count() == grassroots.count() == 42
+    assert Organisation.objects.within(uong_bi).cells().count() == 318
+    assert Organisation.objects.cells().filter(depth=4).count() == 318
+    assert Member.objects.in_subtree(uong_bi).count() >= 8_200
+    assert list(Level.objects.values_list("name", "name_en")) == [
+        ("Tỉnh ủy", "Province"),
+        ("Thành ủy", "City"),
+        ("Đảng bộ cơ sở", "Grassroots committee"),
+        ("Chi bộ", "Cell"),
+    ]
+    assert all(level.name_km for level in Level.objects.all())
+    wards = set(
+        grassroots.filter(name__regex=r"^Đảng bộ (phường|xã) ").values_list("name", flat=True)
+    )
+    assert "Đảng bộ phường Quang Trung" in wards and "Đảng bộ xã Điền Công" in wards
+    assert len(wards) == 11
+    assert grassroots.filter(name__contains="Than Vàng Danh").exists()
+
+
+def test_it_gives_every_organisation_a_reference_code(demo):
+    refs = list(Organisation.objects.values_list("ref", "depth"))
+    assert all(ref for ref, _ in refs)
+    assert all(re.fullmatch(r"QN(\.UB(\.\d{2}){0,2})?", ref) for ref, _ in refs)
+    assert all(ref.count(".") == depth - 1 for ref, depth in refs)
+    assert Organisation.objects.get(ref="QN.UB.01.01").name == "Chi bộ khu 1"
+
+
+def test_it_names_cells_by_what_they_are(demo):
+    categories = Counter(Organisation.objects.cells().values_list("category", flat=True))
+    assert set(categories) == {
+        "residential",
+        "village",
+        "agency",
+        "school",
+        "health",
+        "enterprise",
+        "armed_forces",
+    }
+    assert categories["residential"] > categories["village"] > 0
+    assert Organisation.objects.cells().filter(name__startswith="Chi bộ Phân xưởng").exists()
+    sizes = list(Organisation.objects.cells().values_list("member_count", flat=True))
+    assert 6 <= min(sizes) and max(sizes) <= 80
+
+
+def test_it_keeps_the_tree_as_treebeard_expects(demo):
+    assert Organisation.objects.find_problems() == ([], [], [], [], [])
+    cells = dict(Member.objects.values_list("cell__path").annotate(n=Count("pk")).order_by())
+    for org in Organisation.objects.all():
+        below = [path for path in cells if path.startswith(org.path)]
+        assert org.member_count == sum(cells[path] for path in below), org.ref
+        expected_cells = Organisation.objects.within(org).cells().count() if org.depth < 4 else 1
+        assert org.cell_count == expected_cells, org.ref
+
+
+def test_it_gives_every_member_one_open_membership_in_their_cell(demo):
+    members = Member.objects.count()
+    open_ones = Membership.objects.filter(ended_on__isnull=True)
+    assert open_ones.count() == members
+    assert open_ones.values("member").distinct().count() == members
+    assert not open_ones.exclude(cell=F("member__cell")).exists()
+    moved = Membership.objects.filter(ended_on__isnull=False)
+    assert 0.02 * members < moved.count() < 0.05 * members
+    assert not moved.filter(cell=F("member__cell")).exists()
+
+
+def test_it_puts_a_secretary_and_a_deputy_in_every_cell(demo):
+    cells = Organisation.objects.cells().annotate(
+        secretaries=Count("positions", filter=Q(positions__kind=Kind.SECRETARY)),
+        deputies=Count("positions", filter=Q(positions__kind=Kind.DEPUTY)),
+        committee=Count("positions", filter=Q(positions__kind=Kind.CELL_COMMITTEE)),
+    )
+    assert {(c.secretaries, c.deputies) for c in cells} == {(1, 1)}
+    assert {c.committee for c in cells if c.member_count >= 50} <= {3}
+    assert {c.committee for c in cells if c.member_count < 15} == {0}
+    holders = Position.objects.filter(organisation__kind=Organisation.Kind.CELL)
+    assert not holders.exclude(member__cell=F("organisation")).exists()
+    assert not holders.exclude(member__status=Status.OFFICIAL).exists()
+
+
+def test_it_elects_the_committees_of_the_city_and_its_grassroots(demo):
+    uong_bi = city()
+    seats = Counter(uong_bi.positions.values_list("kind", flat=True))
+    assert seats[Kind.SECRETARY] == 1 and seats[Kind.DEPUTY] >= 2 and seats[Kind.STANDING] >= 5
+    assert 30 <= sum(seats.values()) <= 40
+    for org in Organisation.objects.children_of(uong_bi):
+        kinds = Counter(org.positions.values_list("kind", flat=True))
+        assert kinds[Kind.SECRETARY] == 1 and kinds[Kind.DEPUTY] >= 1, org.ref
+        assert kinds[Kind.STANDING] >= 1 and kinds[Kind.COMMITTEE] >= 2, org.ref
+        outside = org.positions.exclude(member__cell__path__startswith=org.path)
+        assert not outside.exists(), org.ref
+    one_seat_each = Position.objects.values("member", "organisation").annotate(n=Count("pk"))
+    assert not one_seat_each.filter(n__gt=1).exists()
+
+
+def test_it_assigns_each_cell_a_supervisor_from_its_grassroots_committee(demo):
+    assert not Organisation.objects.cells().filter(supervisions__isnull=True).exists()
+    for assignment in Assignment.objects.select_related("cell", "supervisor__cell"):
+        committee_path = assignment.cell.path[: -Organisation.steplen]
+        seat = assignment.supervisor.positions.filter(organisation__path=committee_path)
+        assert seat.filter(kind__in=[Kind.COMMITTEE, Kind.STANDING]).exists()
+        assert assignment.supervisor.cell_id != assignment.cell_id
+    per_supervisor = Counter(Assignment.objects.values_list("supervisor", flat=True))
+    assert sum(per_supervisor.values()) / len(per_supervisor) > 2
+
+
+def test_it_draws_realistic_members(demo):
+    today = timezone.localdate()
+    rows = list(
+        Member.objects.values_list(
+            "gender", "status", "birth_date", "admitted_on", "official_on", "cell__category"
+        )
+    )
+    total = len(rows)
+    share = Counter(status for _, status, *_ in rows)
+    assert 0.86 < share[Status.OFFICIAL] / total < 0.94
+    assert 0.035 < share[Status.PROBATIONARY] / total < 0.065
+    assert 0.035 < share[Status.EXEMPT] / total < 0.06
+    assert 0 < share[Status.TRANSFERRED] / total < 0.015
+    assert 0 < share[Status.SUSPENDED] / total < 0.005
+    men = Counter((category, gender) for gender, *_, category in rows)
+    assert 0.5 < sum(g == Member.Gender.MALE for g, *_ in rows) / total < 0.6
+    assert men["enterprise", "male"] > 2 * men["enterprise", "female"]
+    assert men["school", "female"] > men["school", "male"]
+
+    def age(born) -> float:
+        return (today - born).days / 365.2425
+
+    ages = [age(born) for _, _, born, *_ in rows]
+    assert 19 <= min(ages) and max(ages) < 86
+    exempt = [age(born) for _, status, born, *_ in rows if status == Status.EXEMPT]
+    assert sum(a >= 70 for a in exempt) > 0.8 * len(exempt)
+    residential = [age(b) for _, _, b, *_, c in rows if c == "residential"]
+    enterprise = [age(b) for _, _, b, *_, c in rows if c == "enterprise"]
+    assert sum(residential) / len(residential) > sum(enterprise) / len(enterprise) + 10
+    for _, status, born, admitted, official, _ in rows:
+        assert admitted >= plus_years(born, 18)
+        if status == Status.PROBATIONARY:
+            assert official is None and admitted > today - timedelta(days=366)
+        else:
+            assert official == plus_years(admitted, 1) <= today
+
+
+def test_it_gives_members_unique_plausible_numbers(demo):
+    cards, ids, phones = zip(
+        *Member.objects.values_list("card_number", "citizen_id", "phone"), strict=True
+    )
+    assert len(set(cards)) == len(set(ids)) == len(cards)
+    assert all(re.fullmatch(r"QN\d{8}", card) for card in cards)
+    assert all(re.fullmatch(r"022[0-3]\d{8}", cid) for cid in ids)
+    assert all(re.fullmatch(r"09\d{8}", phone) for phone in phones)
+    for full, search in Member.objects.values_list("full_name", "search_name")[:50]:
+        assert len(full.split()) == 3 and search == fold(full)
+
+
+def test_it_prints_demo_accounts_that_sign_in(demo):
+    assert PASSWORD in demo
+    for username in ("member", "secretary", "supervisor", "committee", "admin"):
+        assert re.search(rf"\b{username}\b", demo)
+        assert authenticate(username=username, password=PASSWORD) is not None, username
+
+
+def test_it_shows_each_demo_account_what_its_role_reaches(demo):
+    users = {u.username: u for u in User.objects.all()}
+    cell = Organisation.objects.get(ref="QN.UB.01.01")
+    ward = Organisation.objects.get_parent(cell)
+
+    member = Scope(users["member"])
+    assert list(member.organisations()) == [cell]
+    assert not member.can_manage(cell)
+
+    secretary = Scope(users["secretary"])
+    assert list(secretary.organisations()) == [cell] and secretary.can_manage(cell)
+    assert users["secretary"].member.cell == cell
+
+    supervisor = Scope(users["supervisor"])
+    assert cell.pk in supervisor.supervised_cell_ids
+    assert supervisor.subtree_paths == (ward.path,)
+    assert not supervisor.can_manage(cell)
+    assert (
+        users["supervisor"].member.positions.filter(organisation=ward, kind=Kind.COMMITTEE).exists()
+    )
+
+    committee = Scope(users["committee"])
+    assert [org.ref for org in committee.roots()] == ["QN.UB"]
+    assert committee.organisations().count() == 1 + 42 + 318
+    some_member = Member.objects.select_related("cell").exclude(cell=cell).first()
+    assert committee.can_see_personal_data(some_member)
+    assert not Scope(users["supervisor"]).can_see_personal_data(some_member)
+
+    admin = Scope(users["admin"])
+    assert admin.is_admin and users["admin"].is_staff
+    assert admin.organisations().count() == Organisation.objects.count()
+
+
+def test_it_reuses_a_database_that_has_organisations(demo):
+    before = (Organisation.objects.count(), Member.objects.count(), User.objects.count())
+    output = run_demo(seed=2)
+    assert "already has organisations" in output
+    assert (Organisation.objects.count(), Member.objects.count(), User.objects.count()) == before
+    assert PASSWORD in output and "supervisor" in output
+
+
+def test_it_serves_unless_told_not_to(demo, monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        "chibo.orgs.management.commands.demo.call_command",
+        lambda name, **options: calls.append((name, options)),
+    )
+    call_command("demo", port=8123, verbosity=0, stdout=StringIO())
+    assert [name for name, _ in calls] == ["migrate", "serve"]
+    assert calls[-1][1] == {"port": 8123}
+
+
+def test_it_makes_the_same_city_from_the_same_seed_and_another_from_another(demo):
+    first = snapshot()
+    regenerate(seed=1)
+    assert snapshot() == first
+    regenerate(seed=2)
+    tree, people, _ = snapshot()
+    assert tree == first[0]
+    assert {p[2] for p in people[:200]} != {p[2] for p in first[1][:200]}
+    assert Counter(p[1] for p in people) != Counter(p[1] for p in first[1])
+
+
+def test_it_plans_a_province_of_a_hundred_thousand_members():
+    province = plan(SCALES["province"], random.Random(1))
+    units = province.children
+    assert [u.ref for u in units] == [f"QN.{u.ref}" for u in names.UNITS]
+    cells = province.cells()
+    assert 3_900 <= len(cells) <= 4_100
+    assert 95_000 <= sum(c.size for c in cells) <= 105_000
+    uong_bi = next(u for u in units if u.ref == "QN.UB")
+    assert len(uong_bi.children) == 42 and len(uong_bi.cells()) == 318
+    refs = [node.ref for node in province.walk()]
+    assert len(set(refs)) == len(refs)
+    grassroots = [g.name for u in units for g in u.children]
+    assert len(set(grassroots)) == len(grassroots)
+
+
+def test_it_explains_its_options():
+    text = Command().create_parser("chibo", "demo").format_help()
+    assert "--no-serve" in text and "--seed" in text and "{city,province}" in text
