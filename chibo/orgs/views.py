@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.access.scope import get_member_for_user, get_organisation_for_user, scope_for
+from chibo.lib.paging import window
 from chibo.orgs.forms import MemberContactForm, MemberSearchForm
 from chibo.orgs.models import Member, Organisation, Position
 from chibo.supervision.models import Assignment
@@ -95,7 +96,8 @@ def members(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["q"]:
         found = found.search(form.cleaned_data["q"])
     template = "orgs/member_rows.html" if request.htmx else "orgs/members.html"
-    return render(request, template, {"form": form, "members": _page(request, found)})
+    page = window(request, found, settings.PAGE_SIZE)
+    return render(request, template, {"form": form, "members": page})
 
 
 @require_GET

@@ -89,5 +89,15 @@ def test_it_fits_a_phone_screen_in_khmer(world, page):
     page.goto(f"/orgs/{world.cell.code}/")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
-    font = page.evaluate("getComputedStyle(document.body).fontFamily")
-    assert "Khmer" in font
+    assert "Khmer" in rendering_fonts(page, "main h2")
+
+
+def rendering_fonts(page, selector: str) -> str:
+    """The fonts Chromium actually used to draw an element's text (not just the CSS stack)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return " ".join(font["familyName"] for font in fonts)
