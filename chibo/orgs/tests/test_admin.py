@@ -76,3 +76,49 @@ def test_it_transfers_a_member_keeping_history(world):
     counts = dict(Organisation.objects.values_list("name", "member_count"))
     assert counts["Chi bộ khu 1"] == 1 and counts["Chi bộ khu 5"] == 2
     assert counts["Đảng bộ thành phố Uông Bí"] == 3
+
+
+def post_member(client, member, **changes):
+    data = {
+        "full_name": member.full_name,
+        "birth_date": "1980-05-17",
+        "gender": "female",
+        "admitted_on": "2005-03-02",
+        "card_number": member.card_number,
+        "status": "official",
+        "cell": member.cell_id,
+        "positions-TOTAL_FORMS": 0,
+        "positions-INITIAL_FORMS": 0,
+        "memberships-TOTAL_FORMS": 0,
+        "memberships-INITIAL_FORMS": 0,
+    }
+    return client.post(reverse("admin:orgs_member_change", args=[member.pk]), {**data, **changes})
+
+
+def post_cell(client, world, name):
+    return client.post(
+        reverse("admin:orgs_organisation_change", args=[world.cell.pk]),
+        {
+            "name": name,
+            "kind": "cell",
+            "level": world.cell.level_id,
+            "treebeard_position": "first-child",
+            "_ref_node_id": world.ward.pk,
+        },
+    )
+
+
+def test_it_refuses_control_characters_and_overlong_names(world):
+    mai = Member.objects.get(full_name="Nguyễn Thị Mai")
+    client = world.client("admin")
+    assert post_member(client, mai, full_name="Nguyễn Thị Mai Anh").status_code == 302
+    assert post_cell(client, world, "Chi bộ khu 1A").status_code == 302
+    for bad in ("Nguyễn\x00Thị Mai", "Mai\u202e", "M" * 201):
+        response = post_member(client, mai, full_name=bad)
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors.keys() == {"full_name"}
+        response = post_cell(client, world, bad)
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors.keys() == {"name"}
+    assert Member.objects.get(pk=mai.pk).full_name == "Nguyễn Thị Mai Anh"
+    assert Organisation.objects.get(pk=world.cell.pk).name == "Chi bộ khu 1A"
