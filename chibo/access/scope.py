@@ -5,11 +5,14 @@ A user's reach is a handful of subtree prefixes (the committees they sit on) and
 query, whatever the size of the tree; every detail page asks the same `Scope`.
 """
 
-from functools import cached_property
+from collections.abc import Callable
+from functools import cached_property, wraps
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from chibo.orgs.models import Member, Organisation, Position, User
 from chibo.supervision.models import Assignment
@@ -136,6 +139,19 @@ def scope_for(request: HttpRequest) -> Scope:
     if not hasattr(request, "_chibo_scope"):
         request._chibo_scope = Scope(request.user)
     return request._chibo_scope
+
+
+def administrator_required(view: Callable) -> Callable:
+    """Views that rewrite the whole tree (imports): administrators only, 403 for the rest."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not scope_for(request).is_admin:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def get_organisation_for_user(request: HttpRequest, code) -> tuple[Organisation, bool]:

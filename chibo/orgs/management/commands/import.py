@@ -1,0 +1,84 @@
+"""`chibo import FILE`: import members from a spreadsheet export of the national database."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from tqdm import tqdm
+
+from chibo.orgs.imports.apply import Report, check_file, import_file
+
+
+class Command(BaseCommand):
+    help = "Import party members from an .xlsx or .csv export of the national member database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the file and tell what would change, without writing anything.",
+        )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="Language of the messages (default: the LANGUAGE_CODE setting).",
+        )
+
+    def handle(self, *args, file: Path, dry_run: bool, language: str | None, **options) -> None:
+        with translation.override(language or settings.LANGUAGE_CODE):
+            if not file.is_file():
+                raise CommandError(_("There is no file at %(path)s.") % {"path": file})
+            self.stderr.write(_("Checking %(name)s…") % {"name": file.name})
+            report = check_file(file) if dry_run else self._import(file)
+            self._print(report, dry_run)
+
+    def _import(self, file: Path) -> Report:
+        bar = None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal bar
+            # The bar appears once checking is over and writing starts. Its redraws must not end
+            # in the newline Django's output wrapper adds by default.
+            self.stderr.ending = ""
+            bar = bar or tqdm(total=total, unit=_("members"), file=self.stderr)
+            bar.update(done - bar.n)
+
+        try:
+            return import_file(file, progress)
+        finally:
+            if bar is not None:
+                bar.close()
+                self.stderr.ending = "\n"
+
+    def _print(self, report: Report, dry_run: bool) -> None:
+        for warning in report.warnings:
+            self.stderr.write(self.style.WARNING(warning))
+        for problem in report.problems:
+            self.stdout.write(str(problem))
+        if report.counts is None:
+            count = len(report.problems)
+            raise CommandError(
+                ngettext(
+                    "%(count)d problem in the file: nothing was written.",
+                    "%(count)d problems in the file: nothing was written.",
+                    count,
+                )
+                % {"count": count},
+                returncode=1,
+            )
+        summary = (
+            _(
+                "Dry run: %(new)d new, %(updated)d updated, %(moved)d moved to another cell, "
+                "%(unchanged)d unchanged. Nothing was written."
+            )
+            if dry_run
+            else _(
+                "Imported: %(new)d new, %(updated)d updated, %(moved)d moved to another cell, "
+                "%(unchanged)d unchanged."
+            )
+        )
+        self.stdout.write(self.style.SUCCESS(summary % report.counts))
