@@ -1,18 +1,26 @@
 """`chibo demo`: the city of Uông Bí, generated once for this module and rolled back after it."""
 
+import os
 import random
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from chibo.access.scope import Scope
 from chibo.lib.text import fold
@@ -279,20 +287,46 @@ def test_it_shows_each_demo_account_what_its_role_reaches(demo):
 def test_it_reuses_a_database_that_has_organisations(demo):
     before = (Organisation.objects.count(), Member.objects.count(), User.objects.count())
     output = run_demo(seed=2)
-    assert "already has organisations" in output
+    with translation.override(settings.LANGUAGE_CODE):
+        assert gettext("The database already has organisations: using them as they are.") in output
     assert (Organisation.objects.count(), Member.objects.count(), User.objects.count()) == before
     assert PASSWORD in output and "supervisor" in output
 
 
-def test_it_serves_unless_told_not_to(demo, monkeypatch):
-    calls = []
-    monkeypatch.setattr(
-        "chibo.orgs.management.commands.demo.call_command",
-        lambda name, **options: calls.append((name, options)),
+def test_it_serves_the_demo_over_http_in_one_command(tmp_path):
+    """The README's first command, for real: a fresh data folder, then a page over HTTP."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "CHIBO_DATA_DIR": str(tmp_path), "SECRET_KEY": "test"}
+    env.pop("DATABASE_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "chibo.cli", "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
-    call_command("demo", port=8123, verbosity=0, stdout=StringIO())
-    assert [name for name, _ in calls] == ["migrate", "serve"]
-    assert calls[-1][1] == {"port": 8123}
+    try:
+        page = wait_for_page(f"http://127.0.0.1:{port}/accounts/login/", server)
+        assert 'name="password"' in page
+        assert (tmp_path / "chibo.sqlite3").exists()
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "chibo-demo" in output and "supervisor" in output
+
+
+def wait_for_page(url: str, server: subprocess.Popen, seconds: float = 90) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "chibo demo stopped before serving"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode()
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"nothing served at {url} within {seconds} s")
 
 
 def test_it_makes_the_same_city_from_the_same_seed_and_another_from_another(demo):
