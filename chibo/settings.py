@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "chibo.orgs",
     "chibo.access",
     "chibo.supervision",
+    "chibo.meetings",
+    "chibo.notify",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -158,6 +160,19 @@ CHIBO_IMPORT_MAX_BYTES = env_int("CHIBO_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # Django's own cap on a request body, raised to let the import form say "too big" itself.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PAGE_SIZE = env_int("CHIBO_PAGE_SIZE", 50)
+
+# The numbers of the official guidance (DOMAIN.md): defaults that an installation may change.
+CHIBO_RULES = {
+    # Rule 3: the shortest meeting, and when regular and thematic share a session.
+    "meeting_minutes": env_int("CHIBO_MEETING_MINUTES", 90),
+    "combined_meeting_minutes": env_int("CHIBO_COMBINED_MEETING_MINUTES", 120),
+    # Rule 5: documents reach members at least this many days before the meeting.
+    "notice_lead_days": env_int("CHIBO_NOTICE_LEAD_DAYS", 1),
+    # Rule 10: the finished resolution reaches members within this many days.
+    "resolution_publish_days": env_int("CHIBO_RESOLUTION_PUBLISH_DAYS", 2),
+}
+# Largest file a secretary may attach to an agenda item.
+CHIBO_DOCUMENT_MAX_BYTES = env_int("CHIBO_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

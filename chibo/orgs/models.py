@@ -4,6 +4,7 @@ import uuid
 from collections import Counter
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.db.models import Q
@@ -18,6 +19,17 @@ from chibo.orgs.validators import validate_citizen_id, validate_phone
 
 class User(AbstractUser):
     """Someone who signs in. Their party life, if they are a member, is on `member`."""
+
+    class Mail(models.TextChoices):
+        IMMEDIATE = "immediate", _("each notice as it comes")
+        DAILY = "daily", _("one digest a day")
+
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    mail = models.CharField(
+        _("e-mail"), max_length=10, choices=Mail.choices, default=Mail.IMMEDIATE
+    )
 
 
 class Level(models.Model):

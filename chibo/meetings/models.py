@@ -1,0 +1,340 @@
+"""Meetings of a cell, from plan to publication, and members' answers before the meeting."""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chibo.lib.text import validate_plain_text
+from chibo.orgs.models import Member, Organisation
+
+
+class Step(models.TextChoices):
+    """The official steps of a meeting's agenda (Guidance 42, DOMAIN.md rules 6 and 7)."""
+
+    OPENING = "opening", _("Opening: reason, guests, minute-taker, roll, agenda, party dues")
+    ASSESSMENT = "assessment", _("Assessment of last month's resolution")
+    SITUATION = "situation", _("Ideological situation, self-criticism and criticism")
+    NEXT_TASKS = "next_tasks", _("Next month's tasks")
+    DISCUSSION = "discussion", _("Discussion")
+    CONCLUSION = "conclusion", _("Conclusion and assignment")
+    VOTE = "vote", _("Vote on the resolution")
+    SCORING = "scoring", _("Scoring the meeting's quality")
+    MINUTES = "minutes", _("Reading and approving the minutes")
+    PURPOSE = "purpose", _("Purpose of the thematic meeting")
+    PRESENTATION = "presentation", _("Presentation of the theme")
+    THEME_DISCUSSION = "theme_discussion", _("Discussion of the theme and its lessons for us")
+    THEME_CONCLUSION = "theme_conclusion", _("Conclusion of the theme")
+    OTHER = "other", _("Other item")
+
+
+REGULAR_STEPS = [
+    Step.OPENING,
+    Step.ASSESSMENT,
+    Step.SITUATION,
+    Step.NEXT_TASKS,
+    Step.DISCUSSION,
+    Step.CONCLUSION,
+    Step.VOTE,
+    Step.SCORING,
+    Step.MINUTES,
+]
+THEMATIC_STEPS = [
+    Step.OPENING,
+    Step.PURPOSE,
+    Step.PRESENTATION,
+    Step.THEME_DISCUSSION,
+    Step.THEME_CONCLUSION,
+    Step.MINUTES,
+]
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, now: datetime | None = None) -> "MeetingQuerySet":
+        now = now or timezone.now()
+        return self.filter(starts_at__gte=now - timedelta(hours=4)).exclude(
+            status=Meeting.Status.CANCELLED
+        )
+
+    def published(self) -> "MeetingQuerySet":
+        """Meetings members can see: drafts stay with those who prepare them."""
+        return self.exclude(status__in=[Meeting.Status.DRAFT, Meeting.Status.CANCELLED])
+
+    def in_month(self, year: int, month: int) -> "MeetingQuerySet":
+        return self.filter(starts_at__year=year, starts_at__month=month)
+
+
+class Meeting(models.Model):
+    """A meeting of one cell: regular (monthly), thematic (quarterly), both in one, or not."""
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("regular meeting")
+        THEMATIC = "thematic", _("thematic meeting")
+        COMBINED = "combined", _("regular and thematic meeting")
+        EXTRAORDINARY = "extraordinary", _("extraordinary meeting")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        OPEN = "open", _("in progress")
+        CLOSED = "closed", _("closed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    cell = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        limit_choices_to={"kind": Organisation.Kind.CELL},
+        verbose_name=_("party cell"),
+    )
+    kind = models.CharField(_("kind of meeting"), max_length=20, choices=Kind.choices)
+    theme = models.CharField(
+        _("theme"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    planned_minutes = models.PositiveSmallIntegerField(_("planned length (minutes)"), default=90)
+    place = models.CharField(_("place"), max_length=200, validators=[validate_plain_text])
+    preparer = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings_to_prepare",
+        verbose_name=_("prepared by"),
+    )
+    series = models.ForeignKey(
+        "MeetingSeries", on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at"]
+        indexes = [
+            models.Index(fields=["cell", "starts_at"], name="meeting_cell_start"),
+            models.Index(fields=["status", "starts_at"], name="meeting_status_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_minutes__gte=10) & Q(planned_minutes__lte=600),
+                name="meeting_length_sensible",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.cell} · {self.starts_at:%Y-%m-%d}"
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.planned_minutes)
+
+    @property
+    def minimum_minutes(self) -> int:
+        """Rule 3: 90 minutes, 120 when the regular and thematic meetings share a session."""
+        key = "combined_meeting_minutes" if self.kind == self.Kind.COMBINED else "meeting_minutes"
+        return settings.CHIBO_RULES[key]
+
+    @property
+    def is_short(self) -> bool:
+        return self.planned_minutes < self.minimum_minutes
+
+    @property
+    def notice_due(self) -> datetime:
+        """Rule 5: documents reach members at least this long before the meeting."""
+        return self.starts_at - timedelta(days=settings.CHIBO_RULES["notice_lead_days"])
+
+    @property
+    def published_late(self) -> bool:
+        return self.published_at is not None and self.published_at > self.notice_due
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.PUBLISHED}
+
+    @property
+    def accepts_answers(self) -> bool:
+        """Comments and attendance answers close when the meeting opens."""
+        return self.status == self.Status.PUBLISHED and timezone.now() < self.starts_at
+
+    def official_steps(self) -> list[Step]:
+        if self.kind == self.Kind.REGULAR:
+            return REGULAR_STEPS
+        if self.kind == self.Kind.THEMATIC:
+            return THEMATIC_STEPS
+        if self.kind == self.Kind.COMBINED:
+            return REGULAR_STEPS[:-1] + THEMATIC_STEPS[1:]
+        return [Step.OPENING, Step.DISCUSSION, Step.VOTE, Step.MINUTES]
+
+    def add_official_agenda(self) -> None:
+        AgendaItem.objects.bulk_create(
+            AgendaItem(meeting=self, position=i, step=step, title=step.label)
+            for i, step in enumerate(self.official_steps(), start=1)
+        )
+
+
+class MeetingSeries(models.Model):
+    """A cell's plan for the year: "the 4th of each month, 19:30, village hall"."""
+
+    cell = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="meeting_series")
+    day = models.PositiveSmallIntegerField(_("day of the month"))
+    time = models.TimeField(_("time"))
+    place = models.CharField(_("place"), max_length=200, validators=[validate_plain_text])
+    planned_minutes = models.PositiveSmallIntegerField(_("planned length (minutes)"), default=90)
+    first_month = models.DateField(_("first month"))
+    months = models.PositiveSmallIntegerField(_("number of months"), default=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("monthly series")
+        verbose_name_plural = _("monthly series")
+        constraints = [
+            models.CheckConstraint(condition=Q(day__gte=1) & Q(day__lte=28), name="series_day"),
+            models.CheckConstraint(
+                condition=Q(months__gte=1) & Q(months__lte=24), name="series_months"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cell} · {self.day} · {self.time:%H:%M}"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(_("position"))
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices, default=Step.OTHER)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_plain_text])
+    body = models.TextField(_("content"), blank=True, max_length=20_000)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["meeting", "position"], name="agenda_meeting_position")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Document(models.Model):
+    """A file attached to an agenda item, kept with its hash so a changed file is noticed."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(_("file"), upload_to="meetings/%Y/%m/")
+    name = models.CharField(_("name"), max_length=200, validators=[validate_plain_text])
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notice(models.Model):
+    """What was sent to members at one publication, kept so an earlier version stays readable."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notices")
+    version = models.PositiveSmallIntegerField()
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True)
+    late = models.BooleanField(_("published late"), default=False)
+    content = models.JSONField(help_text="time, place and agenda as sent")
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "version"], name="one_notice_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · v{self.version}"
+
+
+class Receipt(models.Model):
+    """A member opened the meeting's notice; the secretary sees who has not."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="receipts")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="receipts")
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_receipt_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.meeting}"
+
+
+class Answer(models.Model):
+    """A member's answer before the meeting: attending, or absent with a reason."""
+
+    class Choice(models.TextChoices):
+        ATTENDING = "attending", _("I will attend")
+        ABSENT = "absent", _("I cannot attend")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="answers")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="answers")
+    choice = models.CharField(_("answer"), max_length=20, choices=Choice.choices)
+    reason = models.CharField(
+        _("reason"), max_length=300, blank=True, validators=[validate_plain_text]
+    )
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance answer")
+        verbose_name_plural = _("attendance answers")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_answer_per_member"),
+            models.CheckConstraint(
+                condition=Q(choice="attending") | ~Q(reason=""), name="absence_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_choice_display()}"
+
+
+class Comment(models.Model):
+    """A member's comment on an agenda item before the meeting, possibly a reply."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    body = models.TextField(_("comment"), max_length=4000, validators=[validate_plain_text])
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["item", "created_at"], name="comment_item_created")]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"

@@ -1,0 +1,81 @@
+"""What reaches people: in-app notifications, their e-mail, and private calendar feeds."""
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chibo.meetings.models import Meeting
+from chibo.orgs.models import Organisation, User
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+    def unmailed(self) -> "NotificationQuerySet":
+        return self.filter(mailed_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One thing one person should know about. Its words are rendered in their language when
+    shown or mailed, so nothing is stored in a language they may not read."""
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", _("meeting published")
+        CHANGED = "changed", _("meeting changed")
+        REMINDER = "reminder", _("meeting tomorrow")
+        NOTICE_DUE = "notice_due", _("notice due")
+        MINUTES_DUE = "minutes_due", _("minutes due")
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["mailed_at", "recipient"], name="notification_unmailed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.get_kind_display()}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A private iCalendar address: a person's meetings, or one cell's.
+
+    The token is the only secret in the URL, so it can be pasted into a calendar app; a new
+    token replaces a leaked one.
+    """
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_feeds")
+    cell = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "cell"], name="one_feed_per_owner_and_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} · {self.cell or '—'}"
