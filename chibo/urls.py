@@ -8,6 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("imports/", include("chibo.orgs.imports.urls")),
+    path("meetings/", include("chibo.meetings.urls")),
+    path("", include("chibo.notify.urls")),
     path("", home, name="home"),
     path("", include("chibo.orgs.urls")),
 ]

@@ -6,6 +6,7 @@ query, whatever the size of the tree; every detail page asks the same `Scope`.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property, wraps
 
 from django.contrib.auth.decorators import login_required
@@ -14,10 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 
+from chibo.meetings.models import Meeting
 from chibo.orgs.models import Member, Organisation, Position, User
 from chibo.supervision.models import Assignment
 
 LEADS_CELL = {Position.Kind.SECRETARY, Position.Kind.DEPUTY}
+PUBLIC_STATUSES = [Meeting.Status.PUBLISHED, Meeting.Status.OPEN, Meeting.Status.CLOSED]
 
 
 class Scope:
@@ -90,6 +93,17 @@ class Scope:
         # member index of each visible cell instead of every member in the country.
         return Member.objects.filter(cell_id__in=self.organisations().cells().values("pk"))
 
+    def meetings(self):
+        """Meetings this user may open: published ones in reach, drafts of cells they lead."""
+        visible_cells = self.organisations().cells().values("pk")
+        if self.is_admin:
+            return Meeting.objects.all()
+        return Meeting.objects.filter(
+            Q(cell_id__in=visible_cells, status__in=PUBLIC_STATUSES)
+            | Q(cell_id__in=self.led_cell_ids)
+            | Q(preparer_id=self.member_id, preparer_id__isnull=False)
+        )
+
     def roots(self) -> list[Organisation]:
         """The top-most organisations this user reaches: where their tree starts."""
         qs = Organisation.objects.select_related("level")
@@ -113,6 +127,18 @@ class Scope:
             self.is_admin
             or org.pk in self.cell_ids
             or any(org.path.startswith(p) for p in self.subtree_paths)
+        )
+
+    def can_respond(self, meeting: Meeting) -> bool:
+        """Comment and answer before a meeting: members of the cell and its supervisors."""
+        return self.member_id is not None and (
+            meeting.cell_id == self.own_cell_id or meeting.cell_id in self.supervised_cell_ids
+        )
+
+    def can_prepare(self, meeting: Meeting) -> bool:
+        """Edit and publish: the cell's secretary and deputy, the member assigned to prepare."""
+        return self.can_manage(meeting.cell) or (
+            self.member_id is not None and meeting.preparer_id == self.member_id
         )
 
     def can_manage(self, org: Organisation) -> bool:
@@ -161,6 +187,26 @@ def get_organisation_for_user(request: HttpRequest, code) -> tuple[Organisation,
     if org is None or not scope.can_see(org):
         raise Http404
     return org, scope.can_manage(org)
+
+
+@dataclass(frozen=True)
+class MeetingRights:
+    prepare: bool
+    respond: bool
+
+
+def get_meeting_for_user(request: HttpRequest, code) -> tuple[Meeting, MeetingRights]:
+    """The meeting and what the user may do with it; 404 if out of reach or a draft not theirs."""
+    scope = scope_for(request)
+    meeting = (
+        Meeting.objects.select_related("cell", "cell__level", "preparer").filter(code=code).first()
+    )
+    if meeting is None or not scope.can_see(meeting.cell):
+        raise Http404
+    rights = MeetingRights(prepare=scope.can_prepare(meeting), respond=scope.can_respond(meeting))
+    if meeting.status == Meeting.Status.DRAFT and not rights.prepare:
+        raise Http404
+    return meeting, rights
 
 
 def get_member_for_user(request: HttpRequest, code) -> tuple[Member, bool]:
