@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 LATIN_MARKS = range(0x0300, 0x0370)
 # Zero-width space, non-joiner and joiner are legitimate inside Khmer words.
 ALLOWED_FORMAT = {"\u200b", "\u200c", "\u200d"}
+LINE_BREAKS = frozenset("\n\r\t")
 
 
 def fold(text: str) -> str:
@@ -19,16 +20,23 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", stripped).split())
 
 
-def validate_plain_text(value: str) -> None:
+def validate_plain_text(value: str, allowed: frozenset[str] = frozenset()) -> None:
     """Refuse control characters and bidirectional overrides, which hide what a name says."""
     for ch in value:
         category = unicodedata.category(ch)
+        if ch in allowed:
+            continue
         if category in {"Cc", "Cs", "Co", "Cn"} or (category == "Cf" and ch not in ALLOWED_FORMAT):
             raise ValidationError(
                 _("Remove the invisible or control character (U+%(code)04X)."),
                 code="control_character",
                 params={"code": ord(ch)},
             )
+
+
+def validate_multiline_text(value: str) -> None:
+    """As `validate_plain_text`, for texts of several lines and paragraphs."""
+    validate_plain_text(value, allowed=LINE_BREAKS)
 
 
 def mask(value: str, keep: int = 3) -> str:

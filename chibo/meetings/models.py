@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chibo.lib.text import validate_plain_text
+from chibo.lib.text import validate_multiline_text, validate_plain_text
 from chibo.orgs.models import Member, Organisation
 
 
@@ -216,7 +216,9 @@ class AgendaItem(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     step = models.CharField(_("step"), max_length=20, choices=Step.choices, default=Step.OTHER)
     title = models.CharField(_("title"), max_length=200, validators=[validate_plain_text])
-    body = models.TextField(_("content"), blank=True, max_length=20_000)
+    body = models.TextField(
+        _("content"), blank=True, max_length=20_000, validators=[validate_multiline_text]
+    )
 
     class Meta:
         verbose_name = _("agenda item")
@@ -326,7 +328,7 @@ class Comment(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
-    body = models.TextField(_("comment"), max_length=4000, validators=[validate_plain_text])
+    body = models.TextField(_("comment"), max_length=4000, validators=[validate_multiline_text])
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
 

@@ -33,10 +33,17 @@ def home(request: HttpRequest) -> HttpResponse:
         member = Member.objects.select_related("cell").get(pk=scope.member_id)
         positions = Position.objects.current().filter(member=member).ranked()
         positions = positions.select_related("organisation")
+    upcoming = (
+        scope.meetings()
+        .filter(cell_id__in=scope.cell_ids)
+        .upcoming()
+        .select_related("cell")
+        .order_by("starts_at")[:5]
+    )
     return render(
         request,
         "orgs/home.html",
-        {"member": member, "positions": positions, "roots": scope.roots()},
+        {"member": member, "positions": positions, "roots": scope.roots(), "upcoming": upcoming},
     )
 
 

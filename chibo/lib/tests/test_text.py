@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chibo.lib.text import fold, mask, validate_plain_text
+from chibo.lib.text import fold, mask, validate_multiline_text, validate_plain_text
 
 
 @pytest.mark.parametrize(

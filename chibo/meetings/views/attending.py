@@ -1,3 +1,248 @@
-"""Routes of this part are declared with its views."""
+"""Members before the meeting: find it, read the agenda and documents, comment, answer."""
 
-urlpatterns: list = []
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chibo.access.scope import (
+    get_meeting_for_user,
+    get_organisation_for_user,
+    scope_for,
+)
+from chibo.lib.paging import window
+from chibo.meetings.forms_attending import AnswerForm, CommentForm
+from chibo.meetings.models import AgendaItem, Answer, Comment, Document, Meeting, Receipt
+from chibo.orgs.models import Member
+
+# Comments shown per agenda item on the meeting page; the rest are one click away, paged.
+COMMENTS_PER_ITEM = 10
+
+
+@require_GET
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """The meetings of the cells the user belongs to, supervises or leads."""
+    scope = scope_for(request)
+    mine = scope.meetings().filter(cell_id__in=scope.cell_ids).select_related("cell")
+    return render(
+        request,
+        "meetings/attending/list.html",
+        {
+            "upcoming": mine.upcoming().order_by("starts_at")[:20],
+            "past": window(
+                request, mine.exclude(pk__in=mine.upcoming().values("pk")), settings.PAGE_SIZE
+            ),
+        },
+    )
+
+
+@require_GET
+@login_required
+def cell_meetings(request: HttpRequest, cell: UUID) -> HttpResponse:
+    org, can_manage = get_organisation_for_user(request, cell)
+    if not org.is_cell:
+        raise Http404
+    meetings = scope_for(request).meetings().filter(cell=org)
+    return render(
+        request,
+        "meetings/attending/cell.html",
+        {
+            "org": org,
+            "can_manage": can_manage,
+            "meetings": window(request, meetings, settings.PAGE_SIZE),
+        },
+    )
+
+
+def _latest_comments(meeting: Meeting) -> dict[int, list[Comment]]:
+    """The newest top-level comments of each item with their replies, in three queries."""
+    ranked = (
+        Comment.objects.filter(item__meeting=meeting, parent=None)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("item_id"), order_by=F("created_at").desc())
+        )
+        .filter(rank__lte=COMMENTS_PER_ITEM)
+        .select_related("author")
+        .prefetch_related(Prefetch("replies", queryset=Comment.objects.select_related("author")))
+    )
+    by_item: dict[int, list[Comment]] = {}
+    for comment in sorted(ranked, key=lambda c: (c.created_at, c.pk)):
+        by_item.setdefault(comment.item_id, []).append(comment)
+    return by_item
+
+
+def _preparation(meeting: Meeting) -> dict:
+    """What the secretary sees before the meeting: answers, and who has not opened the notice."""
+    expected = meeting.cell.members.with_obligations().exclude(status=Member.Status.TRANSFERRED)
+    answers = meeting.answers.select_related("member").order_by("member__search_name")
+    return {
+        "answers": answers,
+        "not_opened": expected.exclude(receipts__meeting=meeting).order_by("search_name"),
+        "expected_count": expected.count(),
+    }
+
+
+@require_GET
+@login_required
+def meeting(request: HttpRequest, code: UUID) -> HttpResponse:
+    meeting, rights = get_meeting_for_user(request, code)
+    scope = scope_for(request)
+    if rights.respond and meeting.status != Meeting.Status.DRAFT:
+        Receipt.objects.get_or_create(meeting=meeting, member_id=scope.member_id)
+    items = meeting.agenda_items.prefetch_related("documents").annotate(
+        comment_count=Count("comments")
+    )
+    comments = _latest_comments(meeting)
+    for item in items:
+        item.latest_comments = comments.get(item.pk, [])
+    answer = None
+    if rights.respond:
+        answer = Answer.objects.filter(meeting=meeting, member_id=scope.member_id).first()
+    context = {
+        "meeting": meeting,
+        "rights": rights,
+        "items": items,
+        "answer": answer,
+        "answer_form": AnswerForm(instance=answer),
+        "comment_form": CommentForm(),
+        "member_id": scope.member_id,
+    }
+    if rights.prepare:
+        context |= _preparation(meeting)
+    return render(request, "meetings/attending/meeting.html", context)
+
+
+def _require_open(request: HttpRequest, meeting: Meeting) -> bool:
+    """Answers and comments close when the meeting opens; say so rather than fail."""
+    if meeting.accepts_answers:
+        return True
+    messages.error(
+        request, _("This meeting no longer takes answers or comments: it has opened or ended.")
+    )
+    return False
+
+
+@require_POST
+@login_required
+def answer(request: HttpRequest, code: UUID) -> HttpResponse:
+    meeting, rights = get_meeting_for_user(request, code)
+    if not rights.respond:
+        raise PermissionDenied
+    if _require_open(request, meeting):
+        existing = Answer.objects.filter(
+            meeting=meeting, member_id=scope_for(request).member_id
+        ).first()
+        form = AnswerForm(request.POST, instance=existing)
+        if form.is_valid():
+            form.instance.meeting = meeting
+            form.instance.member_id = scope_for(request).member_id
+            form.save()
+            messages.success(request, _("Your answer was saved."))
+        else:
+            for error in form.errors.values():
+                messages.error(request, " ".join(error))
+    return redirect("meetings:meeting", code=meeting.code)
+
+
+def meeting_url(meeting: Meeting) -> str:
+    return reverse("meetings:meeting", args=[meeting.code])
+
+
+def _item(meeting: Meeting, position: int) -> AgendaItem:
+    return get_object_or_404(AgendaItem, meeting=meeting, position=position)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def comments(request: HttpRequest, code: UUID, position: int) -> HttpResponse:
+    """One agenda item's whole discussion, paged; and where new comments are posted."""
+    meeting, rights = get_meeting_for_user(request, code)
+    item = _item(meeting, position)
+    form = CommentForm(request.POST or None)
+    if request.method == "POST":
+        if not rights.respond:
+            raise PermissionDenied
+        if _require_open(request, meeting) and form.is_valid():
+            parent = form.cleaned_data["parent"]
+            if parent is not None and (parent.item_id != item.pk or parent.parent_id):
+                raise Http404  # replies go one level deep, on the same item
+            Comment.objects.create(
+                item=item,
+                author_id=scope_for(request).member_id,
+                parent=parent,
+                body=form.cleaned_data["body"],
+            )
+            messages.success(request, _("Your comment was posted."))
+            if request.POST.get("back") == "thread":
+                return redirect("meetings:comments", code=meeting.code, position=item.position)
+            return redirect(f"{meeting_url(meeting)}#item-{item.position}")
+    thread = (
+        item.comments.filter(parent=None)
+        .select_related("author")
+        .prefetch_related(Prefetch("replies", queryset=Comment.objects.select_related("author")))
+    )
+    return render(
+        request,
+        "meetings/attending/comments.html",
+        {
+            "meeting": meeting,
+            "rights": rights,
+            "item": item,
+            "comments": window(request, thread, settings.PAGE_SIZE),
+            "comment_form": form,
+            "member_id": scope_for(request).member_id,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def comment_edit(request: HttpRequest, code: UUID) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("item"), code=code)
+    meeting, _rights = get_meeting_for_user(request, comment.item.meeting.code)
+    if comment.author_id != scope_for(request).member_id:
+        raise PermissionDenied
+    if not _require_open(request, meeting):
+        return redirect("meetings:meeting", code=meeting.code)
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        comment.body = form.cleaned_data["body"]
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "edited_at"])
+        messages.success(request, _("Your comment was changed."))
+        return redirect("meetings:meeting", code=meeting.code)
+    return render(
+        request, "meetings/attending/comment_edit.html", {"meeting": meeting, "form": form}
+    )
+
+
+@require_GET
+@login_required
+def document(request: HttpRequest, code: UUID) -> FileResponse:
+    doc = get_object_or_404(Document.objects.select_related("item__meeting"), code=code)
+    get_meeting_for_user(request, doc.item.meeting.code)
+    return FileResponse(
+        doc.file.open("rb"), as_attachment=True, filename=doc.name, content_type=doc.content_type
+    )
+
+
+urlpatterns = [
+    path("", meeting_list, name="list"),
+    path("cells/<uuid:cell>/", cell_meetings, name="cell"),
+    path("<uuid:code>/", meeting, name="meeting"),
+    path("<uuid:code>/answer/", answer, name="answer"),
+    path("<uuid:code>/items/<int:position>/comments/", comments, name="comments"),
+    path("comments/<uuid:code>/edit/", comment_edit, name="comment_edit"),
+    path("documents/<uuid:code>/", document, name="document"),
+]

@@ -1,0 +1,255 @@
+"""Members before the meeting: the meeting page, documents, comments and answers."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from chibo.conftest import make_member
+from chibo.meetings.models import Answer, Comment, Document, Meeting, Receipt
+from chibo.orgs.models import Member
+
+
+def plan(cell, status=Meeting.Status.PUBLISHED, days=3, **fields) -> Meeting:
+    meeting = Meeting.objects.create(
+        cell=cell,
+        kind=Meeting.Kind.REGULAR,
+        starts_at=timezone.now() + timedelta(days=days),
+        place="Nhà văn hóa khu 1",
+        status=status,
+        published_at=timezone.now() if status != Meeting.Status.DRAFT else None,
+        **fields,
+    )
+    meeting.add_official_agenda()
+    return meeting
+
+
+@pytest.fixture
+def meeting(world) -> Meeting:
+    return plan(world.cell)
+
+
+def url(meeting: Meeting, name: str = "meetings:meeting") -> str:
+    return reverse(name, args=[meeting.code])
+
+
+def comments_url(meeting: Meeting, position: int = 2) -> str:
+    return reverse("meetings:comments", args=[meeting.code, position])
+
+
+def member(name: str) -> Member:
+    return Member.objects.get(full_name=name)
+
+
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("member", 200),
+        ("secretary", 200),
+        ("supervisor", 200),
+        ("committee", 200),
+        ("outsider", 404),
+        ("admin", 200),
+    ],
+)
+def test_it_shows_a_published_meeting_to_those_who_see_the_cell(world, meeting, persona, status):
+    assert world.client(persona).get(url(meeting)).status_code == status
+
+
+@pytest.mark.parametrize(
+    "persona, status",
+    [("member", 404), ("supervisor", 404), ("committee", 404), ("secretary", 200)],
+)
+def test_it_keeps_drafts_with_those_who_prepare_them(world, persona, status):
+    draft = plan(world.cell, status=Meeting.Status.DRAFT)
+    assert world.client(persona).get(url(draft)).status_code == status
+
+
+def test_it_shows_the_draft_to_the_member_assigned_to_prepare_it(world):
+    draft = plan(world.cell, status=Meeting.Status.DRAFT, preparer=member("Nguyễn Thị Mai"))
+    assert world.client("member").get(url(draft)).status_code == 200
+
+
+def test_it_sends_anonymous_visitors_to_sign_in(client, world, meeting):
+    for target in (url(meeting), reverse("meetings:list"), comments_url(meeting)):
+        response = client.get(target)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_it_refuses_other_methods(world, meeting):
+    client = world.client("member")
+    assert client.post(url(meeting)).status_code == 405
+    assert client.get(url(meeting, "meetings:answer")).status_code == 405
+    assert client.delete(comments_url(meeting)).status_code == 405
+
+
+def test_it_answers_404_for_unknown_meetings_items_and_documents(world, meeting):
+    client = world.client("member")
+    assert client.get("/meetings/00000000-0000-0000-0000-000000000000/").status_code == 404
+    assert client.get("/meetings/not-a-uuid/").status_code == 404
+    assert client.get(comments_url(meeting, 99)).status_code == 404
+    assert (
+        client.get("/meetings/documents/00000000-0000-0000-0000-000000000000/").status_code == 404
+    )
+
+
+def test_it_records_that_a_member_opened_the_notice(world, meeting):
+    world.client("member").get(url(meeting))
+    world.client("member").get(url(meeting))
+    assert Receipt.objects.filter(meeting=meeting).count() == 1
+    world.client("committee").get(url(meeting))  # reading from above is not receiving
+    assert Receipt.objects.filter(meeting=meeting).count() == 1
+
+
+def test_it_shows_the_secretary_who_has_not_opened_the_notice(world, meeting):
+    make_member(world.cell, "Đỗ Văn Tư")
+    make_member(world.cell, "Vũ Thị Hoa", status=Member.Status.EXEMPT)  # no obligation to read
+    world.client("member").get(url(meeting))
+    page = world.client("secretary").get(url(meeting), headers={"Accept-Language": "en"})
+    preparation = page.content.decode().split("Before the meeting")[1].split("Agenda")[0]
+    assert "Đỗ Văn Tư" in preparation
+    assert "Nguyễn Thị Mai" not in preparation and "Vũ Thị Hoa" not in preparation
+    assert "Trần Văn Sơn" not in preparation  # opening the page is opening the notice
+
+
+def test_it_takes_an_answer_and_changes_it(world, meeting):
+    client = world.client("member")
+    client.post(url(meeting, "meetings:answer"), {"choice": "attending"})
+    client.post(url(meeting, "meetings:answer"), {"choice": "absent", "reason": "Đi công tác"})
+    answer = Answer.objects.get(meeting=meeting)
+    assert (answer.choice, answer.reason) == ("absent", "Đi công tác")
+
+
+def test_it_refuses_an_absence_without_reason(world, meeting):
+    client = world.client("member")
+    response = client.post(
+        url(meeting, "meetings:answer"), {"choice": "absent", "reason": " "}, follow=True
+    )
+    assert not Answer.objects.exists()
+    assert len(list(response.context["messages"])) == 1
+
+
+def test_it_lets_only_the_cell_and_its_supervisors_answer(world, meeting):
+    assert (
+        world.client("committee")
+        .post(url(meeting, "meetings:answer"), {"choice": "attending"})
+        .status_code
+        == 403
+    )
+    assert (
+        world.client("supervisor")
+        .post(url(meeting, "meetings:answer"), {"choice": "attending"})
+        .status_code
+        == 302
+    )
+    assert list(Answer.objects.values_list("member__full_name", flat=True)) == ["Lê Văn Vũ"]
+
+
+def test_it_threads_comments_and_replies(world, meeting):
+    client = world.client("member")
+    client.post(comments_url(meeting), {"body": "Đề nghị bổ sung\nnội dung về an ninh"})
+    first = Comment.objects.get()
+    world.client("secretary").post(comments_url(meeting), {"body": "Đồng ý", "parent": first.code})
+    reply = Comment.objects.exclude(pk=first.pk).get()
+    assert reply.parent == first and reply.item.position == 2
+    page = world.client("member").get(url(meeting)).content.decode()
+    assert "Đề nghị bổ sung<br>nội dung về an ninh" in page and "Đồng ý" in page
+
+
+def test_it_refuses_a_reply_to_another_items_comment(world, meeting):
+    client = world.client("member")
+    client.post(comments_url(meeting, 2), {"body": "Ý kiến"})
+    parent = Comment.objects.get()
+    assert (
+        client.post(
+            comments_url(meeting, 3), {"body": "Trả lời", "parent": parent.code}
+        ).status_code
+        == 404
+    )
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize("body", ["", "   ", "x" * 4001, "bad\x00byte"])
+def test_it_refuses_bad_comments(world, meeting, body):
+    response = world.client("member").post(comments_url(meeting), {"body": body})
+    assert response.status_code == 200 and b"errorlist" in response.content
+    assert not Comment.objects.exists()
+
+
+def test_it_closes_comments_and_answers_once_the_meeting_opens(world, meeting):
+    meeting.status = Meeting.Status.OPEN
+    meeting.save(update_fields=["status"])
+    client = world.client("member")
+    response = client.post(
+        comments_url(meeting), {"body": "Muộn rồi"}, follow=True, headers={"Accept-Language": "en"}
+    )
+    assert "no longer takes answers or comments" in response.content.decode()
+    client.post(url(meeting, "meetings:answer"), {"choice": "attending"})
+    assert not Comment.objects.exists() and not Answer.objects.exists()
+
+
+def test_it_lets_authors_edit_their_comment_until_the_meeting_opens(world, meeting):
+    world.client("member").post(comments_url(meeting), {"body": "Lần đầu"})
+    comment = Comment.objects.get()
+    edit = reverse("meetings:comment_edit", args=[comment.code])
+    assert world.client("secretary").post(edit, {"body": "Sửa hộ"}).status_code == 403
+    world.client("member").post(edit, {"body": "Lần hai"})
+    comment.refresh_from_db()
+    assert comment.body == "Lần hai" and comment.edited_at is not None
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+    world.client("member").post(edit, {"body": "Lần ba"})
+    comment.refresh_from_db()
+    assert comment.body == "Lần hai"
+
+
+def test_it_serves_documents_only_to_those_who_see_the_meeting(world, meeting, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    item = meeting.agenda_items.get(position=2)
+    doc = Document(
+        item=item, name="Báo cáo.pdf", content_type="application/pdf", size=9, sha256="0" * 64
+    )
+    doc.file.save("bao-cao.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    target = reverse("meetings:document", args=[doc.code])
+    response = world.client("member").get(target)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4\n"
+    assert response["Content-Type"] == "application/pdf"
+    assert world.client("outsider").get(target).status_code == 404
+
+
+def count_queries(client, target: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(target).status_code == 200
+    return len(queries)
+
+
+def test_it_costs_the_same_queries_however_long_the_discussion(world, meeting):
+    client = world.client("secretary")
+    client.get(url(meeting))  # the first visit also records the secretary's receipt
+    item = meeting.agenda_items.first()
+    Comment.objects.create(item=item, author=member("Nguyễn Thị Mai"), body="Ý kiến đầu tiên")
+    few = count_queries(client, url(meeting))
+    writers = [make_member(world.cell, f"Đảng viên {i:02d}") for i in range(60)]
+    items = list(meeting.agenda_items.all())
+    for i in range(100):
+        parent = Comment.objects.create(
+            item=items[i % len(items)], author=writers[i % 60], body=f"Ý kiến số {i}"
+        )
+        if i % 4 == 0:
+            Comment.objects.create(
+                item=parent.item, author=writers[(i + 1) % 60], body="Đồng ý", parent=parent
+            )
+    assert count_queries(client, url(meeting)) == few
+    assert few <= 16
+    thread = comments_url(meeting, 1)
+    assert count_queries(client, thread) <= 12
+
+
+def test_it_lists_a_members_upcoming_meetings(world, meeting):
+    plan(world.foreign_cell)
+    page = world.client("member").get(reverse("meetings:list")).content.decode()
+    assert url(meeting) in page
+    assert "Chi bộ khu 5" not in page
