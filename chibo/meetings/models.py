@@ -340,3 +340,252 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:40]}"
+
+
+class Attendance(models.Model):
+    """One line of the attendance roll (rule 8), with the member's standing on the day."""
+
+    class Presence(models.TextChoices):
+        PRESENT = "present", _("present")
+        EXCUSED = "excused", _("absent with a reason")
+        ABSENT = "absent", _("absent without a reason")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="roll")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendances")
+    standing = models.CharField(_("status"), max_length=20, choices=Member.Status.choices)
+    presence = models.CharField(
+        _("presence"), max_length=10, choices=Presence.choices, default=Presence.ABSENT
+    )
+    reason = models.CharField(
+        _("reason"), max_length=300, blank=True, validators=[validate_plain_text]
+    )
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    by_qr = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_roll_line_per_member"),
+            models.CheckConstraint(
+                condition=~Q(presence="excused") | ~Q(reason=""), name="excuse_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_presence_display()}"
+
+
+class Vote(models.Model):
+    """A vote of the official members; whether it passed is computed by rule 9, never typed."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
+    subject = models.CharField(_("subject"), max_length=200, validators=[validate_plain_text])
+    votes_for = models.PositiveSmallIntegerField(_("for"))
+    votes_against = models.PositiveSmallIntegerField(_("against"))
+    abstentions = models.PositiveSmallIntegerField(_("abstentions"))
+    adjusted_count = models.PositiveSmallIntegerField(_("adjusted count of official members"))
+    needed = models.PositiveSmallIntegerField(_("votes needed"))
+    passed = models.BooleanField(_("passed"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(passed=False) | Q(votes_for__gte=models.F("needed")),
+                name="vote_passes_only_with_majority",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Minutes(models.Model):
+    """The minutes of a meeting, along its agenda. Approved minutes never change: a correction
+    is a new version with its reason, and the old one stays readable."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        APPROVED = "approved", _("approved")
+        PUBLISHED = "published", _("published")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Text per agenda item, keyed by the item's position: {"1": "…", "3": "…"}.
+    sections = models.JSONField(default=dict)
+    correction = models.CharField(
+        _("reason for the correction"),
+        max_length=300,
+        blank=True,
+        validators=[validate_plain_text],
+    )
+    written_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "version"], name="one_minutes_per_version"),
+            models.CheckConstraint(
+                condition=Q(version=1) | ~Q(correction=""), name="correction_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · v{self.version}"
+
+
+class Resolution(models.Model):
+    """A cell's resolution in four parts (rule 10), numbered "Số N-NQ/CB" per cell and year.
+
+    Versioned like the minutes: an adopted resolution is corrected by a new version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        ADOPTED = "adopted", _("adopted")
+        PUBLISHED = "published", _("published")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="resolutions")
+    cell = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="resolutions")
+    version = models.PositiveSmallIntegerField(default=1)
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    assessment = models.TextField(
+        _("I. Assessment of last month's tasks"), blank=True, validators=[validate_multiline_text]
+    )
+    assignment = models.TextField(
+        _("III. Assignment"), blank=True, validators=[validate_multiline_text]
+    )
+    quality = models.TextField(
+        _("IV. Self-assessed quality"), blank=True, validators=[validate_multiline_text]
+    )
+    vote = models.OneToOneField(Vote, on_delete=models.PROTECT, null=True, blank=True)
+    correction = models.CharField(
+        _("reason for the correction"),
+        max_length=300,
+        blank=True,
+        validators=[validate_plain_text],
+    )
+    adopted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "version"], name="one_resolution_per_version"
+            ),
+            models.UniqueConstraint(
+                fields=["cell", "year", "number", "version"], name="resolution_number_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(version=1) | ~Q(correction=""), name="resolution_correction_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or str(self.meeting)
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}-NQ/CB" if self.number else ""
+
+
+class ResolutionTask(models.Model):
+    """A row of part II, next month's tasks: what, who, by when."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="tasks")
+    position = models.PositiveSmallIntegerField()
+    what = models.CharField(_("task"), max_length=500, validators=[validate_plain_text])
+    owner = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("owner")
+    )
+    deadline = models.DateField(_("deadline"))
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def open(self) -> "ActionItemQuerySet":
+        return self.exclude(status__in=[ActionItem.Status.DONE, ActionItem.Status.CANCELLED])
+
+    def overdue(self, today=None) -> "ActionItemQuerySet":
+        return self.open().filter(deadline__lt=today or timezone.localdate())
+
+
+class ActionItem(models.Model):
+    """A task of an adopted resolution, followed up until done; next meetings assess it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    task = models.OneToOneField(ResolutionTask, on_delete=models.CASCADE, related_name="action")
+    cell = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="action_items")
+    what = models.CharField(_("task"), max_length=500, validators=[validate_plain_text])
+    owner = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items"
+    )
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    done_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["deadline", "pk"]
+        indexes = [
+            models.Index(fields=["owner", "status", "deadline"], name="action_owner"),
+            models.Index(fields=["cell", "status", "deadline"], name="action_cell"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="progress_percent")
+        ]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class ActionUpdate(models.Model):
+    """A note on an action item's progress, by its owner or the secretary."""
+
+    item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True)
+    status = models.CharField(max_length=20, choices=ActionItem.Status.choices)
+    progress = models.PositiveSmallIntegerField()
+    note = models.TextField(
+        _("note"), blank=True, max_length=2000, validators=[validate_multiline_text]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.progress}%"
