@@ -1,5 +1,11 @@
-from chibo.meetings.views import attending, planning, publishing
+from chibo.meetings.views import attending, holding, planning, publishing, records
 
 app_name = "meetings"
 # Each part of a meeting's life declares its own routes next to its views.
-urlpatterns = [*planning.urlpatterns, *publishing.urlpatterns, *attending.urlpatterns]
+urlpatterns = [
+    *planning.urlpatterns,
+    *publishing.urlpatterns,
+    *holding.urlpatterns,
+    *records.urlpatterns,
+    *attending.urlpatterns,
+]

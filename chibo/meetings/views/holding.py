@@ -1,0 +1,3 @@
+"""Routes of this part are declared with its views."""
+
+urlpatterns: list = []
