@@ -1,4 +1,4 @@
-from chibo.meetings.views import attending, holding, planning, publishing, records
+from chibo.meetings.views import attending, holding, overview, planning, publishing, records
 
 app_name = "meetings"
 # Each part of a meeting's life declares its own routes next to its views.
@@ -7,5 +7,6 @@ urlpatterns = [
     *publishing.urlpatterns,
     *holding.urlpatterns,
     *records.urlpatterns,
+    *overview.urlpatterns,
     *attending.urlpatterns,
 ]

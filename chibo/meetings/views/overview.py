@@ -1,0 +1,48 @@
+"""A committee's view of cell life: which cells held their meetings, month by month."""
+
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from chibo.access.scope import get_organisation_for_user
+from chibo.lib.paging import window
+from chibo.meetings.overview import grid
+from chibo.orgs.models import Organisation
+
+YEARS = range(2000, 2101)
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    if raw.isascii() and raw.isdigit() and int(raw) in YEARS:
+        return int(raw)
+    return timezone.localdate().year
+
+
+@require_GET
+@login_required
+def calendar(request: HttpRequest, org: UUID) -> HttpResponse:
+    organisation, _can_manage = get_organisation_for_user(request, org)
+    year = _year(request)
+    cells = Organisation.objects.cells().within(organisation).order_by("path")
+    page = window(request, cells, settings.PAGE_SIZE)
+    return render(
+        request,
+        "meetings/overview/calendar.html",
+        {
+            "org": organisation,
+            "year": year,
+            "rows": grid(page.object_list, year),
+            "page": page,
+            "months": range(1, 13),
+        },
+    )
+
+
+urlpatterns = [path("overview/<uuid:org>/", calendar, name="calendar")]
