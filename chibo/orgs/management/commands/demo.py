@@ -1,12 +1,15 @@
 """`chibo demo`: Uông Bí's party organisation with generated members, ready to try, then served."""
 
+import random
 import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chibo.meetings.demo import generate_history
 from chibo.orgs.demo.accounts import PASSWORD, create_accounts, describe_accounts
 from chibo.orgs.demo.build import generate
 from chibo.orgs.demo.plan import SCALES
@@ -30,6 +33,14 @@ class Command(BaseCommand):
             help=_("The same seed always gives the same people and tree."),
         )
         parser.add_argument(
+            "--months",
+            type=int,
+            default=24,
+            choices=range(0, 61),
+            metavar="0-60",
+            help=_("Months of meeting history to make."),
+        )
+        parser.add_argument(
             "--scale",
             choices=sorted(SCALES),
             default="city",
@@ -37,22 +48,31 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, no_serve: bool, port: int, seed: int, scale: str, verbosity: int, **options
+        self,
+        *args,
+        no_serve: bool,
+        port: int,
+        seed: int,
+        months: int,
+        scale: str,
+        verbosity: int,
+        **options,
     ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         if Organisation.objects.exists():
             self.stdout.write(_("The database already has organisations: using them as they are."))
         else:
-            self.generate(scale, seed, progress=verbosity > 0)
+            self.generate(scale, seed, months, progress=verbosity > 0)
         self.show_accounts()
         if not no_serve:
             call_command("serve", port=port)
 
-    def generate(self, scale: str, seed: int, progress: bool) -> None:
+    def generate(self, scale: str, seed: int, months: int, progress: bool) -> None:
         started = time.monotonic()
         with transaction.atomic():
             tree = generate(scale, seed, progress=progress)
             create_accounts()
+            generate_history(random.Random(seed), timezone.localdate(), months, progress=progress)
         self.stdout.write(
             _("Made %(organisations)d organisations and %(members)d members in %(seconds).1f s.")
             % {

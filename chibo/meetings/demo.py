@@ -1,0 +1,372 @@
+"""Two years of believable meeting history for the demo: agendas, notices, comments, the roll,
+votes, minutes, resolutions and their tasks, and next month's meetings already published.
+
+Cells differ as they do in life: a few strong, most ordinary, some weak (missed months, low
+attendance, late documents, minutes copied from month to month). Everything goes in with bulk
+inserts, cell by cell, so the city's 24 months take seconds.
+"""
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from chibo.meetings import quorum
+from chibo.meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Answer,
+    Attendance,
+    Comment,
+    Meeting,
+    Minutes,
+    Notice,
+    Receipt,
+    Resolution,
+    ResolutionTask,
+    Step,
+    Vote,
+)
+from chibo.orgs.models import Member, Organisation, Position
+
+BATCH = 2000
+STEPS_WITH_COMMENTS = {Step.ASSESSMENT, Step.NEXT_TASKS, Step.DISCUSSION, Step.THEME_DISCUSSION}
+
+
+@dataclass(frozen=True)
+class Habit:
+    """How a cell tends to meet."""
+
+    skip: float  # chance of missing a month
+    attendance: tuple[float, float]
+    late: float  # chance documents go out late
+    comments: tuple[int, int]
+    copies_minutes: bool
+    thematic: float  # chance of holding the quarter's thematic meeting
+    done: float  # share of tasks done on time
+
+
+STRONG = Habit(0.0, (0.93, 1.0), 0.02, (6, 16), False, 1.0, 0.95)
+ORDINARY = Habit(0.03, (0.80, 0.95), 0.15, (1, 6), False, 0.85, 0.8)
+WEAK = Habit(0.3, (0.55, 0.78), 0.6, (0, 2), True, 0.4, 0.45)
+
+THEMES = [
+    "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+    "Nâng cao chất lượng sinh hoạt chi bộ",
+    "Phòng, chống suy thoái tư tưởng chính trị, đạo đức, lối sống",
+    "Xây dựng nông thôn mới và đô thị văn minh",
+    "Bảo đảm an ninh trật tự và an toàn giao thông trên địa bàn",
+    "Chuyển đổi số trong công tác đảng",
+    "Bảo vệ môi trường, phòng chống thiên tai",
+    "Phát huy vai trò nêu gương của đảng viên",
+]
+TASKS = [
+    "Vận động nhân dân tham gia vệ sinh môi trường khu dân cư",
+    "Hoàn thành thu đảng phí đúng hạn",
+    "Nắm bắt tình hình tư tưởng của đảng viên và nhân dân",
+    "Tổ chức thăm hỏi gia đình chính sách dịp lễ",
+    "Đôn đốc hoàn thành kế hoạch sản xuất quý",
+    "Rà soát hộ nghèo, cận nghèo trên địa bàn",
+    "Tuyên truyền phòng chống ma túy trong thanh niên",
+    "Chuẩn bị nội dung sinh hoạt chuyên đề quý",
+    "Kiểm tra việc thực hiện nghị quyết tháng trước",
+    "Phát triển đảng viên mới trong quần chúng ưu tú",
+]
+REMARKS = [
+    "Đề nghị chi ủy làm rõ tiến độ thực hiện nhiệm vụ tháng trước.",
+    "Tôi đồng ý với dự thảo nghị quyết, đề nghị bổ sung giải pháp cụ thể.",
+    "Cần phân công rõ người phụ trách và thời hạn hoàn thành.",
+    "Nhân dân phản ánh về đèn chiếu sáng ở ngõ 3, đề nghị chi bộ kiến nghị lên phường.",
+    "Đề nghị đưa nội dung an toàn giao thông vào nghị quyết tháng tới.",
+    "Tôi xin nhận nhiệm vụ vận động các hộ trong tổ.",
+    "Đề nghị biểu dương các đồng chí hoàn thành tốt nhiệm vụ.",
+]
+
+
+def generate_history(
+    rng: random.Random, today: date, months: int = 24, progress: bool = True
+) -> None:
+    cells = list(Organisation.objects.cells().order_by("path"))
+    roster = _roster()
+    secretaries = dict(
+        Position.objects.current()
+        .filter(kind=Position.Kind.SECRETARY, organisation__kind=Organisation.Kind.CELL)
+        .values_list("organisation_id", "member_id")
+    )
+    with tqdm(total=len(cells), desc=_("Meeting history"), unit="", disable=not progress) as bar:
+        for start in range(0, len(cells), 40):
+            batch = cells[start : start + 40]
+            History(rng, today, months, roster, secretaries).write(batch)
+            bar.update(len(batch))
+
+
+def _roster() -> dict[int, list[tuple[int, str]]]:
+    roster: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for pk, cell_id, status in Member.objects.values_list("pk", "cell_id", "status"):
+        roster[cell_id].append((pk, status))
+    return roster
+
+
+def _months(today: date, count: int) -> list[date]:
+    """First days of the `count` months before this one, this month and the next."""
+    first = today.replace(day=1)
+    result = []
+    for back in range(count, -2, -1):
+        year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
+        result.append(date(year, month + 1, 1))
+    return result
+
+
+class History:
+    def __init__(self, rng, today, months, roster, secretaries) -> None:
+        self.rng = rng
+        self.today = today
+        self.now = timezone.now()
+        self.months = _months(today, months)
+        self.roster = roster
+        self.secretaries = secretaries
+        self.rows: dict[type, list] = defaultdict(list)
+        self.held: list[tuple[Meeting, Vote]] = []
+
+    def write(self, cells: list[Organisation]) -> None:
+        plans = [(cell, meeting) for cell in cells for meeting in self.plan(cell)]
+        Meeting.objects.bulk_create([m for _, m in plans], batch_size=BATCH)
+        for cell, meeting in plans:
+            self.fill(cell, meeting)
+        for model in (AgendaItem, Notice, Attendance, Vote, Minutes, Receipt, Answer):
+            model.objects.bulk_create(self.rows[model], batch_size=BATCH)
+        self.resolutions()
+        self.comments()
+
+    # -- meetings -------------------------------------------------------------------------
+
+    def habit(self, cell: Organisation) -> Habit:
+        # Seeded per cell so a cell keeps its character across the two years.
+        roll = random.Random(f"{self.rng.random()}-{cell.pk}").random()
+        return STRONG if roll < 0.1 else WEAK if roll > 0.85 else ORDINARY
+
+    def plan(self, cell: Organisation) -> list[Meeting]:
+        habit = self.habit(cell)
+        cell.habit = habit
+        evening = cell.category in {Organisation.Category.VILLAGE, "residential"}
+        hour = time(19, 30) if evening else time(14, 0)
+        day = self.rng.randint(3, 12)
+        meetings = []
+        for month in self.months:
+            upcoming = month >= self.today.replace(day=1)
+            if not upcoming and self.rng.random() < habit.skip:
+                continue
+            quarter_end = month.month % 3 == 0
+            themed = quarter_end and self.rng.random() < habit.thematic
+            kind = Meeting.Kind.COMBINED if themed else Meeting.Kind.REGULAR
+            starts = timezone.make_aware(datetime.combine(month.replace(day=day), hour))
+            held = starts < self.now
+            meetings.append(
+                Meeting(
+                    cell=cell,
+                    kind=kind,
+                    theme=self.rng.choice(THEMES) if themed else "",
+                    starts_at=starts,
+                    planned_minutes=120 if themed else self.rng.choice([90, 90, 100, 120]),
+                    place=_place(cell),
+                    preparer_id=self.secretaries.get(cell.pk),
+                    status=Meeting.Status.CLOSED if held else Meeting.Status.PUBLISHED,
+                    published_at=self.published_at(starts, habit),
+                )
+            )
+        return meetings
+
+    def published_at(self, starts: datetime, habit: Habit) -> datetime:
+        if self.rng.random() < habit.late:
+            sent = starts - timedelta(hours=self.rng.randint(1, 20))
+        else:
+            sent = starts - timedelta(days=self.rng.randint(2, 10))
+        # Next month's meetings are already out, so a new user finds them.
+        return min(sent, self.now - timedelta(hours=self.rng.randint(1, 48)))
+
+    def fill(self, cell: Organisation, meeting: Meeting) -> None:
+        steps = meeting.official_steps()
+        self.rows[AgendaItem] += [
+            AgendaItem(
+                meeting=meeting,
+                position=i,
+                step=step,
+                title=step.label,
+                body=meeting.theme if step == Step.PRESENTATION else "",
+            )
+            for i, step in enumerate(steps, start=1)
+        ]
+        self.rows[Notice].append(
+            Notice(
+                meeting=meeting,
+                version=1,
+                published_at=meeting.published_at,
+                published_by_id=meeting.preparer_id,
+                late=meeting.published_late,
+                content={
+                    "starts_at": meeting.starts_at.isoformat(),
+                    "place": meeting.place,
+                    "agenda": [str(step.label) for step in steps],
+                },
+            )
+        )
+        if meeting.status == Meeting.Status.CLOSED:
+            self.hold(cell, meeting, steps)
+        else:
+            self.before(cell, meeting)
+
+    def hold(self, cell: Organisation, meeting: Meeting, steps: list[Step]) -> None:
+        members = self.roster[cell.pk]
+        rate = self.rng.uniform(*cell.habit.attendance)
+        lines = []
+        for pk, status in members:
+            presence = (
+                Attendance.Presence.PRESENT
+                if self.rng.random() < rate
+                else self.rng.choice([Attendance.Presence.EXCUSED, Attendance.Presence.ABSENT])
+            )
+            reason = "Đi công tác" if presence == Attendance.Presence.EXCUSED else ""
+            lines.append(quorum.Line(status, presence))
+            self.rows[Attendance].append(
+                Attendance(
+                    meeting=meeting, member_id=pk, standing=status, presence=presence, reason=reason
+                )
+            )
+        count = quorum.count(lines)
+        votes_for = max(count.voters_present - self.rng.randint(0, 1), 0)
+        vote = Vote(
+            meeting=meeting,
+            subject=_("Resolution"),
+            votes_for=votes_for,
+            votes_against=0,
+            abstentions=count.voters_present - votes_for,
+            adjusted_count=count.adjusted,
+            needed=count.needed,
+            passed=count.passes(votes_for),
+        )
+        self.rows[Vote].append(vote)
+        self.held.append((meeting, vote))
+        self.rows[Minutes].append(
+            Minutes(
+                meeting=meeting,
+                status=Minutes.Status.PUBLISHED,
+                sections=self.sections(cell, meeting, steps),
+                written_by_id=meeting.preparer_id,
+                approved_at=meeting.ends_at,
+                published_at=meeting.ends_at + timedelta(days=self.rng.randint(0, 3)),
+            )
+        )
+
+    def sections(self, cell: Organisation, meeting: Meeting, steps: list[Step]) -> dict:
+        if cell.habit.copies_minutes and hasattr(cell, "last_minutes"):
+            return cell.last_minutes  # formalism: the same minutes month after month
+        texts = {
+            str(i): f"{step.label}: {self.rng.choice(REMARKS)}"
+            for i, step in enumerate(steps, start=1)
+        }
+        cell.last_minutes = texts
+        return texts
+
+    def before(self, cell: Organisation, meeting: Meeting) -> None:
+        """Next month's meeting: some members have opened the notice, some have answered."""
+        for pk, status in self.roster[cell.pk]:
+            if status == Member.Status.EXEMPT or self.rng.random() > 0.6:
+                continue
+            self.rows[Receipt].append(Receipt(meeting=meeting, member_id=pk))
+            if self.rng.random() < 0.6:
+                self.rows[Answer].append(
+                    Answer(meeting=meeting, member_id=pk, choice=Answer.Choice.ATTENDING)
+                )
+
+    # -- resolutions, tasks and comments --------------------------------------------------
+
+    def resolutions(self) -> None:
+        """Number each held meeting's resolution per cell and year, with 2–4 tasks each."""
+        numbers: dict[tuple[int, int], int] = defaultdict(int)
+        resolutions = []
+        for meeting, vote in sorted(self.held, key=lambda held: held[0].starts_at):
+            year = timezone.localtime(meeting.starts_at).year
+            numbers[meeting.cell_id, year] += 1
+            resolutions.append(
+                Resolution(
+                    meeting=meeting,
+                    cell_id=meeting.cell_id,
+                    year=year,
+                    number=numbers[meeting.cell_id, year],
+                    status=Resolution.Status.PUBLISHED,
+                    vote=vote,
+                    assignment="Các đồng chí chi ủy viên phụ trách theo lĩnh vực được phân công.",
+                    adopted_at=meeting.ends_at,
+                    published_at=meeting.ends_at + timedelta(days=self.rng.randint(0, 3)),
+                )
+            )
+        Resolution.objects.bulk_create(resolutions, batch_size=BATCH)
+        self.tasks(resolutions)
+
+    def tasks(self, resolutions: list[Resolution]) -> None:
+        tasks = []
+        for resolution in resolutions:
+            members = [pk for pk, _status in self.roster[resolution.cell_id]]
+            start = timezone.localtime(resolution.meeting.starts_at).date()
+            for position in range(1, self.rng.randint(2, 4) + 1):
+                tasks.append(
+                    ResolutionTask(
+                        resolution=resolution,
+                        position=position,
+                        what=self.rng.choice(TASKS),
+                        owner_id=self.rng.choice(members) if members else None,
+                        deadline=start + timedelta(days=self.rng.randint(10, 35)),
+                    )
+                )
+        ResolutionTask.objects.bulk_create(tasks, batch_size=BATCH)
+        ActionItem.objects.bulk_create([self.action(task) for task in tasks], batch_size=BATCH)
+
+    def action(self, task: ResolutionTask) -> ActionItem:
+        habit = task.resolution.meeting.cell.habit
+        due = task.deadline < self.today
+        done = due and self.rng.random() < habit.done
+        return ActionItem(
+            task=task,
+            cell_id=task.resolution.cell_id,
+            what=task.what,
+            owner_id=task.owner_id,
+            deadline=task.deadline,
+            status=ActionItem.Status.DONE if done else ActionItem.Status.IN_PROGRESS,
+            progress=100 if done else self.rng.choice([0, 30, 60]),
+            done_on=task.deadline - timedelta(days=self.rng.randint(0, 5)) if done else None,
+        )
+
+    def comments(self) -> None:
+        """Members' comments before each meeting, on the items open to discussion."""
+        comments = []
+        for item in self.rows[AgendaItem]:
+            meeting = item.meeting
+            if item.step not in STEPS_WITH_COMMENTS or not meeting.published_at:
+                continue
+            members = [
+                pk for pk, status in self.roster[meeting.cell_id] if status != Member.Status.EXEMPT
+            ]
+            low, high = meeting.cell.habit.comments
+            until = min(meeting.starts_at, self.now)
+            window = max((until - meeting.published_at).total_seconds(), 60)
+            for _n in range(self.rng.randint(low, high) if members else 0):
+                comments.append(
+                    Comment(
+                        item=item,
+                        author_id=self.rng.choice(members),
+                        body=self.rng.choice(REMARKS),
+                        created_at=meeting.published_at
+                        + timedelta(seconds=self.rng.uniform(0, window)),
+                    )
+                )
+        Comment.objects.bulk_create(comments, batch_size=BATCH)
+
+
+def _place(cell: Organisation) -> str:
+    if cell.category in {Organisation.Category.VILLAGE, "residential"}:
+        return f"Nhà văn hóa {cell.name.removeprefix('Chi bộ ').strip()}"
+    return "Phòng họp cơ quan"
