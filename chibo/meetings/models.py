@@ -336,7 +336,11 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["item", "created_at"], name="comment_item_created")]
+        # Item and parent together, so a page's top-level comments are found through the item,
+        # not through the (mostly empty) parent column.
+        indexes = [
+            models.Index(fields=["item", "parent", "created_at"], name="comment_item_thread")
+        ]
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:40]}"
