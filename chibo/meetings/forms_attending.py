@@ -11,6 +11,11 @@ class AnswerForm(forms.ModelForm):
         model = Answer
         fields = ["choice", "reason"]
         widgets = {"choice": forms.RadioSelect}
+        help_texts = {"reason": _("Needed only if you cannot attend.")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = Answer.Choice.choices  # no empty "------" choice
 
     def clean(self) -> dict:
         data = super().clean()
