@@ -171,6 +171,8 @@ CHIBO_RULES = {
     # Rule 10: the finished resolution reaches members within this many days.
     "resolution_publish_days": env_int("CHIBO_RESOLUTION_PUBLISH_DAYS", 2),
 }
+# The address people use, for links in e-mails and calendar events.
+CHIBO_SITE_URL = env_str("CHIBO_SITE_URL", "http://127.0.0.1:8000")
 # Largest file a secretary may attach to an agenda item.
 CHIBO_DOCUMENT_MAX_BYTES = env_int("CHIBO_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 

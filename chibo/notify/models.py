@@ -75,6 +75,10 @@ class CalendarFeed(models.Model):
         verbose_name_plural = _("calendar feeds")
         constraints = [
             models.UniqueConstraint(fields=["owner", "cell"], name="one_feed_per_owner_and_cell"),
+            # NULLs are distinct in a unique index, so the personal feed needs its own rule.
+            models.UniqueConstraint(
+                fields=["owner"], condition=models.Q(cell__isnull=True), name="one_personal_feed"
+            ),
         ]
 
     def __str__(self) -> str:

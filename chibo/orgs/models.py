@@ -174,6 +174,13 @@ class MemberQuerySet(models.QuerySet):
         """Members expected to attend and comment: exempt members have no obligations."""
         return self.exclude(status=Member.Status.EXEMPT)
 
+    def summoned(self) -> "MemberQuerySet":
+        """Members called to their cell's meetings: those with obligations, less the temporarily
+        transferred (they attend the cell they are sent to) and the suspended."""
+        return self.with_obligations().exclude(
+            status__in=[Member.Status.TRANSFERRED, Member.Status.SUSPENDED]
+        )
+
     def search(self, query: str) -> "MemberQuerySet":
         """Match a name regardless of Vietnamese diacritics and case, or a party card number."""
         folded = fold(query)

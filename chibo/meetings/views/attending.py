@@ -101,9 +101,7 @@ def meeting(request: HttpRequest, code: UUID) -> HttpResponse:
     if rights.respond and meeting.status != Meeting.Status.DRAFT:
         Receipt.objects.get_or_create(meeting=meeting, member_id=scope.member_id)
     items = list(
-        meeting.agenda_items.prefetch_related("documents").annotate(
-            comment_count=Count("comments")
-        )
+        meeting.agenda_items.prefetch_related("documents").annotate(comment_count=Count("comments"))
     )
     comments = _latest_comments(items)
     for item in items:

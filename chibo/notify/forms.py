@@ -1,0 +1,22 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chibo.orgs.models import User
+
+
+class MailForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["mail", "language"]
+        labels = {"mail": _("E-mail me"), "language": _("Language of e-mails and calendars")}
+        widgets = {"mail": forms.RadioSelect}
+
+
+class ReadForm(forms.Form):
+    """Mark as read up to the newest notification the person saw, not one that came since."""
+
+    upto = forms.IntegerField(min_value=1)
+
+
+class NewAddressForm(forms.Form):
+    token = forms.CharField(max_length=64)

@@ -1,0 +1,143 @@
+"""`chibo remind`: reminders before meetings, then the e-mail of notifications.
+
+Run it every hour (cron or a systemd timer), and once a day with --digest. Every run is safe to
+repeat: a reminder is made once per person and meeting, and a notification is mailed once.
+"""
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from chibo.meetings.models import Meeting
+from chibo.notify.mail import Outgoing, outbox_digests, outbox_each, send
+from chibo.notify.models import Notification
+from chibo.orgs.models import Member, Position, User
+
+DAY = timedelta(days=1)
+# Older notifications stay in the app only: a mail about last week's meeting helps nobody, and
+# someone who adds an e-mail address should not receive months of them at once.
+MAIL_WITHIN = timedelta(days=2)
+# Below this many items a progress bar is only noise.
+BAR_FROM = 100
+
+
+class Command(BaseCommand):
+    help = (
+        "Remind members of tomorrow's meetings and secretaries of notices due, then e-mail "
+        "notifications. Run every hour; once a day with --digest."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--digest",
+            action="store_true",
+            help="Also send one digest to each person who chose a daily e-mail.",
+        )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="Language of the messages (default: the LANGUAGE_CODE setting).",
+        )
+
+    def handle(self, *args, digest: bool, language: str | None, **options) -> None:
+        now = timezone.now()
+        with translation.override(language or settings.LANGUAGE_CODE):
+            tomorrow = list(meetings_tomorrow(now))
+            reminders = sum(
+                notify_once(meeting, unanswered(meeting), Notification.Kind.REMINDER)
+                for meeting in self._progress(tomorrow, len(tomorrow), _("meetings"))
+            )
+            due = sum(
+                notify_once(meeting, preparers(meeting), Notification.Kind.NOTICE_DUE)
+                for meeting in notices_due(now)
+            )
+            each = unmailed(now, User.Mail.IMMEDIATE)
+            mails = self._send(outbox_each(each), len(each))
+            digests = 0
+            if digest:
+                daily = unmailed(now, User.Mail.DAILY)
+                digests = self._send(outbox_digests(daily), len({n.recipient_id for n in daily}))
+            self.stdout.write(
+                _(
+                    "Reminders of coming meetings: %(reminders)d. Notices due: %(due)d. "
+                    "E-mails: %(mails)d. Digests: %(digests)d."
+                )
+                % {"reminders": reminders, "due": due, "mails": mails, "digests": digests}
+            )
+
+    def _send(self, outbox: Iterator[Outgoing], total: int) -> int:
+        return send(self._progress(outbox, total, _("e-mails")))
+
+    def _progress(self, items: Iterable, total: int, unit: str) -> Iterator:
+        if total < BAR_FROM:
+            yield from items
+            return
+        # tqdm redraws its line with \r: Django's output wrapper must not end each write in \n.
+        self.stderr.ending = ""
+        try:
+            with tqdm(total=total, unit=unit, file=self.stderr) as bar:
+                for item in items:
+                    yield item
+                    bar.update()
+        finally:
+            self.stderr.ending = "\n"
+
+
+def meetings_tomorrow(now: datetime) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(
+        status=Meeting.Status.PUBLISHED, starts_at__gt=now, starts_at__lte=now + DAY
+    )
+
+
+def unanswered(meeting: Meeting) -> QuerySet[User]:
+    """Summoned members who have not said whether they will attend."""
+    members = (
+        Member.objects.filter(cell_id=meeting.cell_id).summoned().exclude(answers__meeting=meeting)
+    )
+    return User.objects.filter(is_active=True, member__in=members)
+
+
+def notices_due(now: datetime) -> QuerySet[Meeting]:
+    """Drafts of meetings still to come whose notice is due within a day, or overdue."""
+    lead = timedelta(days=settings.CHIBO_RULES["notice_lead_days"])
+    return Meeting.objects.filter(
+        status=Meeting.Status.DRAFT, starts_at__gt=now, starts_at__lte=now + DAY + lead
+    )
+
+
+def preparers(meeting: Meeting) -> QuerySet[User]:
+    """The cell's secretary and the member assigned to prepare the meeting."""
+    secretaries = Position.objects.current().filter(
+        organisation_id=meeting.cell_id, kind=Position.Kind.SECRETARY
+    )
+    people = Q(member__in=secretaries.values("member_id"))
+    if meeting.preparer_id:
+        people |= Q(member=meeting.preparer_id)
+    return User.objects.filter(people, is_active=True)
+
+
+def notify_once(meeting: Meeting, users: QuerySet[User], kind: str) -> int:
+    """Notify those of `users` who have not had this kind of notification for the meeting."""
+    had = Notification.objects.filter(recipient=OuterRef("pk"), meeting=meeting, kind=kind)
+    fresh = users.filter(~Exists(had)).values_list("pk", flat=True)
+    created = Notification.objects.bulk_create(
+        Notification(recipient_id=pk, meeting=meeting, kind=kind) for pk in fresh
+    )
+    return len(created)
+
+
+def unmailed(now: datetime, mail: str) -> list[Notification]:
+    """Recent notifications not yet mailed to those who chose `mail`, grouped by recipient."""
+    return list(
+        Notification.objects.unmailed()
+        .filter(created_at__gte=now - MAIL_WITHIN, recipient__mail=mail, recipient__is_active=True)
+        .exclude(recipient__email="")
+        .select_related("recipient", "meeting__cell")
+        .order_by("recipient_id", "created_at", "pk")
+    )
