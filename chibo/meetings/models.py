@@ -1,11 +1,11 @@
 """Meetings of a cell, from plan to publication, and members' answers before the meeting."""
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Case, F, Max, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -178,11 +178,38 @@ class Meeting(models.Model):
             return REGULAR_STEPS[:-1] + THEMATIC_STEPS[1:]
         return [Step.OPENING, Step.DISCUSSION, Step.VOTE, Step.MINUTES]
 
-    def add_official_agenda(self) -> None:
-        AgendaItem.objects.bulk_create(
+    def official_agenda_items(self) -> list["AgendaItem"]:
+        """The official steps as unsaved items, so many meetings can share one bulk insert."""
+        return [
             AgendaItem(meeting=self, position=i, step=step, title=step.label)
             for i, step in enumerate(self.official_steps(), start=1)
+        ]
+
+    def add_official_agenda(self) -> None:
+        AgendaItem.objects.bulk_create(self.official_agenda_items())
+
+    def overlaps(self, other: "Meeting") -> bool:
+        """Whether the two share any time: [starts_at, ends_at) intervals intersect."""
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+    def overlapping(self) -> list["Meeting"]:
+        """Other meetings of the same cell, not cancelled, that share some of this one's time."""
+        # No meeting lasts over 600 minutes (meeting_length_sensible), which bounds the search.
+        candidates = (
+            Meeting.objects.filter(
+                cell_id=self.cell_id,
+                starts_at__lt=self.ends_at,
+                starts_at__gt=self.starts_at - timedelta(minutes=600),
+            )
+            .exclude(status=self.Status.CANCELLED)
+            .exclude(pk=self.pk)
         )
+        return [other for other in candidates if self.overlaps(other)]
+
+    def add_item(self, title: str, body: str = "") -> "AgendaItem":
+        """A new item at the end of the agenda."""
+        last = self.agenda_items.aggregate(last=Max("position"))["last"] or 0
+        return AgendaItem.objects.create(meeting=self, position=last + 1, title=title, body=body)
 
 
 class MeetingSeries(models.Model):
@@ -210,6 +237,58 @@ class MeetingSeries(models.Model):
     def __str__(self) -> str:
         return f"{self.cell} · {self.day} · {self.time:%H:%M}"
 
+    def starts(self) -> list[datetime]:
+        """When each month's meeting starts, in the current time zone."""
+        first = self.first_month
+        days = []
+        for offset in range(self.months):
+            years, month = divmod(first.month - 1 + offset, 12)
+            days.append(date(first.year + years, month + 1, self.day))
+        return [timezone.make_aware(datetime.combine(day, self.time)) for day in days]
+
+    def create_meetings(self) -> tuple[list[Meeting], list[datetime], list[datetime]]:
+        """A draft regular meeting with its official agenda for each month that can have one.
+
+        Returns the meetings created, then the months skipped because the date has passed, then
+        those skipped because the cell already meets that month or at that time.
+        """
+        starts = self.starts()
+        # A month either side covers every whole month and any meeting running into the next.
+        nearby = list(
+            Meeting.objects.filter(
+                cell_id=self.cell_id,
+                starts_at__gte=starts[0] - timedelta(days=31),
+                starts_at__lt=starts[-1] + timedelta(days=31),
+            ).exclude(status=Meeting.Status.CANCELLED)
+        )
+        regular = {Meeting.Kind.REGULAR, Meeting.Kind.COMBINED}
+        local = [timezone.localtime(m.starts_at) for m in nearby if m.kind in regular]
+        monthly = {(start.year, start.month) for start in local}
+        now = timezone.now()
+        created, past, taken = [], [], []
+        for starts_at in starts:
+            meeting = Meeting(
+                cell_id=self.cell_id,
+                kind=Meeting.Kind.REGULAR,
+                starts_at=starts_at,
+                planned_minutes=self.planned_minutes,
+                place=self.place,
+                series=self,
+            )
+            if starts_at <= now:
+                past.append(starts_at)
+            elif (starts_at.year, starts_at.month) in monthly or any(
+                meeting.overlaps(other) for other in nearby
+            ):
+                taken.append(starts_at)
+            else:
+                created.append(meeting)
+        Meeting.objects.bulk_create(created)
+        AgendaItem.objects.bulk_create(
+            item for meeting in created for item in meeting.official_agenda_items()
+        )
+        return created, past, taken
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
@@ -228,6 +307,30 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @transaction.atomic
+    def move(self, offset: int) -> bool:
+        """Swap places with the item `offset` (-1 up, +1 down) away; False at either end."""
+        neighbour = AgendaItem.objects.filter(
+            meeting_id=self.meeting_id, position=self.position + offset
+        ).first()
+        if neighbour is None:
+            return False
+        AgendaItem.objects.filter(pk__in=[self.pk, neighbour.pk]).update(
+            position=Case(When(pk=self.pk, then=neighbour.position), default=self.position)
+        )
+        self.position, neighbour.position = neighbour.position, self.position
+        return True
+
+    @transaction.atomic
+    def remove(self) -> list[str]:
+        """Delete the item with its documents, close the gap; returns the files to discard."""
+        files = list(self.documents.values_list("file", flat=True))
+        self.delete()
+        AgendaItem.objects.filter(meeting_id=self.meeting_id, position__gt=self.position).update(
+            position=F("position") - 1
+        )
+        return files
 
 
 class Document(models.Model):
