@@ -159,6 +159,18 @@ class Scope:
             member.cell.path.startswith(p) for p in self.subtree_paths
         )
 
+    def can_check_in(self, meeting: Meeting) -> bool:
+        """Say "I am here" at a meeting: the members of its cell, who are on its roll."""
+        return self.member_id is not None and meeting.cell_id == self.own_cell_id
+
+    def can_follow_up(self, cell_id: int, owner_id: int | None) -> bool:
+        """Report progress on an action item: its owner, the cell's secretary and deputy."""
+        return (
+            self.is_admin
+            or (self.member_id is not None and owner_id == self.member_id)
+            or cell_id in self.led_cell_ids
+        )
+
 
 def scope_for(request: HttpRequest) -> Scope:
     """The scope of the signed-in user, cached on the request."""

@@ -44,3 +44,11 @@ def test_it_refuses_control_characters(bad):
 @pytest.mark.parametrize("good", ["Nguyễn Thị Mai", "សុខ\u200bចាន់ថា", "O'Neil-Smith"])
 def test_it_accepts_real_names(good):
     validate_plain_text(good)
+
+
+def test_it_accepts_line_breaks_only_in_multiline_text():
+    validate_multiline_text("Dòng một\nDòng hai\r\n\tthụt lề")
+    with pytest.raises(ValidationError):
+        validate_plain_text("Dòng một\nDòng hai")
+    with pytest.raises(ValidationError):
+        validate_multiline_text("Dòng một\x07")

@@ -1,3 +1,500 @@
-"""Routes of this part are declared with its views."""
+"""Holding the meeting and what follows: the roll, votes, minutes, resolution, tasks.
 
-urlpatterns: list = []
+The secretary's pages answer 403 to those who may only read the meeting; the members' own
+pages (check-in, their tasks) are theirs.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from uuid import UUID
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chibo.access.scope import get_meeting_for_user, scope_for
+from chibo.lib.paging import window
+from chibo.meetings import holding
+from chibo.meetings.forms_holding import (
+    AdoptForm,
+    CorrectionForm,
+    FollowUpForm,
+    MarkForm,
+    MinutesForm,
+    ResolutionForm,
+    TaskFormSet,
+    VoteForm,
+)
+from chibo.meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    Minutes,
+    Resolution,
+)
+from chibo.orgs.models import Member
+
+CLOSED_TASKS = [ActionItem.Status.DONE, ActionItem.Status.CANCELLED]
+# Minutes are written once the meeting has begun; before that there is nothing to record.
+UNDER_WAY = {Meeting.Status.OPEN, Meeting.Status.CLOSED}
+# The records of a meeting by the name of their pages, and where the meeting keeps them.
+RECORDS = {"minutes": "minutes", "resolution": "resolutions"}
+STEPS = {
+    "open": (holding.open_meeting, gettext_lazy("The meeting is open.")),
+    "close": (holding.close_meeting, gettext_lazy("The meeting is closed.")),
+}
+
+
+def _prepared(request: HttpRequest, code: UUID) -> Meeting:
+    """The meeting, for those who run it; 403 for those who may only read it."""
+    meeting, rights = get_meeting_for_user(request, code)
+    if not rights.prepare:
+        raise PermissionDenied
+    return meeting
+
+
+def _attempt(request: HttpRequest, step: Callable[[], object], success: str = "") -> bool:
+    """Run one step of the process; what the rules refuse becomes a message, nothing changes."""
+    try:
+        step()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
+
+
+def _say_errors(request: HttpRequest, form: Form) -> None:
+    for name, errors in form.errors.items():
+        label = f"{form.fields[name].label}: " if name in form.fields else ""
+        messages.error(request, label + " ".join(errors))
+
+
+def _hold_url(meeting: Meeting, anchor: str) -> str:
+    return f"{reverse('meetings:hold', args=[meeting.code])}#{anchor}"
+
+
+def _qr(request: HttpRequest, meeting: Meeting) -> SafeString:
+    """The check-in address as an inline SVG, for members to scan from the secretary's phone."""
+    target = request.build_absolute_uri(reverse("meetings:check_in", args=[meeting.code]))
+    svg = segno.make(target, error="m").svg_inline(
+        scale=4, title=_("Scan to check in"), svgclass="qr"
+    )
+    return mark_safe(svg)  # segno escapes the title; the rest is its own markup
+
+
+@require_GET
+@login_required
+def hold(request: HttpRequest, code: UUID) -> HttpResponse:
+    """The secretary's phone during the meeting: open it, the roll, rule 9's count, votes."""
+    meeting = _prepared(request, code)
+    return render(
+        request,
+        "meetings/holding/hold.html",
+        {
+            "meeting": meeting,
+            "roll": holding.roll_of(meeting),
+            "votes": meeting.votes.all(),
+            "vote_form": VoteForm(),
+            "minutes": meeting.minutes.first(),
+            "resolution": meeting.resolutions.first(),
+            "publish_due": holding.publish_due(meeting),
+            "publish_late": holding.is_late(meeting),
+            "qr": _qr(request, meeting) if meeting.status == Meeting.Status.OPEN else "",
+        },
+    )
+
+
+@require_POST
+@login_required
+def step(request: HttpRequest, code: UUID, step: str) -> HttpResponse:
+    """Open the meeting (calling the roll) or close it."""
+    meeting = _prepared(request, code)
+    process, success = STEPS[step]
+    _attempt(request, lambda: process(meeting), str(success))
+    return redirect("meetings:hold", code=meeting.code)
+
+
+@require_POST
+@login_required
+def mark(request: HttpRequest, code: UUID, member: UUID) -> HttpResponse:
+    """One tap on the roll: present, absent with a reason, absent."""
+    meeting = _prepared(request, code)
+    line = get_object_or_404(Attendance, meeting=meeting, member__code=member)
+    form = MarkForm(request.POST)
+    if form.is_valid():
+        _attempt(request, lambda: holding.mark(meeting, line, **form.cleaned_data))
+    else:
+        _say_errors(request, form)
+    return redirect(_hold_url(meeting, f"roll-{member}"))
+
+
+@require_POST
+@login_required
+def vote(request: HttpRequest, code: UUID) -> HttpResponse:
+    meeting = _prepared(request, code)
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        _say_errors(request, form)
+        return redirect(_hold_url(meeting, "vote"))
+    try:
+        result = holding.record_vote(meeting, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_hold_url(meeting, "vote"))
+    outcome = _("Passed") if result.passed else _("Not passed")
+    messages.success(
+        request,
+        _("%(outcome)s: %(for)d for, %(needed)d needed.")
+        % {"outcome": outcome, "for": result.votes_for, "needed": result.needed},
+    )
+    return redirect(_hold_url(meeting, "votes"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def check_in(request: HttpRequest, code: UUID) -> HttpResponse:
+    """The address inside the QR code: a member of the cell says "I am here"."""
+    meeting, _rights = get_meeting_for_user(request, code)
+    scope = scope_for(request)
+    if not scope.can_check_in(meeting):
+        raise PermissionDenied
+    if request.method == "POST":
+        member = Member.objects.get(pk=scope.member_id)
+        _attempt(
+            request,
+            lambda: holding.check_in(meeting, member, by_qr=True),
+            _("You are checked in. Welcome."),
+        )
+        return redirect("meetings:check_in", code=meeting.code)
+    line = meeting.roll.filter(member_id=scope.member_id).first()
+    return render(request, "meetings/holding/check_in.html", {"meeting": meeting, "line": line})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def minutes(request: HttpRequest, code: UUID) -> HttpResponse:
+    """Write the draft minutes along the agenda; approved ones are shown, and corrected."""
+    meeting = _prepared(request, code)
+    versions = list(meeting.minutes.all())
+    latest = versions[0] if versions else None
+    items = list(meeting.agenda_items.all())
+    form = MinutesForm(items, request.POST or None, initial=latest.sections if latest else None)
+    if request.method == "POST":
+        refusal = _minutes_refusal(meeting, latest)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("meetings:minutes", code=meeting.code)
+        if form.is_valid():
+            _save_minutes(request, meeting, latest, form.sections())
+            messages.success(request, _("The minutes were saved."))
+            return redirect("meetings:minutes", code=meeting.code)
+    return render(
+        request,
+        "meetings/holding/minutes.html",
+        {
+            "meeting": meeting,
+            "minutes": latest,
+            "versions": versions,
+            "sections": _sections(items, latest),
+            "writable": meeting.status in UNDER_WAY,
+            "form": form,
+            "correction_form": CorrectionForm(),
+        },
+    )
+
+
+def _sections(items: list[AgendaItem], minutes: Minutes | None) -> list[tuple[AgendaItem, str]]:
+    """Each agenda item with what the minutes say about it."""
+    written = minutes.sections if minutes else {}
+    return [(item, written.get(str(item.position), "")) for item in items]
+
+
+def _minutes_refusal(meeting: Meeting, latest: Minutes | None) -> str:
+    """Why the minutes cannot be written now, or nothing."""
+    if latest is not None and latest.status != Minutes.Status.DRAFT:
+        return _("Approved minutes never change. Correct them: the correction is a new version.")
+    if meeting.status not in UNDER_WAY:
+        return _("Minutes are written once the meeting has opened.")
+    return ""
+
+
+def _save_minutes(
+    request: HttpRequest, meeting: Meeting, latest: Minutes | None, sections: dict
+) -> None:
+    if latest is None:
+        Minutes.objects.create(
+            meeting=meeting, sections=sections, written_by_id=scope_for(request).member_id
+        )
+    else:
+        latest.sections = sections
+        latest.save(update_fields=["sections"])
+
+
+@require_POST
+@login_required
+def minutes_approve(request: HttpRequest, code: UUID) -> HttpResponse:
+    meeting = _prepared(request, code)
+    latest = meeting.minutes.first()
+    if latest is None:
+        messages.error(request, _("Write the minutes before approving them."))
+    else:
+        _attempt(request, lambda: holding.approve_minutes(latest), _("The minutes are approved."))
+    return redirect("meetings:minutes", code=meeting.code)
+
+
+@require_POST
+@login_required
+def correct(request: HttpRequest, code: UUID, name: str) -> HttpResponse:
+    """A correction of the latest approved version: a new draft with its reason."""
+    meeting = _prepared(request, code)
+    latest = getattr(meeting, RECORDS[name]).first()
+    if latest is None:
+        raise Http404
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: holding.correct(latest, form.cleaned_data["reason"]),
+            _("A new draft version was made; the earlier one stays as it was."),
+        )
+    else:
+        _say_errors(request, form)
+    return redirect(f"meetings:{name}", code=meeting.code)
+
+
+@require_GET
+@login_required
+def record_version(request: HttpRequest, code: UUID, version: int, name: str) -> HttpResponse:
+    """One version as it was; those who only read the meeting see published versions only."""
+    meeting, rights = get_meeting_for_user(request, code)
+    record = getattr(meeting, RECORDS[name]).filter(version=version).first()
+    if record is None or not (rights.prepare or record.status == record.Status.PUBLISHED):
+        raise Http404
+    context = {"meeting": meeting, "record": record, "rights": rights}
+    if isinstance(record, Minutes):
+        context["sections"] = _sections(list(meeting.agenda_items.all()), record)
+    else:
+        context["tasks"] = record.tasks.select_related("owner")
+    return render(request, f"meetings/holding/{name}_version.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def resolution(request: HttpRequest, code: UUID) -> HttpResponse:
+    """The draft resolution in its four parts; adopted ones are shown, and corrected."""
+    meeting = _prepared(request, code)
+    versions = list(meeting.resolutions.all())
+    latest = versions[0] if versions else None
+    context = {"meeting": meeting, "resolution": latest, "versions": versions}
+    if latest is not None and latest.status != Resolution.Status.DRAFT:
+        if request.method == "POST":
+            messages.error(request, _("An adopted resolution never changes: correct it."))
+            return redirect("meetings:resolution", code=meeting.code)
+        context |= {
+            "tasks": latest.tasks.select_related("owner"),
+            "correction_form": CorrectionForm(),
+        }
+        return render(request, "meetings/holding/resolution.html", context)
+    data = request.POST or None
+    previous = holding.previous_tasks(meeting)
+    initial = None if latest else {"assessment": holding.assessment_text(previous)}
+    form = ResolutionForm(data, instance=latest, initial=initial)
+    tasks = TaskFormSet(
+        data,
+        prefix="tasks",
+        initial=_rows(latest),
+        form_kwargs={
+            "owners": list(Member.objects.filter(cell_id=meeting.cell_id)),
+            "earliest": timezone.localtime(meeting.starts_at).date(),
+        },
+    )
+    if request.method == "POST" and form.is_valid() and tasks.is_valid():
+        texts = {name: form.cleaned_data[name] for name in ResolutionForm.Meta.fields}
+        holding.save_resolution(meeting, latest, texts, tasks.rows())
+        messages.success(request, _("The draft resolution was saved."))
+        return redirect("meetings:resolution", code=meeting.code)
+    context |= {
+        "form": form,
+        "task_forms": tasks,
+        "previous": previous,
+        "adopt_form": AdoptForm(meeting.votes.filter(passed=True, resolution__isnull=True)),
+    }
+    return render(request, "meetings/holding/resolution.html", context)
+
+
+def _rows(draft: Resolution | None) -> list[dict]:
+    if draft is None:
+        return []
+    return [
+        {
+            "position": task.position,
+            "what": task.what,
+            "owner": str(task.owner.code) if task.owner else "",
+            "deadline": task.deadline,
+        }
+        for task in draft.tasks.select_related("owner")
+    ]
+
+
+@require_POST
+@login_required
+def resolution_adopt(request: HttpRequest, code: UUID) -> HttpResponse:
+    meeting = _prepared(request, code)
+    latest = meeting.resolutions.first()
+    if latest is None:
+        messages.error(request, _("Write the draft resolution before adopting it."))
+        return redirect("meetings:resolution", code=meeting.code)
+    form = AdoptForm(meeting.votes.all(), request.POST)
+    if not form.is_valid():
+        _say_errors(request, form)
+    elif _attempt(request, lambda: holding.adopt_resolution(latest, form.cleaned_data["vote"])):
+        messages.success(
+            request, _("Resolution No. %(label)s is adopted.") % {"label": latest.label}
+        )
+    return redirect("meetings:resolution", code=meeting.code)
+
+
+@require_POST
+@login_required
+def publish_records(request: HttpRequest, code: UUID) -> HttpResponse:
+    meeting = _prepared(request, code)
+    if _attempt(
+        request, lambda: holding.publish_records(meeting), _("Published to the members.")
+    ) and holding.is_late(meeting):
+        days = settings.CHIBO_RULES["resolution_publish_days"]
+        messages.warning(
+            request,
+            _("Published late: rule 10 asks for the records within %(days)d days.")
+            % {"days": days},
+        )
+    return redirect(_hold_url(meeting, "records"))
+
+
+@require_GET
+@login_required
+def records(request: HttpRequest, code: UUID) -> HttpResponse:
+    """The meeting's minutes and resolution as published to the members, every version."""
+    meeting, rights = get_meeting_for_user(request, code)
+    shown = {} if rights.prepare else {"status": Minutes.Status.PUBLISHED}
+    return render(
+        request,
+        "meetings/holding/records.html",
+        {
+            "meeting": meeting,
+            "rights": rights,
+            "minutes": meeting.minutes.filter(**shown),
+            "resolutions": meeting.resolutions.filter(**shown),
+        },
+    )
+
+
+def _with_state(items: QuerySet, today: date) -> QuerySet:
+    """Open tasks first, then by deadline; overdue ones marked."""
+    closed = Q(status__in=CLOSED_TASKS)
+    return items.annotate(
+        closed=Case(When(closed, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        overdue=Case(
+            When(~closed & Q(deadline__lt=today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    ).order_by("closed", "deadline", "pk")
+
+
+@require_GET
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """Every task the signed-in member owns, across the cells they belong or belonged to."""
+    member_id = scope_for(request).member_id
+    items = (
+        ActionItem.objects.filter(owner_id=member_id) if member_id else ActionItem.objects.none()
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "meetings/holding/tasks.html",
+        {
+            "tasks": window(
+                request, _with_state(items.select_related("cell"), today), settings.PAGE_SIZE
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def task(request: HttpRequest, code: UUID) -> HttpResponse:
+    """One task with its history; its owner and the cell's leaders report progress."""
+    scope = scope_for(request)
+    item = (
+        _with_state(ActionItem.objects.select_related("cell", "owner"), timezone.localdate())
+        .filter(code=code)
+        .first()
+    )
+    may_update = item is not None and scope.can_follow_up(item.cell_id, item.owner_id)
+    # Owners keep their tasks in sight after moving to another cell.
+    if item is None or not (may_update or scope.can_see(item.cell)):
+        raise Http404
+    initial = {"status": item.status, "progress": item.progress}
+    form = FollowUpForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not may_update:
+            raise PermissionDenied
+        if form.is_valid():
+            holding.follow_up(item, scope.member_id, **form.cleaned_data)
+            messages.success(request, _("Your update was saved."))
+            return redirect("meetings:task", code=item.code)
+    return render(
+        request,
+        "meetings/holding/task.html",
+        {
+            "item": item,
+            "form": form,
+            "may_update": may_update,
+            "updates": window(request, item.updates.select_related("author"), settings.PAGE_SIZE),
+        },
+    )
+
+
+MINUTES, RESOLUTION = {"name": "minutes"}, {"name": "resolution"}
+urlpatterns = [
+    path("<uuid:code>/hold/", hold, name="hold"),
+    path("<uuid:code>/open/", step, {"step": "open"}, name="open"),
+    path("<uuid:code>/close/", step, {"step": "close"}, name="close"),
+    path("<uuid:code>/roll/<uuid:member>/", mark, name="mark"),
+    path("<uuid:code>/vote/", vote, name="vote"),
+    path("<uuid:code>/check-in/", check_in, name="check_in"),
+    path("<uuid:code>/minutes/", minutes, name="minutes"),
+    path("<uuid:code>/minutes/approve/", minutes_approve, name="minutes_approve"),
+    path("<uuid:code>/minutes/correct/", correct, MINUTES, name="minutes_correct"),
+    path("<uuid:code>/minutes/<int:version>/", record_version, MINUTES, name="minutes_version"),
+    path("<uuid:code>/resolution/", resolution, name="resolution"),
+    path("<uuid:code>/resolution/adopt/", resolution_adopt, name="resolution_adopt"),
+    path("<uuid:code>/resolution/correct/", correct, RESOLUTION, name="resolution_correct"),
+    path(
+        "<uuid:code>/resolution/<int:version>/",
+        record_version,
+        RESOLUTION,
+        name="resolution_version",
+    ),
+    path("<uuid:code>/records/", records, name="records"),
+    path("<uuid:code>/records/publish/", publish_records, name="publish_records"),
+    path("tasks/", my_tasks, name="my_tasks"),
+    path("tasks/<uuid:code>/", task, name="task"),
+]

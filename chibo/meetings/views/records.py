@@ -1,3 +1,67 @@
-"""Routes of this part are declared with its views."""
+"""The meeting's records as PDF: the minutes and the resolution, one version at a time."""
 
-urlpatterns: list = []
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from chibo.access.scope import get_meeting_for_user
+from chibo.meetings import pdf
+from chibo.meetings.models import Minutes, Resolution
+
+
+def _version_for_user(
+    request: HttpRequest, code: UUID, model: type[Minutes] | type[Resolution], version: int
+) -> Minutes | Resolution:
+    """One version of a record: published ones for whoever sees the meeting, drafts and
+    approved-but-unpublished ones only for those who prepare it; 404 for the rest."""
+    meeting, rights = get_meeting_for_user(request, code)
+    record = get_object_or_404(
+        model.objects.select_related("meeting__cell"), meeting=meeting, version=version
+    )
+    if record.status != model.Status.PUBLISHED and not rights.prepare:
+        raise Http404
+    return record
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    return response
+
+
+def _suffix(version: int) -> str:
+    return f"-v{version}" if version > 1 else ""
+
+
+@require_GET
+@login_required
+def minutes_pdf(request: HttpRequest, code: UUID, version: int) -> HttpResponse:
+    minutes = _version_for_user(request, code, Minutes, version)
+    day = timezone.localdate(minutes.meeting.starts_at)
+    return _pdf_response(
+        pdf.minutes_pdf(minutes), f"bien-ban-{day:%Y-%m-%d}{_suffix(minutes.version)}.pdf"
+    )
+
+
+@require_GET
+@login_required
+def resolution_pdf(request: HttpRequest, code: UUID, version: int) -> HttpResponse:
+    resolution = _version_for_user(request, code, Resolution, version)
+    # "12-NQ/CB" has a slash; the file name keeps to ASCII letters, digits and dashes.
+    number = f"{resolution.number}-NQ-CB" if resolution.number else "du-thao"
+    return _pdf_response(
+        pdf.resolution_pdf(resolution),
+        f"nghi-quyet-{number}-{resolution.year}{_suffix(resolution.version)}.pdf",
+    )
+
+
+urlpatterns = [
+    path("<uuid:code>/minutes/<int:version>.pdf", minutes_pdf, name="minutes_pdf"),
+    path("<uuid:code>/resolution/<int:version>.pdf", resolution_pdf, name="resolution_pdf"),
+]

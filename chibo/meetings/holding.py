@@ -1,0 +1,402 @@
+"""Holding a meeting and what follows it: the roll, votes, minutes, the resolution and its tasks.
+
+Each function is one step of the process in one transaction. A step the rules forbid raises a
+translated ValidationError before anything is written, so the caller can show it as it is.
+"""
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from chibo.meetings import quorum
+from chibo.meetings.models import (
+    ActionItem,
+    ActionUpdate,
+    Answer,
+    Attendance,
+    Meeting,
+    Minutes,
+    Resolution,
+    ResolutionTask,
+    Vote,
+)
+from chibo.orgs.models import Member, Organisation
+
+Presence = Attendance.Presence
+Standing = Member.Status
+# Exempt members have no duty to attend; the transferred and suspended are not summoned here.
+NO_DUTY = {Standing.EXEMPT, Standing.TRANSFERRED, Standing.SUSPENDED}
+Record = Minutes | Resolution
+
+
+class Roll:
+    """Rule 8's totals over the roll, and rule 9's count for the votes."""
+
+    def __init__(self, lines: list[Attendance]) -> None:
+        self.lines = lines
+        self.standings = Counter(line.standing for line in lines)
+        self.present = [line for line in lines if line.presence == Presence.PRESENT]
+        self.excused = [line for line in lines if line.presence == Presence.EXCUSED]
+        self.absent = [
+            line
+            for line in lines
+            if line.presence == Presence.ABSENT and line.standing not in NO_DUTY
+        ]
+        self.count = quorum.count(quorum.Line(line.standing, line.presence) for line in lines)
+
+    def totals(self) -> list[tuple[str, int]]:
+        """Members by their status on the day, in the order the statuses are defined."""
+        return [(label, n) for value, label in Standing.choices if (n := self.standings[value])]
+
+
+def roll_of(meeting: Meeting) -> Roll:
+    return Roll(list(meeting.roll.select_related("member").order_by("member__search_name", "pk")))
+
+
+def _require_in_progress(meeting: Meeting) -> None:
+    if meeting.status != Meeting.Status.OPEN:
+        raise ValidationError(_("The meeting is not in progress."), code="not_open")
+
+
+@transaction.atomic
+def open_meeting(meeting: Meeting) -> None:
+    """Open a published meeting and call the roll of everyone now in the cell; safe to repeat.
+
+    Those who answered that they cannot come start as absent with their reason; everyone else
+    starts absent until marked present or checked in.
+    """
+    if meeting.status not in {Meeting.Status.PUBLISHED, Meeting.Status.OPEN}:
+        raise ValidationError(_("Only a published meeting can be opened."), code="not_published")
+    excuses = dict(
+        meeting.answers.filter(choice=Answer.Choice.ABSENT).values_list("member_id", "reason")
+    )
+    members = Member.objects.filter(cell_id=meeting.cell_id).values_list("pk", "status")
+    # Lines already called keep what was marked on them: a second call only adds newcomers.
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                meeting=meeting,
+                member_id=pk,
+                standing=status,
+                presence=Presence.EXCUSED if pk in excuses else Presence.ABSENT,
+                reason=excuses.get(pk, ""),
+            )
+            for pk, status in members
+        ],
+        ignore_conflicts=True,
+    )
+    if meeting.status != Meeting.Status.OPEN:
+        meeting.status = Meeting.Status.OPEN
+        meeting.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def mark(
+    meeting: Meeting, line: Attendance, presence: str, reason: str = "", by_qr: bool = False
+) -> None:
+    """Set one line of the roll while the meeting is in progress."""
+    _require_in_progress(meeting)
+    if presence == line.presence == Presence.PRESENT:
+        return  # keep the time and the way of the first check-in
+    line.presence = presence
+    line.reason = reason if presence == Presence.EXCUSED else ""
+    line.checked_in_at = timezone.now() if presence == Presence.PRESENT else None
+    line.by_qr = by_qr and presence == Presence.PRESENT
+    line.save(update_fields=["presence", "reason", "checked_in_at", "by_qr"])
+
+
+@transaction.atomic
+def check_in(meeting: Meeting, member: Member, by_qr: bool = False) -> Attendance:
+    """A member of the cell is here; one who joined after the roll was called gets a line."""
+    _require_in_progress(meeting)
+    line, _created = Attendance.objects.get_or_create(
+        meeting=meeting, member=member, defaults={"standing": member.status}
+    )
+    mark(meeting, line, Presence.PRESENT, by_qr=by_qr)
+    return line
+
+
+@transaction.atomic
+def record_vote(
+    meeting: Meeting, subject: str, votes_for: int, votes_against: int, abstentions: int
+) -> Vote:
+    """Rule 9: the result follows from the roll and the tally, never from what someone typed."""
+    _require_in_progress(meeting)
+    count = roll_of(meeting).count
+    count.check(votes_for, votes_against, abstentions)
+    return Vote.objects.create(
+        meeting=meeting,
+        subject=subject,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        abstentions=abstentions,
+        adjusted_count=count.adjusted,
+        needed=count.needed,
+        passed=count.passes(votes_for),
+    )
+
+
+@transaction.atomic
+def close_meeting(meeting: Meeting) -> None:
+    _require_in_progress(meeting)
+    meeting.status = Meeting.Status.CLOSED
+    meeting.save(update_fields=["status", "updated_at"])
+
+
+def _require_latest(record: Record) -> None:
+    newest = type(record).objects.filter(meeting_id=record.meeting_id).aggregate(v=Max("version"))
+    if record.version != newest["v"]:
+        raise ValidationError(_("A newer version exists: work on that one."), code="not_latest")
+
+
+@transaction.atomic
+def approve_minutes(minutes: Minutes) -> None:
+    """Step 9 of rule 6: the minutes are read and approved; from then on they never change."""
+    if minutes.status != Minutes.Status.DRAFT:
+        raise ValidationError(_("These minutes are already approved."), code="approved")
+    if not any(text.strip() for text in minutes.sections.values()):
+        raise ValidationError(_("Write the minutes before approving them."), code="empty")
+    minutes.status = Minutes.Status.APPROVED
+    minutes.approved_at = timezone.now()
+    minutes.save(update_fields=["status", "approved_at"])
+
+
+@transaction.atomic
+def save_resolution(
+    meeting: Meeting, draft: Resolution | None, texts: dict[str, str], rows: list[dict]
+) -> Resolution:
+    """Write the draft resolution: parts I, III, IV as texts, part II as rows of tasks."""
+    if draft is None:
+        year = timezone.localtime(meeting.starts_at).year
+        draft = Resolution.objects.create(
+            meeting=meeting, cell_id=meeting.cell_id, year=year, **texts
+        )
+    elif draft.status != Resolution.Status.DRAFT:
+        raise ValidationError(_("An adopted resolution never changes: correct it."), code="adopted")
+    else:
+        for name, value in texts.items():
+            setattr(draft, name, value)
+        draft.save(update_fields=list(texts))
+    _write_rows(draft, rows)
+    return draft
+
+
+def _write_rows(draft: Resolution, rows: list[dict]) -> None:
+    """Part II's rows, each keeping its position through edits and corrections.
+
+    A correction's rows match the rows they correct by position (see `_follow_tasks`), so a new
+    row takes a position no version of this meeting's resolution has used.
+    """
+    tasks = {task.position: task for task in draft.tasks.all()}
+    used = ResolutionTask.objects.filter(resolution__meeting_id=draft.meeting_id).aggregate(
+        n=Max("position")
+    )["n"]
+    kept, added = [], []
+    for row in rows:
+        task = tasks.pop(row.get("position"), None)
+        if task is None:
+            added.append(ResolutionTask(resolution=draft, position=(used or 0) + len(added) + 1))
+            task = added[-1]
+        else:
+            kept.append(task)
+        task.what, task.owner, task.deadline = row["what"], row["owner"], row["deadline"]
+    ResolutionTask.objects.filter(pk__in=[task.pk for task in tasks.values()]).delete()
+    ResolutionTask.objects.bulk_update(kept, ["what", "owner", "deadline"])
+    ResolutionTask.objects.bulk_create(added)
+
+
+def _next_number(resolution: Resolution) -> int:
+    """The number of "Số N-NQ/CB": one more than the cell's last resolution of the year."""
+    # Lock the cell's row so two resolutions adopted at once cannot take the same number.
+    Organisation.objects.select_for_update().get(pk=resolution.cell_id)
+    last = Resolution.objects.filter(
+        cell_id=resolution.cell_id, year=resolution.year, version=1
+    ).aggregate(n=Max("number"))["n"]
+    return (last or 0) + 1
+
+
+def _check_vote(resolution: Resolution, vote: Vote | None) -> None:
+    if vote is None:
+        if resolution.version == 1:
+            raise ValidationError(_("Choose the vote that adopted the resolution."), code="no_vote")
+        return  # a correction needs no vote of its own: the version it corrects keeps one
+    if vote.meeting_id != resolution.meeting_id or not vote.passed:
+        raise ValidationError(
+            _("A resolution is adopted by a vote of its meeting that passed."), code="vote"
+        )
+    if Resolution.objects.filter(vote=vote).exists():
+        raise ValidationError(_("That vote already adopted a resolution."), code="vote_used")
+
+
+def _action(task: ResolutionTask, cell_id: int) -> ActionItem:
+    return ActionItem(
+        task=task, cell_id=cell_id, what=task.what, owner_id=task.owner_id, deadline=task.deadline
+    )
+
+
+def _follow_tasks(resolution: Resolution) -> None:
+    """Part II's rows become action items; a correction takes over the follow-up row by row.
+
+    Items of the corrected version move to the row at the same position with its new text,
+    owner and deadline, keeping their status and progress; rows that are new get new items, and
+    open items whose row was dropped are cancelled.
+    """
+    earlier = {
+        item.task.position: item
+        for item in ActionItem.objects.filter(
+            task__resolution__meeting_id=resolution.meeting_id,
+            task__resolution__version=resolution.version - 1,
+        ).select_related("task")
+    }
+    now = timezone.now()
+    moved, created = [], []
+    for task in resolution.tasks.all():
+        item = earlier.pop(task.position, None)
+        if item is None:
+            created.append(_action(task, resolution.cell_id))
+            continue
+        item.task, item.what, item.owner_id = task, task.what, task.owner_id
+        item.deadline, item.updated_at = task.deadline, now
+        moved.append(item)
+    ActionItem.objects.bulk_update(moved, ["task", "what", "owner", "deadline", "updated_at"])
+    ActionItem.objects.bulk_create(created)
+    ActionItem.objects.filter(pk__in=[item.pk for item in earlier.values()]).open().update(
+        status=ActionItem.Status.CANCELLED, updated_at=now
+    )
+
+
+@transaction.atomic
+def adopt_resolution(resolution: Resolution, vote: Vote | None) -> None:
+    """Rule 10: the vote adopts the resolution, which takes the cell's next number of the year."""
+    if resolution.status != Resolution.Status.DRAFT:
+        raise ValidationError(_("This resolution is already adopted."), code="adopted")
+    _require_latest(resolution)
+    _check_vote(resolution, vote)
+    if resolution.number is None:
+        resolution.number = _next_number(resolution)
+    resolution.vote = vote
+    resolution.status = Resolution.Status.ADOPTED
+    resolution.adopted_at = timezone.now()
+    resolution.save(update_fields=["number", "vote", "status", "adopted_at"])
+    _follow_tasks(resolution)
+
+
+@transaction.atomic
+def correct(record: Record, reason: str) -> Record:
+    """A new draft version of approved minutes or an adopted resolution; the old one stays."""
+    if record.status == record.Status.DRAFT:
+        raise ValidationError(_("A draft is changed directly, not corrected."), code="draft")
+    _require_latest(record)
+    draft = type(record).objects.get(pk=record.pk)
+    draft.pk, draft._state.adding = None, True
+    draft.version = record.version + 1
+    draft.status = record.Status.DRAFT
+    draft.correction = reason
+    draft.published_at = None
+    if isinstance(draft, Minutes):
+        draft.approved_at = None
+    else:
+        draft.adopted_at, draft.vote = None, None
+    draft.save()
+    if isinstance(draft, Resolution):
+        ResolutionTask.objects.bulk_create(
+            ResolutionTask(
+                resolution=draft,
+                position=task.position,
+                what=task.what,
+                owner_id=task.owner_id,
+                deadline=task.deadline,
+            )
+            for task in record.tasks.all()
+        )
+    return draft
+
+
+def publish_due(meeting: Meeting) -> datetime:
+    """Rule 10: the finished records reach members within a few days of the meeting."""
+    return meeting.ends_at + timedelta(days=settings.CHIBO_RULES["resolution_publish_days"])
+
+
+def is_late(meeting: Meeting, published_at: datetime | None = None) -> bool:
+    """Whether records published at `published_at` (or not yet, now) come too late."""
+    return (published_at or timezone.now()) > publish_due(meeting)
+
+
+@transaction.atomic
+def publish_records(meeting: Meeting) -> list[Record]:
+    """Send the approved minutes and the adopted resolution to the members."""
+    ready = [
+        record
+        for record in (meeting.minutes.first(), meeting.resolutions.first())
+        if record is not None
+        and record.status in {Minutes.Status.APPROVED, Resolution.Status.ADOPTED}
+    ]
+    if not ready:
+        raise ValidationError(
+            _("Nothing to publish: approve the minutes or adopt the resolution first."),
+            code="nothing_ready",
+        )
+    now = timezone.now()
+    for record in ready:
+        record.status, record.published_at = record.Status.PUBLISHED, now
+        record.save(update_fields=["status", "published_at"])
+    return ready
+
+
+@transaction.atomic
+def follow_up(
+    item: ActionItem, author_id: int | None, status: str, progress: int, note: str
+) -> ActionUpdate:
+    """Its owner or the secretary reports where a task stands; the history keeps each report."""
+    if status != ActionItem.Status.DONE:
+        item.done_on = None
+    elif item.done_on is None:
+        item.done_on = timezone.localdate()
+    item.status, item.progress = status, progress
+    item.save(update_fields=["status", "progress", "done_on", "updated_at"])
+    return ActionUpdate.objects.create(
+        item=item, author_id=author_id, status=status, progress=progress, note=note
+    )
+
+
+def previous_tasks(meeting: Meeting) -> list[ActionItem]:
+    """The tasks of the cell's last adopted resolution before this meeting (rule 6, step 2)."""
+    last = (
+        Resolution.objects.filter(
+            cell_id=meeting.cell_id,
+            status__in=[Resolution.Status.ADOPTED, Resolution.Status.PUBLISHED],
+            meeting__starts_at__lt=meeting.starts_at,
+        )
+        .order_by("-meeting__starts_at", "-version")
+        .first()
+    )
+    if last is None:
+        return []
+    return list(
+        ActionItem.objects.filter(task__resolution=last)
+        .select_related("owner")
+        .order_by("task__position")
+    )
+
+
+def assessment_text(items: list[ActionItem]) -> str:
+    """Part I's starting point: each task of last month and where it stands."""
+    return "\n".join(
+        _("%(n)d. %(what)s. %(owner)s, by %(deadline)s: %(status)s, %(progress)d%%.")
+        % {
+            "n": n,
+            "what": item.what,
+            "owner": item.owner.full_name if item.owner else _("no owner"),
+            "deadline": date_format(item.deadline, "SHORT_DATE_FORMAT"),
+            "status": item.get_status_display(),
+            "progress": item.progress,
+        }
+        for n, item in enumerate(items, start=1)
+    )

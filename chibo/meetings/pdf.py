@@ -1,0 +1,112 @@
+"""The minutes and the resolution of a meeting as PDF documents in the Party's official layout.
+
+WeasyPrint shapes the text with HarfBuzz; the fonts ship in `chibo/static/fonts/`, so a document
+looks the same on every machine, and the renderer may read those files and nothing else.
+"""
+
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from chibo.meetings import holding
+from chibo.meetings.models import Meeting, Minutes, Resolution, Vote
+from chibo.orgs.models import Member, Organisation, Position
+
+FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
+
+
+class FontsOnly(URLFetcher):
+    """Serves the bundled fonts and refuses every other URL: a document never reaches out."""
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        path = Path(unquote(parts.path)).resolve()
+        if parts.scheme != "file" or parts.netloc or not path.is_relative_to(FONTS):
+            raise ValueError(f"Only the bundled fonts may be read, not {url}")
+        return URLFetcherResponse(path.as_uri(), path.read_bytes())
+
+
+def official_date(day: date) -> str:
+    """The legal form of a date, "ngày 05 tháng 3 năm 2026", zero-padded as Decree 30 asks."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def secretary(meeting: Meeting, on: date) -> Member | None:
+    """Who signs for the cell committee: its secretary on the day the document is dated."""
+    position = (
+        Position.objects.current(on)
+        .filter(organisation_id=meeting.cell_id, kind=Position.Kind.SECRETARY)
+        .select_related("member")
+        .first()
+    )
+    return position.member if position else None
+
+
+def _render(template: str, document: Minutes | Resolution, context: dict) -> bytes:
+    """The document in the active language, dated the day of its meeting."""
+    meeting = document.meeting
+    day = timezone.localdate(meeting.starts_at)
+    html = render_to_string(
+        template,
+        {
+            "document": document,
+            "draft": document.status == document.Status.DRAFT,
+            "meeting": meeting,
+            "starts_at": timezone.localtime(meeting.starts_at),
+            "superior": Organisation.objects.get_parent(meeting.cell),
+            "official_date": official_date(day),
+            "signer": secretary(meeting, day),
+            "lang": get_language(),
+            **context,
+        },
+    )
+    # Relative URLs (the fonts in @font-face) resolve inside the fonts folder.
+    return HTML(string=html, base_url=FONTS.as_uri() + "/", url_fetcher=FontsOnly()).write_pdf()
+
+
+def minutes_pdf(minutes: Minutes) -> bytes:
+    meeting = minutes.meeting
+    sections = [
+        (item, minutes.sections.get(str(item.position), "")) for item in meeting.agenda_items.all()
+    ]
+    return _render(
+        "meetings/pdf/minutes.html",
+        minutes,
+        {"roll": holding.roll_of(meeting), "sections": sections, "votes": meeting.votes.all()},
+    )
+
+
+def adopting_vote(resolution: Resolution) -> Vote | None:
+    """The vote that adopted the resolution; a correction keeps the one of the version it
+    corrects."""
+    if resolution.vote_id or resolution.version == 1:
+        return resolution.vote
+    earlier = (
+        Resolution.objects.filter(
+            meeting_id=resolution.meeting_id, version__lt=resolution.version, vote__isnull=False
+        )
+        .select_related("vote")
+        .order_by("-version")
+        .first()
+    )
+    return earlier.vote if earlier else None
+
+
+def resolution_pdf(resolution: Resolution) -> bytes:
+    return _render(
+        "meetings/pdf/resolution.html",
+        resolution,
+        {
+            "parts": {f.name: f.verbose_name for f in Resolution._meta.fields},
+            "previous_tasks": holding.previous_tasks(resolution.meeting),
+            "tasks": resolution.tasks.select_related("owner"),
+            "vote": adopting_vote(resolution),
+        },
+    )
