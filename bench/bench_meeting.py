@@ -10,9 +10,7 @@ of that cell signed in. Prints the median and 95th percentile and the number of 
 
 import argparse
 import os
-import statistics
 import tempfile
-import time
 
 import django
 
@@ -24,7 +22,7 @@ from django.core.files.base import ContentFile  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from timing import header, report  # noqa: E402
 
 from chibo.meetings.models import AgendaItem, Comment, Document, Meeting  # noqa: E402
 from chibo.orgs.models import Member, User  # noqa: E402
@@ -58,18 +56,6 @@ def busy_meeting() -> tuple[Meeting, Member]:
     return meeting, members[0]
 
 
-def measure(client: Client, url: str, repeat: int) -> tuple[list[float], int]:
-    client.get(url)
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        assert client.get(url).status_code == 200, url
-        timings.append((time.perf_counter() - start) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return timings, len(queries)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
@@ -83,11 +69,9 @@ def main() -> None:
         client = Client()
         client.force_login(member.user)
         print(f"{connection.vendor}: {meeting.cell.name}, {meeting.cell.members.count()} members")
-        print(f"{'page':20} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
-        for name, url in [("member's home", "/"), ("meeting page", f"/meetings/{meeting.code}/")]:
-            timings, queries = measure(client, url, args.repeat)
-            p95 = statistics.quantiles(timings, n=20)[-1]
-            print(f"{name:20} {statistics.median(timings):10.1f} {p95:8.1f} {queries:8}")
+        header()
+        report(client, "member's home", "/", args.repeat)
+        report(client, "meeting page", f"/meetings/{meeting.code}/", args.repeat)
         transaction.set_rollback(True)
 
 

@@ -9,8 +9,6 @@ templates, queries), without the network. Prints the median and 95th percentile 
 
 import argparse
 import os
-import statistics
-import time
 
 import django
 
@@ -21,7 +19,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from timing import header, report  # noqa: E402
 
 from chibo.access.scope import Scope  # noqa: E402
 from chibo.orgs.models import Member, User  # noqa: E402
@@ -45,19 +43,6 @@ def pages(user: User) -> dict[str, str]:
     }
 
 
-def measure(client: Client, url: str, repeat: int) -> tuple[list[float], int]:
-    client.get(url)  # warm caches and connections
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return timings, len(queries)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
@@ -68,11 +53,9 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     print(f"{connection.vendor}, {Member.objects.count():,} members, viewer {args.user}")
-    print(f"{'page':48} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    header()
     for name, url in pages(user).items():
-        timings, queries = measure(client, url, args.repeat)
-        p95 = statistics.quantiles(timings, n=20)[-1]
-        print(f"{name[:48]:48} {statistics.median(timings):10.1f} {p95:8.1f} {queries:8}")
+        report(client, name, url, args.repeat)
 
 
 if __name__ == "__main__":
