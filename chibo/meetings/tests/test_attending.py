@@ -253,3 +253,31 @@ def test_it_lists_a_members_upcoming_meetings(world, meeting):
     page = world.client("member").get(reverse("meetings:list")).content.decode()
     assert url(meeting) in page
     assert "Chi bộ khu 5" not in page
+
+
+def test_it_lists_last_months_tasks_under_the_assessment_item(world, meeting):
+    from chibo.meetings.models import ActionItem, Resolution, ResolutionTask
+
+    earlier = plan(world.cell, status=Meeting.Status.CLOSED, days=-30)
+    resolution = Resolution.objects.create(
+        meeting=earlier, cell=world.cell, year=2026, number=1, status=Resolution.Status.ADOPTED
+    )
+    task = ResolutionTask.objects.create(
+        resolution=resolution,
+        position=1,
+        what="Vận động vệ sinh môi trường",
+        owner=member("Nguyễn Thị Mai"),
+        deadline=timezone.localdate(),
+    )
+    ActionItem.objects.create(
+        task=task,
+        cell=world.cell,
+        what=task.what,
+        owner=task.owner,
+        deadline=task.deadline,
+        progress=60,
+        status=ActionItem.Status.IN_PROGRESS,
+    )
+    page = world.client("member").get(url(meeting)).content.decode()
+    assessment = page.split('id="item-2"')[1].split('id="item-3"')[0]
+    assert "Vận động vệ sinh môi trường" in assessment and "60%" in assessment

@@ -22,6 +22,7 @@ from chibo.access.scope import (
 )
 from chibo.lib.paging import window
 from chibo.meetings.forms_attending import AnswerForm, CommentForm
+from chibo.meetings.holding import previous_tasks
 from chibo.meetings.models import AgendaItem, Answer, Comment, Document, Meeting, Receipt
 from chibo.orgs.models import Member
 
@@ -117,6 +118,8 @@ def meeting(request: HttpRequest, code: UUID) -> HttpResponse:
         "answer_form": AnswerForm(instance=answer),
         "comment_form": CommentForm(),
         "member_id": scope.member_id,
+        # Rule 6: the meeting assesses last month's resolution task by task.
+        "previous_tasks": previous_tasks(meeting),
     }
     if rights.prepare:
         context |= _preparation(meeting)
