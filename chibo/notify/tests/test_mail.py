@@ -35,7 +35,7 @@ def test_it_mails_the_notice_with_its_agenda_and_documents(world, mailbox):
     assert send(outbox_each([notification(world.member, "published", meeting)])) == 1
     body = mailbox.messages[0].get_content()
     assert "Theme: Chuyển đổi số" in body
-    assert "2. Assessment of last month's resolution" in body
+    assert f"2. {meeting.agenda_items.get(position=2).title}" in body
     assert "- Báo cáo tháng 11.pdf (2.0\xa0KB)" in body
     assert "http://127.0.0.1:8000/notifications/settings/" in body
 

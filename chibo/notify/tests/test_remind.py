@@ -86,7 +86,7 @@ def test_it_leaves_old_notifications_in_the_app(world, mailbox):
 
 def test_it_sends_the_daily_digest_only_when_asked(world, mailbox):
     User.objects.exclude(username="mai").update(email="")
-    User.objects.filter(username="mai").update(mail=User.Mail.DAILY)
+    User.objects.filter(username="mai").update(mail=User.Mail.DAILY, language="en")
     for days in [3, 4]:
         meeting = published(world.cell, timedelta(days=days))
         Notification.objects.create(recipient=world.member, meeting=meeting, kind=Kind.PUBLISHED)
