@@ -103,3 +103,21 @@ def test_it_shows_progress_when_there_is_much_to_do(world, mailbox, monkeypatch)
     err = StringIO()
     call_command("remind", "--language", "en", stdout=StringIO(), stderr=err)
     assert "2/2" in err.getvalue() and "e-mails" in err.getvalue()
+
+
+def test_it_reminds_the_secretary_once_of_minutes_due(world, mailbox):
+    from chibo.meetings import holding
+    from chibo.meetings.models import Minutes
+
+    meeting = published(world.cell, timedelta(days=3))
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=5))
+    meeting.refresh_from_db()
+    holding.open_meeting(meeting)
+    assert "Minutes due: 1." in run()
+    assert "Minutes due: 0." in run()
+    [note] = Notification.objects.filter(kind=Kind.MINUTES_DUE)
+    assert note.recipient == world.secretary
+    minutes = Minutes.objects.create(meeting=meeting, sections={"1": "Khai mạc"})
+    holding.approve_minutes(minutes)
+    Notification.objects.filter(kind=Kind.MINUTES_DUE).delete()
+    assert "Minutes due: 0." in run()  # approved minutes are not due

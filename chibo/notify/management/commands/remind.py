@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from chibo.meetings.models import Meeting
+from chibo.meetings.models import Meeting, Minutes
 from chibo.notify.mail import Outgoing, outbox_digests, outbox_each, send
 from chibo.notify.models import Notification
 from chibo.orgs.models import Member, Position, User
@@ -23,14 +23,16 @@ DAY = timedelta(days=1)
 # Older notifications stay in the app only: a mail about last week's meeting helps nobody, and
 # someone who adds an e-mail address should not receive months of them at once.
 MAIL_WITHIN = timedelta(days=2)
+# Minutes forgotten for longer than this are for the supervisor to raise, not for a reminder.
+RECENT = timedelta(days=14)
 # Below this many items a progress bar is only noise.
 BAR_FROM = 100
 
 
 class Command(BaseCommand):
     help = (
-        "Remind members of tomorrow's meetings and secretaries of notices due, then e-mail "
-        "notifications. Run every hour; once a day with --digest."
+        "Remind members of tomorrow's meetings and secretaries of notices and minutes due, then "
+        "e-mail notifications. Run every hour; once a day with --digest."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -57,6 +59,10 @@ class Command(BaseCommand):
                 notify_once(meeting, preparers(meeting), Notification.Kind.NOTICE_DUE)
                 for meeting in notices_due(now)
             )
+            minutes = sum(
+                notify_once(meeting, preparers(meeting), Notification.Kind.MINUTES_DUE)
+                for meeting in minutes_due(now)
+            )
             each = unmailed(now, User.Mail.IMMEDIATE)
             mails = self._send(outbox_each(each), len(each))
             digests = 0
@@ -66,9 +72,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 _(
                     "Reminders of coming meetings: %(reminders)d. Notices due: %(due)d. "
-                    "E-mails: %(mails)d. Digests: %(digests)d."
+                    "Minutes due: %(minutes)d. E-mails: %(mails)d. Digests: %(digests)d."
                 )
-                % {"reminders": reminders, "due": due, "mails": mails, "digests": digests}
+                % {
+                    "reminders": reminders,
+                    "due": due,
+                    "minutes": minutes,
+                    "mails": mails,
+                    "digests": digests,
+                }
             )
 
     def _send(self, outbox: Iterator[Outgoing], total: int) -> int:
@@ -109,6 +121,16 @@ def notices_due(now: datetime) -> QuerySet[Meeting]:
     return Meeting.objects.filter(
         status=Meeting.Status.DRAFT, starts_at__gt=now, starts_at__lte=now + DAY + lead
     )
+
+
+def minutes_due(now: datetime) -> list[Meeting]:
+    """Meetings of the last two weeks that have ended without approved minutes (rule 10)."""
+    recent = Meeting.objects.filter(
+        status__in=[Meeting.Status.OPEN, Meeting.Status.CLOSED],
+        starts_at__lte=now,
+        starts_at__gte=now - RECENT,
+    ).exclude(minutes__status__in=[Minutes.Status.APPROVED, Minutes.Status.PUBLISHED])
+    return [meeting for meeting in recent if meeting.ends_at <= now]
 
 
 def preparers(meeting: Meeting) -> QuerySet[User]:
