@@ -15,8 +15,10 @@ from datetime import date
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.test import Client
+from django.utils import translation
 from playwright.sync_api import sync_playwright
 
 from chibo.orgs.models import Level, Member, Organisation, Position, User
@@ -69,6 +71,15 @@ def make_user(member: Member | None, username: str, **fields) -> User:
 
 def child(parent: Organisation, **fields) -> Organisation:
     return Organisation.objects.add_child(parent, fields)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each request activates its language in the test's thread and leaves it there; every
+    test starts from the default, so none depends on the one before."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @dataclass

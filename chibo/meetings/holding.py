@@ -27,6 +27,8 @@ from chibo.meetings.models import (
     ResolutionTask,
     Vote,
 )
+from chibo.meetings.publishing import recipients
+from chibo.notify.models import Notification
 from chibo.orgs.models import Member, Organisation
 
 Presence = Attendance.Presence
@@ -347,6 +349,11 @@ def publish_records(meeting: Meeting) -> list[Record]:
     for record in ready:
         record.status, record.published_at = record.Status.PUBLISHED, now
         record.save(update_fields=["status", "published_at"])
+    # Those who got the notice get the records; `chibo remind` mails them as each person chose.
+    Notification.objects.bulk_create(
+        Notification(recipient_id=pk, meeting=meeting, kind=Notification.Kind.RECORDS)
+        for pk in recipients(meeting).values_list("pk", flat=True)
+    )
     return ready
 
 

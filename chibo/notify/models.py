@@ -27,6 +27,7 @@ class Notification(models.Model):
         REMINDER = "reminder", _("meeting tomorrow")
         NOTICE_DUE = "notice_due", _("notice due")
         MINUTES_DUE = "minutes_due", _("minutes due")
+        RECORDS = "records", _("minutes and resolution published")
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -31,6 +31,9 @@ SENTENCES = {
     Kind.MINUTES_DUE: gettext_lazy(
         "The minutes of the %(meeting)s of %(cell)s on %(when)s are due."
     ),
+    Kind.RECORDS: gettext_lazy(
+        "The minutes and resolution of the %(meeting)s of %(cell)s on %(when)s are published."
+    ),
 }
 
 

@@ -194,3 +194,16 @@ def test_it_lists_the_published_records_for_members(world, meeting):
     assert world.client("outsider").get(url(meeting, "records")).status_code == 404
     assert client.post(url(meeting, "records")).status_code == 405
     assert Client().get(url(meeting, "records")).status_code == 302
+
+
+def test_it_tells_those_who_got_the_notice_that_the_records_are_out(world, meeting):
+    from chibo.notify.models import Notification
+
+    approved_minutes(meeting)
+    holding.publish_records(meeting)
+    told = set(
+        Notification.objects.filter(meeting=meeting, kind=Notification.Kind.RECORDS).values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {"mai", "son", "vu"}  # the cell's members and its supervisor, nobody else

@@ -58,7 +58,7 @@ def test_it_lists_the_published_meetings_of_ones_cells_with_links_back(client, w
     link = f"http://testserver/meetings/{meeting.code}/"
     assert str(event["url"]) == link and link in str(event["description"])
     assert "Học tập Nghị quyết" in str(event["description"])
-    assert "1. Opening" in str(event["description"])
+    assert f"1. {meeting.agenda_items.get(position=1).title}" in str(event["description"])
     assert event.decoded("dtstart") == meeting.starts_at.astimezone(UTC)
     assert event.decoded("dtend") == meeting.ends_at.astimezone(UTC)
     assert f"DTSTART:{meeting.starts_at.astimezone(UTC):%Y%m%dT%H%M%SZ}" in event.to_ical().decode()
