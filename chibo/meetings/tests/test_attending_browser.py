@@ -52,3 +52,16 @@ def test_it_downloads_the_published_minutes_as_pdf(world, page):
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
     assert VIETNAMESE in " ".join(text.split())
+
+
+def test_it_lets_the_secretary_publish_and_the_member_then_sees_it(world, page):
+    draft = plan(world.cell, status=Meeting.Status.DRAFT)
+    sign_in(page, "son")
+    page.goto(f"/meetings/{draft.code}/")
+    page.click("#notice button[type=submit]")
+    page.wait_for_selector(".messages li")
+    draft.refresh_from_db()
+    assert draft.status == Meeting.Status.PUBLISHED and draft.notices.count() == 1
+    page.click("header button[type=submit]")  # sign out
+    sign_in(page, "mai")
+    assert page.locator(f"main a[href='/meetings/{draft.code}/']").count() == 1
