@@ -243,7 +243,7 @@ def test_it_costs_the_same_queries_however_long_the_discussion(world, meeting):
                 item=parent.item, author=writers[(i + 1) % 60], body="Đồng ý", parent=parent
             )
     assert count_queries(client, url(meeting)) == few
-    assert few <= 16
+    assert few <= 17
     thread = comments_url(meeting, 1)
     assert count_queries(client, thread) <= 12
 

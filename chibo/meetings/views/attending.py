@@ -24,7 +24,6 @@ from chibo.lib.paging import window
 from chibo.meetings.forms_attending import AnswerForm, CommentForm
 from chibo.meetings.holding import previous_tasks
 from chibo.meetings.models import AgendaItem, Answer, Comment, Document, Meeting, Receipt
-from chibo.orgs.models import Member
 
 # Comments shown per agenda item on the meeting page; the rest are one click away, paged.
 COMMENTS_PER_ITEM = 10
@@ -67,15 +66,20 @@ def cell_meetings(request: HttpRequest, cell: UUID) -> HttpResponse:
 
 
 def _latest_comments(items: list[AgendaItem]) -> dict[int, list[Comment]]:
-    """The newest top-level comments of each item with their replies, in two queries."""
+    """The newest top-level comments of each item with their replies, in two queries.
+
+    Both queries name the items, so the database walks the (item, parent) index rather than
+    the whole table of comments or its mostly empty parent column."""
+    ids = [item.pk for item in items]
+    replies = Comment.objects.filter(item_id__in=ids).select_related("author")
     ranked = (
-        Comment.objects.filter(item_id__in=[item.pk for item in items], parent=None)
+        Comment.objects.filter(item_id__in=ids, parent=None)
         .annotate(
             rank=Window(RowNumber(), partition_by=F("item_id"), order_by=F("created_at").desc())
         )
         .filter(rank__lte=COMMENTS_PER_ITEM)
         .select_related("author")
-        .prefetch_related(Prefetch("replies", queryset=Comment.objects.select_related("author")))
+        .prefetch_related(Prefetch("replies", queryset=replies))
     )
     by_item: dict[int, list[Comment]] = {}
     for comment in sorted(ranked, key=lambda c: (c.created_at, c.pk)):
@@ -83,9 +87,14 @@ def _latest_comments(items: list[AgendaItem]) -> dict[int, list[Comment]]:
     return by_item
 
 
+def _comment_counts(items: list[AgendaItem]) -> dict[int, int]:
+    counts = Comment.objects.filter(item_id__in=[item.pk for item in items])
+    return dict(counts.values_list("item_id").annotate(n=Count("pk")).order_by())
+
+
 def _preparation(meeting: Meeting) -> dict:
     """What the secretary sees before the meeting: answers, and who has not opened the notice."""
-    expected = meeting.cell.members.with_obligations().exclude(status=Member.Status.TRANSFERRED)
+    expected = meeting.cell.members.summoned()
     answers = meeting.answers.select_related("member").order_by("member__search_name")
     return {
         "answers": answers,
@@ -101,12 +110,11 @@ def meeting(request: HttpRequest, code: UUID) -> HttpResponse:
     scope = scope_for(request)
     if rights.respond and meeting.status != Meeting.Status.DRAFT:
         Receipt.objects.get_or_create(meeting=meeting, member_id=scope.member_id)
-    items = list(
-        meeting.agenda_items.prefetch_related("documents").annotate(comment_count=Count("comments"))
-    )
-    comments = _latest_comments(items)
+    items = list(meeting.agenda_items.prefetch_related("documents"))
+    comments, counts = _latest_comments(items), _comment_counts(items)
     for item in items:
         item.latest_comments = comments.get(item.pk, [])
+        item.comment_count = counts.get(item.pk, 0)
     answer = None
     if rights.respond:
         answer = Answer.objects.filter(meeting=meeting, member_id=scope.member_id).first()
