@@ -25,8 +25,8 @@ from chibo.meetings.forms_attending import AnswerForm, CommentForm
 from chibo.meetings.holding import previous_tasks
 from chibo.meetings.models import AgendaItem, Answer, Comment, Document, Meeting, Receipt
 
-# Comments shown per agenda item on the meeting page; the rest are one click away, paged.
-COMMENTS_PER_ITEM = 10
+# Comments shown per agenda item on a phone's meeting page; the rest are one tap away, paged.
+COMMENTS_PER_ITEM = 5
 
 
 @require_GET
@@ -115,6 +115,8 @@ def meeting(request: HttpRequest, code: UUID) -> HttpResponse:
     for item in items:
         item.latest_comments = comments.get(item.pk, [])
         item.comment_count = counts.get(item.pk, 0)
+        # Reversed once per item, not once per comment that links to it.
+        item.thread_url = reverse("meetings:comments", args=[meeting.code, item.position])
     answer = None
     if rights.respond:
         answer = Answer.objects.filter(meeting=meeting, member_id=scope.member_id).first()
@@ -180,6 +182,7 @@ def comments(request: HttpRequest, code: UUID, position: int) -> HttpResponse:
     """One agenda item's whole discussion, paged; and where new comments are posted."""
     meeting, rights = get_meeting_for_user(request, code)
     item = _item(meeting, position)
+    item.thread_url = request.path
     form = CommentForm(request.POST or None)
     if request.method == "POST":
         if not rights.respond:
