@@ -95,14 +95,14 @@ class Scope:
 
     def meetings(self):
         """Meetings this user may open: published ones in reach, drafts of cells they lead."""
-        visible_cells = self.organisations().cells().values("pk")
         if self.is_admin:
             return Meeting.objects.all()
-        return Meeting.objects.filter(
-            Q(cell_id__in=visible_cells, status__in=PUBLIC_STATUSES)
-            | Q(cell_id__in=self.led_cell_ids)
-            | Q(preparer_id=self.member_id, preparer_id__isnull=False)
-        )
+        visible_cells = self.organisations().cells().values("pk")
+        reach = Q(cell_id__in=visible_cells, status__in=PUBLIC_STATUSES)
+        reach |= Q(cell_id__in=self.led_cell_ids)
+        if self.member_id is not None:
+            reach |= Q(preparer_id=self.member_id)
+        return Meeting.objects.filter(reach)
 
     def roots(self) -> list[Organisation]:
         """The top-most organisations this user reaches: where their tree starts."""
@@ -205,6 +205,13 @@ def get_organisation_for_user(request: HttpRequest, code) -> tuple[Organisation,
 class MeetingRights:
     prepare: bool
     respond: bool
+
+    def records(self, versions):
+        """Versions of the minutes or resolution this user may read: every one for those who
+        prepare the meeting, the published ones for everyone else who sees it."""
+        if self.prepare:
+            return versions
+        return versions.filter(status=versions.model.Status.PUBLISHED)
 
 
 def get_meeting_for_user(request: HttpRequest, code) -> tuple[Meeting, MeetingRights]:

@@ -53,12 +53,18 @@ THEMATIC_STEPS = [
 ]
 
 
+UNDER_WAY = timedelta(hours=4)
+
+
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self, now: datetime | None = None) -> "MeetingQuerySet":
-        now = now or timezone.now()
-        return self.filter(starts_at__gte=now - timedelta(hours=4)).exclude(
+        """Meetings still to come, or under way (a meeting lasts a few hours at most)."""
+        return self.filter(starts_at__gte=(now or timezone.now()) - UNDER_WAY).exclude(
             status=Meeting.Status.CANCELLED
         )
+
+    def past(self, now: datetime | None = None) -> "MeetingQuerySet":
+        return self.filter(starts_at__lt=(now or timezone.now()) - UNDER_WAY)
 
     def published(self) -> "MeetingQuerySet":
         """Meetings members can see: drafts stay with those who prepare them."""

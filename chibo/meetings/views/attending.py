@@ -40,9 +40,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "meetings/attending/list.html",
         {
             "upcoming": mine.upcoming().order_by("starts_at")[:20],
-            "past": window(
-                request, mine.exclude(pk__in=mine.upcoming().values("pk")), settings.PAGE_SIZE
-            ),
+            "past": window(request, mine.past(), settings.PAGE_SIZE),
         },
     )
 

@@ -283,8 +283,8 @@ def correct(request: HttpRequest, code: UUID, name: str) -> HttpResponse:
 def record_version(request: HttpRequest, code: UUID, version: int, name: str) -> HttpResponse:
     """One version as it was; those who only read the meeting see published versions only."""
     meeting, rights = get_meeting_for_user(request, code)
-    record = getattr(meeting, RECORDS[name]).filter(version=version).first()
-    if record is None or not (rights.prepare or record.status == record.Status.PUBLISHED):
+    record = rights.records(getattr(meeting, RECORDS[name])).filter(version=version).first()
+    if record is None:
         raise Http404
     context = {"meeting": meeting, "record": record, "rights": rights}
     if isinstance(record, Minutes):
@@ -391,15 +391,14 @@ def publish_records(request: HttpRequest, code: UUID) -> HttpResponse:
 def records(request: HttpRequest, code: UUID) -> HttpResponse:
     """The meeting's minutes and resolution as published to the members, every version."""
     meeting, rights = get_meeting_for_user(request, code)
-    shown = {} if rights.prepare else {"status": Minutes.Status.PUBLISHED}
     return render(
         request,
         "meetings/holding/records.html",
         {
             "meeting": meeting,
             "rights": rights,
-            "minutes": meeting.minutes.filter(**shown),
-            "resolutions": meeting.resolutions.filter(**shown),
+            "minutes": rights.records(meeting.minutes.all()),
+            "resolutions": rights.records(meeting.resolutions.all()),
         },
     )
 

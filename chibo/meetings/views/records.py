@@ -3,7 +3,7 @@
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
@@ -21,12 +21,8 @@ def _version_for_user(
     """One version of a record: published ones for whoever sees the meeting, drafts and
     approved-but-unpublished ones only for those who prepare it; 404 for the rest."""
     meeting, rights = get_meeting_for_user(request, code)
-    record = get_object_or_404(
-        model.objects.select_related("meeting__cell"), meeting=meeting, version=version
-    )
-    if record.status != model.Status.PUBLISHED and not rights.prepare:
-        raise Http404
-    return record
+    versions = rights.records(model.objects.select_related("meeting__cell"))
+    return get_object_or_404(versions, meeting=meeting, version=version)
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
