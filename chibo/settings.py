@@ -173,6 +173,8 @@ CHIBO_RULES = {
 }
 # The address people use, for links in e-mails and calendar events.
 CHIBO_SITE_URL = env_str("CHIBO_SITE_URL", "http://127.0.0.1:8000")
+# `chibo serve` runs `chibo remind` every hour, and sends the daily digests at this local hour.
+CHIBO_DIGEST_HOUR = env_int("CHIBO_DIGEST_HOUR", 6)
 # Largest file a secretary may attach to an agenda item.
 CHIBO_DOCUMENT_MAX_BYTES = env_int("CHIBO_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 

@@ -1,4 +1,5 @@
-"""`chibo serve`: gunicorn and a background worker in one command, for a laptop or small office.
+"""`chibo serve`: gunicorn, a background worker and the reminders' clock in one command, for a
+laptop or small office.
 
 A larger installation runs gunicorn (or granian) and `chibo db_worker` as separate services;
 the README says how.
@@ -36,15 +37,15 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument(
-            "--no-worker", action="store_true", help="Do not start the background worker."
+            "--no-worker",
+            action="store_true",
+            help="Do not start the background worker nor the reminders' clock.",
         )
 
     def handle(self, *args, port: int, host: str, no_worker: bool, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-        worker = None
-        if not no_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "chibo.cli", "db_worker"])
+        helpers = [] if no_worker else [background("db_worker"), background("clock")]
         self.stdout.write(
             _("chibo is running at http://%(host)s:%(port)d/ (Ctrl+C stops it)")
             % {"host": host, "port": port}
@@ -61,6 +62,11 @@ class Command(BaseCommand):
                 }
             ).run()
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+            for helper in helpers:
+                helper.terminate()
+            for helper in helpers:
+                helper.wait(timeout=10)
+
+
+def background(command: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "chibo.cli", command])

@@ -1,0 +1,30 @@
+"""`chibo clock`: run `chibo remind` on its schedule, for installations without cron.
+
+`chibo serve` starts it beside the web server; a larger installation may use cron or a systemd
+timer instead (the README says how).
+"""
+
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from chibo.notify.clock import Clock
+
+# How often the clock wakes to look at its schedule.
+TICK_SECONDS = 60
+
+
+class Command(BaseCommand):
+    help = "Run `chibo remind` every hour and `chibo remind --digest` once a day."
+
+    def handle(self, *args, **options) -> None:
+        clock = Clock()
+        while True:
+            now = timezone.now()
+            run, digest = clock.due(now)
+            if run:
+                call_command("remind", *(["--digest"] if digest else []), stdout=self.stdout)
+                clock.ran(now, digest)
+            time.sleep(TICK_SECONDS)
