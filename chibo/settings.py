@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "chibo.supervision",
     "chibo.meetings",
     "chibo.notify",
+    "chibo.quality",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -171,6 +172,19 @@ CHIBO_RULES = {
     # Rule 10: the finished resolution reaches members within this many days.
     "resolution_publish_days": env_int("CHIBO_RESOLUTION_PUBLISH_DAYS", 2),
 }
+# Rules 11 and 12: a meeting's criteria with their weights (out of 100), the attendance bands
+# (from this share of members present, the lowest and highest points) and the grades' floors.
+CHIBO_MEETING_CRITERIA = {
+    "duration": 5,
+    "attendance": 5,
+    "preparation": 10,
+    "conduct": 40,
+    "principles": 5,
+    "results": 30,
+    "closing": 5,
+}
+CHIBO_ATTENDANCE_BANDS = [(0.90, 4, 5), (0.75, 3, 3), (0.65, 2, 2), (0.0, 1, 1)]
+CHIBO_GRADE_FLOORS = {"good": 90, "fair": 70, "average": 50}
 # The address people use, for links in e-mails and calendar events.
 CHIBO_SITE_URL = env_str("CHIBO_SITE_URL", "http://127.0.0.1:8000")
 # `chibo serve` runs `chibo remind` every hour, and sends the daily digests at this local hour.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("imports/", include("chibo.orgs.imports.urls")),
     path("meetings/", include("chibo.meetings.urls")),
+    path("quality/", include("chibo.quality.urls")),
     path("", include("chibo.notify.urls")),
     path("", home, name="home"),
     path("", include("chibo.orgs.urls")),

@@ -171,6 +171,24 @@ class Scope:
             or cell_id in self.led_cell_ids
         )
 
+    def sits_above(self, org: Organisation) -> bool:
+        """A seat on a committee whose subtree holds `org` (administrators sit above all)."""
+        return self.is_admin or any(org.path.startswith(p) for p in self.subtree_paths)
+
+    def can_oversee(self, org: Organisation) -> bool:
+        """Judge how an organisation works (scores, formalism, risks): the committees above it
+        and, for a cell, its supervisors."""
+        return self.sits_above(org) or org.pk in self.supervised_cell_ids
+
+    def can_score(self, meeting: Meeting, role: str) -> bool:
+        """Rule 13: the cell scores itself, its supervisor may score, the committee above decides."""
+        roles = {
+            "cell": self.can_manage(meeting.cell),
+            "supervisor": meeting.cell_id in self.supervised_cell_ids,
+            "committee": self.sits_above(meeting.cell),
+        }
+        return roles[role]
+
 
 def scope_for(request: HttpRequest) -> Scope:
     """The scope of the signed-in user, cached on the request."""

@@ -42,6 +42,10 @@ class Level(models.Model):
     name = models.CharField(_("name"), max_length=100, validators=[validate_plain_text])
     name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     name_km = models.CharField(_("name in Khmer"), max_length=100, blank=True)
+    # Rule 14: the locality sets how many meetings its committee members attend a year.
+    supervision_visits = models.PositiveSmallIntegerField(
+        _("meetings a committee member of this level attends a year"), default=2
+    )
 
     class Meta:
         verbose_name = _("level")

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chibo.lib.text import validate_multiline_text
 from chibo.orgs.models import Member, Organisation
 
 
@@ -52,3 +53,35 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supervisor} → {self.cell}"
+
+
+class Report(models.Model):
+    """A supervisor's short report of a meeting they attended (rule 14); their score of it is a
+    `quality.MeetingScore` with the supervisor's role."""
+
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.CASCADE, related_name="supervision_reports"
+    )
+    supervisor = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="supervision_reports"
+    )
+    went_well = models.TextField(
+        _("what went well"), max_length=4000, validators=[validate_multiline_text]
+    )
+    to_fix = models.TextField(
+        _("what to fix"), max_length=4000, validators=[validate_multiline_text]
+    )
+    filed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("supervision report")
+        verbose_name_plural = _("supervision reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "supervisor"], name="one_report_per_meeting"
+            )
+        ]
+        indexes = [models.Index(fields=["supervisor", "filed_at"], name="report_supervisor")]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} · {self.meeting}"

@@ -1,0 +1,1 @@
+"""Keep the monthly indicators current as the facts behind them change."""

@@ -1,0 +1,3 @@
+"""Placeholder while this page is built."""
+
+urlpatterns = []
