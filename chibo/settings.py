@@ -185,6 +185,9 @@ CHIBO_MEETING_CRITERIA = {
 }
 CHIBO_ATTENDANCE_BANDS = [(0.90, 4, 5), (0.75, 3, 3), (0.65, 2, 2), (0.0, 1, 1)]
 CHIBO_GRADE_FLOORS = {"good": 90, "fair": 70, "average": 50}
+# Formalism: minutes or a resolution at least this alike (0–1) to those of one of the cell's
+# last `look_back` meetings are copies; an agenda repeating that many of its kind never changes.
+CHIBO_FORMALISM = {"similarity": 0.9, "look_back": 3}
 # The address people use, for links in e-mails and calendar events.
 CHIBO_SITE_URL = env_str("CHIBO_SITE_URL", "http://127.0.0.1:8000")
 # `chibo serve` runs `chibo remind` every hour, and sends the daily digests at this local hour.

@@ -180,8 +180,14 @@ class Scope:
         and, for a cell, its supervisors."""
         return self.sits_above(org) or org.pk in self.supervised_cell_ids
 
+    def can_see_quality(self, org: Organisation) -> bool:
+        """The indicators and warnings of an organisation: those who oversee it, and a cell's
+        own secretary and deputy."""
+        return self.can_oversee(org) or self.can_manage(org)
+
     def can_score(self, meeting: Meeting, role: str) -> bool:
-        """Rule 13: the cell scores itself, its supervisor may score, the committee above decides."""
+        """Rule 13: the cell scores itself, its supervisor may score, the committee above
+        decides."""
         roles = {
             "cell": self.can_manage(meeting.cell),
             "supervisor": meeting.cell_id in self.supervised_cell_ids,

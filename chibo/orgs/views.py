@@ -72,6 +72,7 @@ def organisation(request: HttpRequest, code: UUID) -> HttpResponse:
     context = {
         "org": org,
         "can_manage": can_manage,
+        "can_see_quality": scope_for(request).can_see_quality(org),
         "crumbs": _breadcrumbs(request, org),
         "leaders": Position.objects.current()
         .filter(organisation=org)

@@ -1,3 +1,95 @@
-"""Placeholder while this page is built."""
+"""The dashboard of an organisation: its indicators over time, its children ranked, and, for a
+committee, the cells at risk; for a cell, its recent meetings and their grades."""
 
-urlpatterns = []
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from chibo.access.scope import get_organisation_for_user, scope_for
+from chibo.lib.query import choice
+from chibo.meetings.models import Meeting
+from chibo.orgs.models import Organisation
+from chibo.quality.charts import charts
+from chibo.quality.dashboard import (
+    PERIODS,
+    RECENT,
+    last_complete_month,
+    period,
+    ranking,
+    series,
+)
+from chibo.quality.indicators import INDICATORS
+from chibo.quality.models import MeetingScore
+from chibo.quality.risks import cells_at_risk
+from chibo.quality.scoring import decided
+
+# The list of cells at risk shows the most worrying first, this many at most.
+RISKS_SHOWN = 50
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest, org: UUID) -> HttpResponse:
+    organisation, _can_manage = get_organisation_for_user(request, org)
+    if not scope_for(request).can_see_quality(organisation):
+        raise PermissionDenied
+    today = timezone.localdate()
+    last = last_complete_month(today)
+    count = choice(request, "months", PERIODS, PERIODS[0])
+    sort = choice(request, "sort", [i.key for i in INDICATORS], "grade")
+    span = period(last, count)
+    rows = series(organisation, span)
+    context = {
+        "org": organisation,
+        "ancestors": _ancestors(request, organisation),
+        "months": count,
+        "periods": PERIODS,
+        "sort": sort,
+        "last": last,
+        "indicators": INDICATORS,
+        "latest": list(zip(INDICATORS, rows[-1][1], strict=True)),
+        "charts": charts(span, rows),
+    }
+    recent = period(last, RECENT)
+    if organisation.kind == Organisation.Kind.COMMITTEE:
+        risks = cells_at_risk(organisation, recent, today)
+        shown = risks[:RISKS_SHOWN]
+        names = Organisation.objects.in_bulk([r.cell_id for r in shown])
+        for risk in shown:
+            risk.cell = names[risk.cell_id]
+        context |= {
+            "ranking": ranking(organisation, recent, sort),
+            "risks": shown,
+            "risk_count": len(risks),
+        }
+    else:
+        context["meetings"] = _graded_meetings(organisation)
+        context["can_oversee"] = scope_for(request).can_oversee(organisation)
+    return render(request, "quality/dashboard.html", context)
+
+
+def _ancestors(request: HttpRequest, org: Organisation) -> list[tuple[Organisation, bool]]:
+    """The path to the organisation, each with whether the user may open its dashboard."""
+    scope = scope_for(request)
+    above = Organisation.objects.filter(path__in=org.ancestor_paths()).order_by("depth")
+    return [(a, scope.can_see_quality(a)) for a in above]
+
+
+def _graded_meetings(cell: Organisation) -> list[tuple[Meeting, MeetingScore | None]]:
+    """The cell's last twelve held meetings with the score that stands for each."""
+    held = list(
+        Meeting.objects.filter(cell=cell, status=Meeting.Status.CLOSED).order_by("-starts_at")[:12]
+    )
+    scores: dict[int, dict[str, MeetingScore]] = {m.pk: {} for m in held}
+    for score in MeetingScore.objects.filter(meeting__in=held):
+        scores[score.meeting_id][score.role] = score
+    return [(meeting, decided(scores[meeting.pk])) for meeting in held]
+
+
+urlpatterns = [path("<uuid:org>/", dashboard, name="dashboard")]

@@ -14,6 +14,7 @@ from chibo.orgs.demo.accounts import PASSWORD, create_accounts, describe_account
 from chibo.orgs.demo.build import generate
 from chibo.orgs.demo.plan import SCALES
 from chibo.orgs.models import Organisation
+from chibo.quality.demo import generate_scores
 
 
 class Command(BaseCommand):
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             tree = generate(scale, seed, progress=progress)
             create_accounts()
             generate_history(random.Random(seed), timezone.localdate(), months, progress=progress)
+            generate_scores(random.Random(seed), progress=progress)
         self.stdout.write(
             _("Made %(organisations)d organisations and %(members)d members in %(seconds).1f s.")
             % {

@@ -1,0 +1,106 @@
+"""The demo's scores and supervision reports, drawn from the meeting history it made.
+
+Each held meeting is scored by its cell from its records (rule 13's self-score), about half are
+decided by the committee above (often a few points stricter), and supervisors report on the
+meetings they attended about as often as rule 14 asks. Then every indicator is rebuilt.
+"""
+
+import random
+from collections import defaultdict
+from datetime import timedelta
+
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from chibo.meetings.models import ActionItem, Meeting
+from chibo.orgs.models import Organisation, Position
+from chibo.quality import rollup
+from chibo.quality.facts import facts_of
+from chibo.quality.models import MeetingScore
+from chibo.quality.scoring import Tasks, grade, suggest
+from chibo.supervision.models import Assignment, Report
+
+BATCH = 200
+WENT_WELL = [
+    "Chuẩn bị nội dung chu đáo, tài liệu gửi trước cho đảng viên.",
+    "Đảng viên phát biểu sôi nổi, đi vào vấn đề thực tế của khu dân cư.",
+    "Tự phê bình và phê bình thẳng thắn, có tính xây dựng.",
+    "Nghị quyết ngắn gọn, phân công rõ người, rõ việc.",
+]
+TO_FIX = [
+    "Cần đánh giá kết quả nghị quyết tháng trước cụ thể hơn.",
+    "Một số đảng viên chưa phát biểu; chi bộ cần gợi mở để mọi người cùng tham gia.",
+    "Tài liệu gửi muộn, đảng viên chưa kịp nghiên cứu.",
+    "Biên bản còn sơ sài, chưa ghi đủ ý kiến thảo luận.",
+]
+
+
+def generate_scores(rng: random.Random, progress: bool = True) -> None:
+    cells = list(Organisation.objects.cells().order_by("path").values_list("pk", flat=True))
+    secretaries = dict(
+        Position.objects.current()
+        .filter(kind=Position.Kind.SECRETARY, organisation_id__in=cells)
+        .values_list("organisation_id", "member_id")
+    )
+    supervisors = defaultdict(list)
+    for cell_id, member_id in Assignment.objects.current().values_list("cell_id", "supervisor_id"):
+        supervisors[cell_id].append(member_id)
+    with tqdm(total=len(cells), desc=_("Meeting scores"), unit="", disable=not progress) as bar:
+        for start in range(0, len(cells), BATCH):
+            batch = cells[start : start + BATCH]
+            _score(rng, batch, secretaries, supervisors)
+            bar.update(len(batch))
+    rollup.rebuild()
+
+
+def _score(rng, cell_ids, secretaries, supervisors) -> None:
+    held = Meeting.objects.filter(cell_id__in=cell_ids, status=Meeting.Status.CLOSED)
+    tasks = _tasks_by_month(cell_ids)
+    scores, reports = [], []
+    for facts in facts_of(held).values():
+        # The meeting assesses the tasks that fell due the month before.
+        before = rollup.month_of(facts.starts_at) - timedelta(days=1)
+        due = tasks.get((facts.cell_id, rollup.month_of(before)), Tasks())
+        points = suggest(facts, due)
+        scores.append(_scored(facts.meeting_id, MeetingScore.Role.CELL, points))
+        scores[-1].by_id = secretaries.get(facts.cell_id)
+        if rng.random() < 0.5:
+            strict = {**points, "conduct": max(0, points["conduct"] - rng.choice([0, 0, 2, 5]))}
+            scores.append(_scored(facts.meeting_id, MeetingScore.Role.COMMITTEE, strict))
+        for supervisor_id in supervisors[facts.cell_id]:
+            if rng.random() < 0.4:
+                reports.append(
+                    Report(
+                        meeting_id=facts.meeting_id,
+                        supervisor_id=supervisor_id,
+                        went_well=rng.choice(WENT_WELL),
+                        to_fix=rng.choice(TO_FIX),
+                    )
+                )
+                score = _scored(facts.meeting_id, MeetingScore.Role.SUPERVISOR, points)
+                score.by_id = supervisor_id
+                scores.append(score)
+    MeetingScore.objects.bulk_create(scores, batch_size=2000, ignore_conflicts=True)
+    Report.objects.bulk_create(reports, batch_size=2000)
+
+
+def _scored(meeting_id: int, role: str, points: dict[str, int]) -> MeetingScore:
+    return MeetingScore(
+        meeting_id=meeting_id,
+        role=role,
+        points=points,
+        total=sum(points.values()),
+        grade=grade(points),
+    )
+
+
+def _tasks_by_month(cell_ids) -> dict:
+    found: dict = defaultdict(lambda: [0, 0])
+    rows = ActionItem.objects.filter(cell_id__in=cell_ids).values_list(
+        "cell_id", "deadline", "done_on"
+    )
+    for cell_id, deadline, done_on in rows:
+        counts = found[(cell_id, rollup.month_of(deadline))]
+        counts[0] += 1
+        counts[1] += done_on is not None and done_on <= deadline
+    return {key: Tasks(*counts) for key, counts in found.items()}

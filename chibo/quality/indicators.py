@@ -1,0 +1,146 @@
+"""The indicators of cell life, each defined once, with the rule it measures.
+
+Every screen, chart, report and warning reads them from here, from the additive counts of
+`MonthlyIndicators`; so a cell's page and its committee's ranking can never disagree.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Sum
+from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from chibo.quality.models import MonthlyIndicators
+from chibo.quality.rollup import COUNTS
+
+PERCENT = "%"
+HOURS = "h"
+NUMBER = ""
+
+
+def total(rows: Iterable[MonthlyIndicators]) -> MonthlyIndicators:
+    """Rows added up (a quarter, a year, several organisations): still a row to read from."""
+    found = MonthlyIndicators()
+    for row in rows:
+        for name in COUNTS:
+            setattr(found, name, getattr(found, name) + getattr(row, name))
+    return found
+
+
+def aggregate(queryset) -> MonthlyIndicators:
+    """The same, summed by the database."""
+    sums = queryset.aggregate(**{name: Sum(name) for name in COUNTS})
+    return MonthlyIndicators(**{name: value or 0 for name, value in sums.items()})
+
+
+def ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: Promise
+    rule: Promise
+    unit: str
+    value: Callable[[MonthlyIndicators], float | None]
+    # The value a cell should reach; below it the indicator is shown as a concern.
+    target: float
+
+
+INDICATORS = [
+    Indicator(
+        "regular",
+        _("Regular meeting held"),
+        _("Rule 1: every cell meets every month."),
+        PERCENT,
+        lambda c: ratio(c.regular_held, c.cells),
+        1.0,
+    ),
+    Indicator(
+        "thematic",
+        _("Thematic meeting this quarter"),
+        _("Rule 2: a thematic meeting at least once a quarter."),
+        PERCENT,
+        lambda c: ratio(c.thematic_quarter, c.cells),
+        1.0,
+    ),
+    Indicator(
+        "attendance",
+        _("Attendance"),
+        _("Rule 8: official and probationary members present, of those who must attend."),
+        PERCENT,
+        lambda c: ratio(c.present, c.expected),
+        0.9,
+    ),
+    Indicator(
+        "lead_time",
+        _("Documents' lead time"),
+        _("Rule 5: hours between the notice with its documents and the meeting."),
+        HOURS,
+        lambda c: ratio(c.lead_hours, c.notices),
+        24.0,
+    ),
+    Indicator(
+        "comments",
+        _("Comments per member"),
+        _("Rule 5: members study the documents and comment before the meeting."),
+        NUMBER,
+        lambda c: ratio(c.comments, c.expected),
+        1.0,
+    ),
+    Indicator(
+        "speakers",
+        _("Members who spoke"),
+        _("Rule 12: members' contributions; share of members who commented."),
+        PERCENT,
+        lambda c: ratio(c.speakers, c.expected),
+        0.5,
+    ),
+    Indicator(
+        "self_criticism",
+        _("Self-criticism recorded"),
+        _("Rule 6: meetings whose minutes record self-criticism and criticism."),
+        PERCENT,
+        lambda c: ratio(c.self_criticism, c.meetings),
+        1.0,
+    ),
+    Indicator(
+        "tasks",
+        _("Resolution tasks done on time"),
+        _("Rule 12: results of the resolution; tasks due this month done by their deadline."),
+        PERCENT,
+        lambda c: ratio(c.tasks_on_time, c.tasks_due),
+        0.8,
+    ),
+    Indicator(
+        "grade",
+        _("Meeting score"),
+        _("Rules 11–13: average score out of 100, the committee's decision where made."),
+        NUMBER,
+        lambda c: ratio(c.score_sum, c.scored),
+        70.0,
+    ),
+    Indicator(
+        "visits",
+        _("Supervisor visits"),
+        _("Rule 14: meetings attended and reported on by supervising committee members."),
+        NUMBER,
+        lambda c: c.visits,
+        0.0,
+    ),
+]
+BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
+
+
+def shown(indicator: Indicator, value: float | None) -> str:
+    """The value as people read it: 92%, 36 h, 1.4."""
+    if value is None:
+        return "–"
+    if indicator.unit == PERCENT:
+        return f"{round(value * 100)}%"
+    if indicator.unit == HOURS:
+        return f"{round(value)} h"
+    return number_format(value, decimal_pos=0 if value == int(value) else 1)

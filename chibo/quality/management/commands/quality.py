@@ -1,0 +1,33 @@
+"""`chibo quality rebuild`: recompute every monthly indicator from the records."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from chibo.orgs.models import Organisation
+from chibo.quality import rollup
+
+
+class Command(BaseCommand):
+    help = "Quality of cell life: `rebuild` recomputes every monthly indicator from the records."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        actions.add_parser("rebuild", help="Recompute every indicator of every cell and committee.")
+
+    def handle(self, *args, action: str, **options) -> None:
+        started = time.monotonic()
+        cells = Organisation.objects.cells().count()
+        # tqdm redraws its line with \r: Django's output wrapper must not end each write in \n.
+        self.stderr.ending = ""
+        try:
+            with tqdm(total=cells, unit=_("cells"), file=self.stderr) as bar:
+                rows = rollup.rebuild(progress=bar.update)
+        finally:
+            self.stderr.ending = "\n"
+        self.stdout.write(
+            _("%(rows)d monthly rows for %(cells)d cells and their committees in %(seconds).1f s.")
+            % {"rows": rows, "cells": cells, "seconds": time.monotonic() - started}
+        )

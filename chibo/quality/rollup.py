@@ -1,0 +1,220 @@
+"""Rolling the indicators up the tree: a cell's month from its records, a committee's month as
+the sum of its children's. `refresh` keeps them current as records change; `rebuild` starts
+over from every record."""
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
+from datetime import date, datetime, time
+
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from chibo.meetings.models import ActionItem, Meeting
+from chibo.meetings.overview import REGULAR_KINDS, THEMATIC_KINDS
+from chibo.orgs.models import Organisation
+from chibo.quality.facts import facts_of
+from chibo.quality.models import Grade, MeetingScore, MonthlyIndicators
+from chibo.supervision.models import Report
+
+COUNTS = [
+    f.name
+    for f in MonthlyIndicators._meta.concrete_fields
+    if f.name not in ("id", "organisation", "month")
+]
+BATCH = 200
+
+
+def month_of(moment: datetime | date) -> date:
+    day = timezone.localtime(moment).date() if isinstance(moment, datetime) else moment
+    return day.replace(day=1)
+
+
+def shift(month: date, count: int) -> date:
+    """The first day of the month `count` months after (or before) `month`."""
+    year, index = divmod(month.year * 12 + month.month - 1 + count, 12)
+    return date(year, index + 1, 1)
+
+
+def next_month(month: date) -> date:
+    return shift(month, 1)
+
+
+def quarter_start(month: date) -> date:
+    return month.replace(month=(month.month - 1) // 3 * 3 + 1)
+
+
+def quarter_end(month: date) -> date:
+    start = quarter_start(month)
+    return start.replace(month=start.month + 2)
+
+
+def months(first: date, last: date) -> list[date]:
+    found, month = [], first
+    while month <= last:
+        found.append(month)
+        month = next_month(month)
+    return found
+
+
+def _local(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def cell_months(cell_ids: Collection[int], first: date, last: date) -> list[MonthlyIndicators]:
+    """Every cell's row for every month from `first` to `last`, from the records."""
+    # A month's thematic indicator looks at its whole quarter.
+    start, end = quarter_start(first), next_month(quarter_end(last))
+    span = months(start, quarter_end(last))
+    rows = {
+        (cell, month): MonthlyIndicators(organisation_id=cell, month=month, cells=1)
+        for cell in cell_ids
+        for month in span
+    }
+    held = Meeting.objects.filter(
+        cell_id__in=cell_ids,
+        status=Meeting.Status.CLOSED,
+        starts_at__gte=_local(start),
+        starts_at__lt=_local(end),
+    )
+    facts = facts_of(held)
+    standing = _decided_scores(held)
+    visits = defaultdict(int)
+    for meeting_id in Report.objects.filter(meeting__in=held.values("pk")).values_list(
+        "meeting_id", flat=True
+    ):
+        visits[meeting_id] += 1
+    thematic = set()
+    for f in facts.values():
+        month = month_of(f.starts_at)
+        row = rows[(f.cell_id, month)]
+        row.meetings += 1
+        row.regular_held = row.regular_held or f.kind in REGULAR_KINDS
+        if f.kind in THEMATIC_KINDS:
+            thematic.add((f.cell_id, month))
+        row.expected += f.expected
+        row.present += f.present
+        if f.first_notice_at is not None:
+            row.notices += 1
+            row.notices_on_time += not f.notice_late
+            row.lead_hours += f.lead_hours
+        row.comments += f.comments
+        row.speakers += f.speakers
+        row.self_criticism += f.self_criticism
+        row.visits += visits[f.meeting_id]
+        if score := standing.get(f.meeting_id):
+            total, grade = score
+            row.scored += 1
+            row.score_sum += total
+            row.good += grade == Grade.GOOD
+            row.weak += grade == Grade.WEAK
+    tasks = ActionItem.objects.filter(
+        cell_id__in=cell_ids, deadline__gte=start, deadline__lt=end
+    ).exclude(status=ActionItem.Status.CANCELLED)
+    for cell_id, deadline, done_on in tasks.values_list("cell_id", "deadline", "done_on"):
+        row = rows[(cell_id, month_of(deadline))]
+        row.tasks_due += 1
+        row.tasks_on_time += done_on is not None and done_on <= deadline
+    for (cell_id, month), row in rows.items():
+        quarter = months(quarter_start(month), quarter_end(month))
+        row.thematic_quarter = any((cell_id, m) in thematic for m in quarter)
+    return [row for (_cell, month), row in rows.items() if first <= month <= last]
+
+
+def _decided_scores(held) -> dict[int, tuple[int, str]]:
+    """The standing score of each meeting: the committee's decision, else the cell's own."""
+    found: dict[int, tuple[int, str]] = {}
+    scores = MeetingScore.objects.filter(
+        meeting__in=held.values("pk"),
+        role__in=[MeetingScore.Role.CELL, MeetingScore.Role.COMMITTEE],
+    ).order_by("role")  # "cell" before "committee": the decision overwrites the self-score
+    for meeting_id, total, grade in scores.values_list("meeting_id", "total", "grade"):
+        found[meeting_id] = (total, grade)
+    return found
+
+
+def _save(rows: Iterable[MonthlyIndicators]) -> None:
+    MonthlyIndicators.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["organisation", "month"],
+        update_fields=COUNTS,
+    )
+
+
+def _sums(children, parent_of: Callable[[dict], int]) -> list[MonthlyIndicators]:
+    """Committee rows summed from their children's rows, grouped by month and `parent_of`."""
+    rows = children.annotate(**{c: Sum(c) for c in COUNTS})
+    return [
+        MonthlyIndicators(
+            organisation_id=parent_of(row), month=row["month"], **{c: row[c] for c in COUNTS}
+        )
+        for row in rows
+    ]
+
+
+@transaction.atomic
+def refresh(changed: Collection[tuple[int, date]]) -> None:
+    """Recompute the months of cells whose records changed, and every committee above them."""
+    current = month_of(timezone.now())
+    by_cell: dict[int, set[date]] = defaultdict(set)
+    for cell_id, month in changed:
+        by_cell[cell_id].add(month)
+    touched: set[date] = set()
+    paths: set[str] = set()
+    cells = Organisation.objects.filter(pk__in=by_cell).values_list("pk", "path")
+    for cell_id, path in cells:
+        changed_months = by_cell[cell_id]
+        # A thematic meeting counts for its whole quarter.
+        first = quarter_start(min(changed_months))
+        last = max(min(quarter_end(m), current) for m in changed_months)
+        span = months(first, max(last, max(changed_months)))
+        _save(cell_months([cell_id], span[0], span[-1]))
+        touched.update(span)
+        paths.update(Organisation(path=path).ancestor_paths())
+    committees = Organisation.objects.filter(path__in=paths).order_by("-depth")
+    for committee in committees.only("pk", "path", "depth"):
+        children = MonthlyIndicators.objects.filter(
+            organisation__path__startswith=committee.path,
+            organisation__depth=committee.depth + 1,
+            month__in=touched,
+        ).values("month")
+        _save(_sums(children, lambda row, pk=committee.pk: pk))
+
+
+def rebuild(progress: Callable[[int], None] = lambda done: None) -> int:
+    """Recompute every row from every record; `progress` hears of each batch of cells done.
+    Returns the number of rows written."""
+    first_meeting = Meeting.objects.order_by("starts_at").values_list("starts_at", flat=True)[:1]
+    current = month_of(timezone.now())
+    first = month_of(first_meeting[0]) if first_meeting else current
+    cell_ids = list(Organisation.objects.cells().order_by("path").values_list("pk", flat=True))
+    written = 0
+    with transaction.atomic():
+        MonthlyIndicators.objects.all().delete()
+        for start in range(0, len(cell_ids), BATCH):
+            batch = cell_ids[start : start + BATCH]
+            rows = cell_months(batch, first, current)
+            MonthlyIndicators.objects.bulk_create(rows, batch_size=1000)
+            written += len(rows)
+            progress(len(batch))
+        written += _roll_up_every_committee()
+    return written
+
+
+def _roll_up_every_committee() -> int:
+    """Committee rows level by level from the deepest: each sums the level below."""
+    steplen = Organisation.steplen
+    deepest = Organisation.objects.order_by("-depth").values_list("depth", flat=True).first() or 1
+    by_path = dict(Organisation.objects.committees().values_list("path", "pk"))
+    written = 0
+    for depth in range(deepest - 1, 0, -1):
+        children = MonthlyIndicators.objects.filter(organisation__depth=depth + 1).values(
+            "month", parent=Substr("organisation__path", 1, steplen * depth)
+        )
+        rows = _sums(children, lambda row: by_path[row["parent"]])
+        MonthlyIndicators.objects.bulk_create(rows, batch_size=1000)
+        written += len(rows)
+    return written

@@ -1,0 +1,107 @@
+"""The dashboard: who may open it, what it shows, the cells at risk and its query budget."""
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from chibo.conftest import child, make_member
+from chibo.meetings.models import ActionItem
+from chibo.quality import rollup
+from chibo.quality.dashboard import last_complete_month, period
+from chibo.quality.risks import cells_at_risk
+from chibo.quality.tests.conftest import months_ago
+from chibo.quality.tests.history import held
+
+ENGLISH = {"Accept-Language": "en"}
+
+
+def url(org) -> str:
+    return reverse("quality:dashboard", args=[org.code])
+
+
+def test_a_committee_sees_the_cell_at_risk_with_its_reasons_in_words(slipping):
+    response = slipping.client("committee").get(url(slipping.city), headers=ENGLISH)
+    assert response.status_code == 200
+    risks = {risk.cell: risk.reasons for risk in response.context["risks"]}
+    assert list(risks) == [slipping.cell]
+    assert risks[slipping.cell] == [
+        "No regular meeting in 2 of the last 3 months",
+        "Attendance fell from 100% to 50%",
+        "3 tasks overdue",
+        "No thematic meeting last quarter",
+    ]
+    page = response.content.decode()
+    assert "3 tasks overdue" in page and "<svg" in page
+
+
+def test_the_ranking_lists_the_children_with_a_link_down(slipping):
+    response = slipping.client("committee").get(url(slipping.city) + "?sort=regular")
+    ranking = response.context["ranking"]
+    assert [row.org for row in ranking] == [slipping.ward]
+    ward = slipping.client("committee").get(url(slipping.ward) + "?sort=regular")
+    ranked = [row.org for row in ward.context["ranking"]]
+    assert ranked == [slipping.sister_cell, slipping.cell], "best first"
+    assert url(slipping.cell) in ward.content.decode()
+
+
+def test_a_cell_page_lists_its_meetings(slipping):
+    formalism = reverse("quality:formalism", args=[slipping.cell.code])
+    response = slipping.client("supervisor").get(url(slipping.cell))
+    assert response.status_code == 200
+    assert len(response.context["meetings"]) == 3
+    assert formalism in response.content.decode()
+    # The secretary sees the cell's indicators, but judging formalism is for those above it.
+    assert formalism not in slipping.client("secretary").get(url(slipping.cell)).content.decode()
+
+
+def test_each_chart_has_its_table(slipping):
+    response = slipping.client("committee").get(url(slipping.ward) + "?months=24")
+    charts = response.context["charts"]
+    assert all(len(chart["rows"]) == 24 for chart in charts)
+    attendance = next(c for c in charts if any(i.key == "attendance" for i in c["indicators"]))
+    last_month = attendance["rows"][-1][1][0]
+    assert last_month.text == "75%", "one of two in the cell, two of two in its sister cell"
+
+
+def test_who_may_open_it(world):
+    assert Client().get(url(world.city)).status_code == 302
+    assert world.client("outsider").get(url(world.city)).status_code == 404
+    assert world.client("member").get(url(world.cell)).status_code == 403
+    assert world.client("secretary").get(url(world.cell)).status_code == 200
+    assert world.client("supervisor").get(url(world.cell)).status_code == 200
+    assert world.client("supervisor").get(url(world.ward)).status_code == 404
+    assert world.client("committee").get(url(world.other_city)).status_code == 404
+    assert world.client("committee").post(url(world.city)).status_code == 405
+
+
+def test_bad_parameters_fall_back_to_the_defaults(world):
+    response = world.client("committee").get(url(world.city) + "?months=9999&sort=%3Cx%3E")
+    assert response.status_code == 200
+    assert (response.context["months"], response.context["sort"]) == (12, "grade")
+
+
+def queries(client: Client, target: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(target).status_code == 200
+    return len(captured)
+
+
+def test_the_query_count_does_not_grow_with_cells_or_history(slipping):
+    client = slipping.client("committee")
+    small = queries(client, url(slipping.ward))
+    for n in range(8):
+        cell = child(slipping.ward, name=f"Chi bộ {n}", kind="cell", level=slipping.cell.level)
+        make_member(cell, f"Đảng viên {n}")
+        held(cell, months_ago(1), [])
+    rollup.rebuild()
+    assert queries(client, url(slipping.ward)) == small
+    assert queries(client, url(slipping.ward) + "?months=60") == small
+
+
+def test_risks_look_only_at_the_subtree(slipping):
+    recent = period(last_complete_month(), 3)
+    elsewhere = cells_at_risk(slipping.other_city, recent, timezone.localdate())
+    assert [risk.cell_id for risk in elsewhere] == [slipping.foreign_cell.pk]
+    assert ActionItem.objects.overdue().count() == 3
