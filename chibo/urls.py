@@ -10,6 +10,7 @@ urlpatterns = [
     path("imports/", include("chibo.orgs.imports.urls")),
     path("meetings/", include("chibo.meetings.urls")),
     path("quality/", include("chibo.quality.urls")),
+    path("supervision/", include("chibo.supervision.urls")),
     path("", include("chibo.notify.urls")),
     path("", home, name="home"),
     path("", include("chibo.orgs.urls")),

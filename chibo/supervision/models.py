@@ -77,9 +77,7 @@ class Report(models.Model):
         verbose_name = _("supervision report")
         verbose_name_plural = _("supervision reports")
         constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "supervisor"], name="one_report_per_meeting"
-            )
+            models.UniqueConstraint(fields=["meeting", "supervisor"], name="one_report_per_meeting")
         ]
         indexes = [models.Index(fields=["supervisor", "filed_at"], name="report_supervisor")]
 

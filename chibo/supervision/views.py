@@ -1,0 +1,83 @@
+"""The supervisor's page (rule 14): the cells in their charge at a glance, and their visits this
+year against the minimum of their level. A fixed number of queries however many cells."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from chibo.access.scope import scope_for
+from chibo.meetings.models import ActionItem, Meeting
+from chibo.orgs.models import Organisation
+from chibo.quality.models import MeetingScore
+from chibo.quality.scoring import decided
+from chibo.supervision.models import Report
+from chibo.supervision.reports import visits_of
+
+HELD = [Meeting.Status.OPEN, Meeting.Status.CLOSED]
+LAST_HELD = 3
+
+
+@dataclass(frozen=True)
+class Held:
+    meeting: Meeting
+    score: MeetingScore | None
+    reported: bool
+
+
+@dataclass(frozen=True)
+class Charge:
+    cell: Organisation
+    next_meeting: Meeting | None
+    held: list[Held]
+    overdue: int
+
+
+def _first_per_cell(meetings: QuerySet, n: int, order) -> QuerySet:
+    """The first `n` meetings of each cell in `order`: one query for any number of cells."""
+    rank = Window(RowNumber(), partition_by=F("cell_id"), order_by=order)
+    return meetings.annotate(rank=rank).filter(rank__lte=n)
+
+
+def _charges(cell_ids: frozenset[int], member_id: int) -> list[Charge]:
+    today = timezone.localdate()
+    cells = Organisation.objects.filter(pk__in=cell_ids).order_by("name")
+    overdue = dict(
+        ActionItem.objects.overdue(today)
+        .filter(cell_id__in=cell_ids)
+        .values_list("cell_id")
+        .annotate(n=Count("pk"))
+    )
+    upcoming = Meeting.objects.upcoming().filter(cell_id__in=cell_ids)
+    nexts = {m.cell_id: m for m in _first_per_cell(upcoming, 1, F("starts_at").asc())}
+    mine = Report.objects.filter(meeting=OuterRef("pk"), supervisor_id=member_id)
+    held = Meeting.objects.filter(cell_id__in=cell_ids, status__in=HELD).annotate(
+        reported=Exists(mine)
+    )
+    last: dict[int, list[Held]] = {}
+    latest = _first_per_cell(held, LAST_HELD, F("starts_at").desc())
+    for meeting in latest.prefetch_related("scores").order_by("-starts_at"):
+        score = decided({s.role: s for s in meeting.scores.all()})
+        last.setdefault(meeting.cell_id, []).append(Held(meeting, score, meeting.reported))
+    return [
+        Charge(cell, nexts.get(cell.pk), last.get(cell.pk, []), overdue.get(cell.pk, 0))
+        for cell in cells
+    ]
+
+
+@require_GET
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request)
+    context = {"charges": [], "visits": None}
+    if scope.member_id and scope.supervised_cell_ids:
+        context = {
+            "charges": _charges(scope.supervised_cell_ids, scope.member_id),
+            "visits": visits_of(scope.member_id, timezone.localdate()),
+        }
+    return render(request, "supervision/mine.html", context)
