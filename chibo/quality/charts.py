@@ -25,9 +25,10 @@ STYLE = Style(
     plot_background="transparent",
     font_family="'Noto Sans', 'Noto Sans Khmer', sans-serif",
     colors=("#b71c1c", "#1565c0", "#2e7d32"),
-    label_font_size=12,
-    major_label_font_size=12,
-    legend_font_size=13,
+    title_font_size=20,
+    label_font_size=15,
+    major_label_font_size=15,
+    legend_font_size=17,
 )
 
 
@@ -37,15 +38,16 @@ def line_chart(
     """An SVG line chart of `values` (one list per indicator, one value per month)."""
     percent = all(i.unit == PERCENT for i in indicators)
     chart = pygal.Line(
-        width=640,
-        height=280,
+        # Drawn about as wide as a phone, so its words stay readable there.
+        width=420,
+        height=320,
         style=STYLE,
         js=[],
         disable_xml_declaration=True,
         legend_at_bottom=True,
         truncate_legend=-1,
         show_minor_x_labels=False,
-        x_labels_major_every=max(1, len(months) // 6),
+        x_labels_major_every=max(1, len(months) // 4),
         range=(0, 100) if percent else None,
         allow_interruptions=True,
     )

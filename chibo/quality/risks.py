@@ -80,9 +80,10 @@ def cells_at_risk(org: Organisation, recent: list[date], today: date) -> list[At
         month__in=[*before, *recent, *quarter],
     ):
         rows[row.organisation_id][row.month] = row
+    # Tasks that fell due in the months looked at: years-old forgotten rows would drown them.
     overdue = dict(
         ActionItem.objects.overdue(today)
-        .filter(cell__path__startswith=org.path)
+        .filter(cell__path__startswith=org.path, deadline__gte=recent[0])
         .values("cell_id")
         .annotate(n=Count("pk"))
         .values_list("cell_id", "n")
