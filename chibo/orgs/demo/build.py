@@ -78,7 +78,12 @@ class Builder:
         used = {node.level for node in tree.walk()}
         return {
             key: Level.objects.get_or_create(
-                name=level.name, defaults={"name_en": level.name_en, "name_km": level.name_km}
+                name=level.name,
+                defaults={
+                    "name_en": level.name_en,
+                    "name_km": level.name_km,
+                    "supervision_visits": level.supervision_visits,
+                },
             )[0]
             for key, level in names.LEVELS.items()
             if key in used

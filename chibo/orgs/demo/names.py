@@ -132,15 +132,17 @@ class LevelName(NamedTuple):
     name: str
     name_en: str
     name_km: str
+    # Rule 14: meetings a committee member of this level attends a year (the locality's choice).
+    supervision_visits: int
 
 
 LEVELS: dict[str, LevelName] = {
-    "province": LevelName("Tỉnh ủy", "Province", "ខេត្ត"),
-    "city": LevelName("Thành ủy", "City", "ក្រុង"),
-    "town": LevelName("Thị ủy", "Town", "ទីប្រជុំ"),
-    "district": LevelName("Huyện ủy", "District", "ស្រុក"),
-    "grassroots": LevelName("Đảng bộ cơ sở", "Grassroots committee", "មូលដ្ឋាន"),
-    "cell": LevelName("Chi bộ", "Cell", "កោសិកាបក្ស"),
+    "province": LevelName("Tỉnh ủy", "Province", "ខេត្ត", 2),
+    "city": LevelName("Thành ủy", "City", "ក្រុង", 4),
+    "town": LevelName("Thị ủy", "Town", "ទីប្រជុំ", 4),
+    "district": LevelName("Huyện ủy", "District", "ស្រុក", 4),
+    "grassroots": LevelName("Đảng bộ cơ sở", "Grassroots committee", "មូលដ្ឋាន", 6),
+    "cell": LevelName("Chi bộ", "Cell", "កោសិកាបក្ស", 2),
 }
 
 PROVINCE = "Quảng Ninh"
