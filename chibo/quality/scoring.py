@@ -142,9 +142,9 @@ def attendance_band(facts: MeetingFacts) -> tuple[int, int]:
     return bands[-1][1:]
 
 
-def previous_tasks(meeting_id: int) -> Tasks:
+def previous_tasks(meeting: Meeting) -> Tasks:
     """Tasks of the resolution this meeting assesses: the cell's previous one."""
-    items = holding.previous_tasks(Meeting.objects.get(pk=meeting_id))
+    items = holding.previous_tasks(meeting)
     on_time = [
         item
         for item in items

@@ -52,7 +52,7 @@ def score(request: HttpRequest, code: UUID) -> HttpResponse:
         raise PermissionDenied
     scores = {s.role: s for s in meeting.scores.select_related("by")}
     facts = facts_for(meeting)
-    tasks = previous_tasks(meeting.pk)
+    tasks = previous_tasks(meeting)
     suggested = suggest(facts, tasks)
     role = _role(request, held)
     initial = _initial(meeting, scope, role, scores, suggested)
