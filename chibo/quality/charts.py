@@ -1,6 +1,7 @@
 """Charts of the indicators, drawn on the server as SVG by pygal: nothing to download or run on
 an old phone, and the same picture goes into the PDF reports."""
 
+import re
 from datetime import date
 
 import pygal
@@ -11,6 +12,7 @@ from pygal.style import Style
 
 from chibo.quality.indicators import BY_KEY, PERCENT, Indicator
 
+LEGEND_ID = re.compile(r' id="activate-serie-\d+"')
 # Charts group indicators measured in the same unit.
 CHARTS: list[tuple[Promise, list[str]]] = [
     (_("Meetings held"), ["regular", "thematic"]),
@@ -46,6 +48,7 @@ def line_chart(
         disable_xml_declaration=True,
         legend_at_bottom=True,
         truncate_legend=-1,
+        truncate_label=-1,
         show_minor_x_labels=False,
         x_labels_major_every=max(1, len(months) // 4),
         range=(0, 100) if percent else None,
@@ -56,7 +59,9 @@ def line_chart(
     for indicator, points in zip(indicators, values, strict=True):
         scale = 100 if percent else 1
         chart.add(str(indicator.label), [None if v is None else v * scale for v in points])
-    return chart.render(is_unicode=True)
+    # The legend's ids serve pygal's script, which is off; several charts on a page would
+    # repeat them.
+    return LEGEND_ID.sub("", chart.render(is_unicode=True))
 
 
 def charts(span: list[date], rows: list[tuple[date, list]]) -> list[dict]:
