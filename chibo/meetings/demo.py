@@ -190,13 +190,12 @@ class History:
 
     def fill(self, cell: Organisation, meeting: Meeting) -> None:
         steps = meeting.official_steps()
+        # Cells that work discuss this month's own matter; monotonous ones repeat a bare agenda.
+        topic = "" if cell.habit.copies_minutes else self.rng.choice(TASKS)
+        bodies = {Step.PRESENTATION: meeting.theme, Step.DISCUSSION: topic}
         self.rows[AgendaItem] += [
             AgendaItem(
-                meeting=meeting,
-                position=i,
-                step=step,
-                title=step.label,
-                body=meeting.theme if step == Step.PRESENTATION else "",
+                meeting=meeting, position=i, step=step, title=step.label, body=bodies.get(step, "")
             )
             for i, step in enumerate(steps, start=1)
         ]
