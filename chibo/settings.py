@@ -188,6 +188,19 @@ CHIBO_GRADE_FLOORS = {"good": 90, "fair": 70, "average": 50}
 # Formalism: minutes or a resolution at least this alike (0–1) to those of one of the cell's
 # last `look_back` meetings are copies; an agenda repeating that many of its kind never changes.
 CHIBO_FORMALISM = {"similarity": 0.9, "look_back": 3}
+# Rules 18–20: the yearly evaluation of members and organisations.
+CHIBO_EVALUATION = {
+    # Rule 18: the lowest score of each grade above "not completed".
+    "floors": {"excellent": 90, "good": 70, "completed": 50},
+    # Rule 18: excellent needs this share of tasks done beyond what was asked; below this
+    # share of tasks done at all, the grade is "not completed".
+    "exceeding_percent": 30,
+    "done_percent": 50,
+    # Rule 19: excellent members, as a share of those rated good, per grassroots organisation.
+    "quota_percent": 20,
+    # Rule 20: the weight of each part of a cell's score.
+    "cell_weights": {"meetings": 40, "regular": 20, "tasks": 20, "members": 20},
+}
 # The address people use, for links in e-mails and calendar events.
 CHIBO_SITE_URL = env_str("CHIBO_SITE_URL", "http://127.0.0.1:8000")
 # `chibo serve` runs `chibo remind` every hour, and sends the daily digests at this local hour.

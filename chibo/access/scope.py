@@ -17,9 +17,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import Member, Organisation, Position, User
+from chibo.quality.models import Evaluation
 from chibo.supervision.models import Assignment
 
 LEADS_CELL = {Position.Kind.SECRETARY, Position.Kind.DEPUTY}
+# A committee's secretary and deputies belong to its standing committee.
+STANDING = {Position.Kind.STANDING, Position.Kind.SECRETARY, Position.Kind.DEPUTY}
 PUBLIC_STATUSES = [Meeting.Status.PUBLISHED, Meeting.Status.OPEN, Meeting.Status.CLOSED]
 
 
@@ -194,6 +197,77 @@ class Scope:
             "committee": self.sits_above(meeting.cell),
         }
         return roles[role]
+
+    # -- evaluation of members and cells (rules 17–19) -----------------------------------
+
+    @cached_property
+    def standing_paths(self) -> tuple[str, ...]:
+        """The committees on whose standing committee this user sits."""
+        if self.member_id is None:
+            return ()
+        seats = Position.objects.current().filter(
+            member_id=self.member_id,
+            kind__in=STANDING,
+            organisation__kind=Organisation.Kind.COMMITTEE,
+        )
+        return tuple(seats.values_list("organisation__path", flat=True))
+
+    def overseen_evaluations(self):
+        """Evaluations under the committees this user sits on (all, for administrators)."""
+        if self.is_admin:
+            return Evaluation.objects.all()
+        reach = Q(pk__in=[])
+        for path in self.subtree_paths:
+            reach |= Q(cell__path__startswith=path)
+        return Evaluation.objects.filter(reach)
+
+    def can_see_evaluation(self, evaluation: Evaluation) -> bool:
+        """Needs the evaluation's `cell` loaded."""
+        return (
+            (self.member_id is not None and evaluation.member_id == self.member_id)
+            or evaluation.cell_id in self.led_cell_ids
+            or self.sits_above(evaluation.cell)
+        )
+
+    def can_see_evaluations(self, org: Organisation) -> bool:
+        """The list of an organisation's evaluations: a cell's secretary and deputy, and the
+        committees on and above it."""
+        return self.can_manage(org) or self.sits_above(org)
+
+    def can_open_evaluations(self, org: Organisation) -> bool:
+        """Open a round for a committee's subtree: those who sit on it or above it."""
+        return org.kind == Organisation.Kind.COMMITTEE and self.sits_above(org)
+
+    def can_evaluate(self, evaluation: Evaluation, step: str) -> bool:
+        """Take `step` of rule 17 on an evaluation (its `cell` and `grassroots` loaded).
+
+        The member rated self-assesses (for a cell: its secretary or deputy); the cell's
+        secretary or deputy records the cell's comment, or the committee above when they are
+        the one rated; the grassroots committee or one above it appraises; the standing
+        committee of a level above the grassroots organisation decides. Beyond their own
+        self-assessment, nobody acts on their own evaluation, nor takes two different steps
+        of one evaluation.
+        """
+        Step = Evaluation.Step
+        if step == Step.SELF_ASSESSED:
+            if evaluation.member_id is not None:
+                return self.member_id is not None and evaluation.member_id == self.member_id
+            return self.can_manage(evaluation.cell)
+        if self.member_id is not None and (
+            evaluation.member_id == self.member_id
+            or self.member_id in {evaluation.actor_of(s) for s in Step.values if s != step}
+        ):
+            return False
+        grassroots = evaluation.grassroots
+        if step == Step.COMMENTED:
+            return self.can_manage(evaluation.cell) or self.sits_above(evaluation.cell)
+        if step == Step.APPRAISED:
+            return self.sits_above(grassroots)
+        if step == Step.DECIDED:
+            return self.is_admin or any(
+                grassroots.path.startswith(p) and grassroots.path != p for p in self.standing_paths
+            )
+        return False
 
 
 def scope_for(request: HttpRequest) -> Scope:

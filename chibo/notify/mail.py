@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from chibo.meetings.models import Notice
 from chibo.meetings.publishing import readable
 from chibo.notify.models import Notification
-from chibo.notify.wording import headline, site_url, subject
+from chibo.notify.wording import headline, link, site_url, subject
 from chibo.orgs.models import User
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class Outgoing:
 
 
 def outbox_each(notifications: Sequence[Notification]) -> Iterator[Outgoing]:
-    """One mail per notification. Notifications need `recipient` and `meeting__cell` loaded."""
+    """One mail per notification. Notifications need `recipient` loaded, and `with_subjects`."""
     contents = _latest_contents(
         {n.meeting_id for n in notifications if n.kind in NOTICE_KINDS and n.meeting_id}
     )
@@ -56,7 +56,8 @@ def notification_message(notification: Notification, content: dict | None) -> Em
         context = {
             "headline": headline(notification),
             "notice": readable(content) if content and notification.kind in NOTICE_KINDS else None,
-            "url": _meeting_url(notification),
+            "url": site_url(link(notification)),
+            "evaluation": notification.evaluation_id is not None,
             "settings_url": site_url(reverse("notify:settings")),
         }
         body = render_to_string("notify/mail/notification.txt", context)
@@ -69,7 +70,7 @@ def digest_message(user: User, notifications: list[Notification]) -> EmailMessag
         title = ngettext(
             "chibo: %(count)d new notification", "chibo: %(count)d new notifications", count
         ) % {"count": count}
-        lines = [(headline(n), _meeting_url(n)) for n in notifications]
+        lines = [(headline(n), site_url(link(n))) for n in notifications]
         body = render_to_string(
             "notify/mail/digest.txt",
             {"lines": lines, "settings_url": site_url(reverse("notify:settings"))},
@@ -108,12 +109,6 @@ def send(outbox: Iterable[Outgoing]) -> int:
 
 def _message(user: User, title: str, body: str) -> EmailMessage:
     return EmailMessage(subject=title, body=body, to=[user.email], headers=HEADERS)
-
-
-def _meeting_url(notification: Notification) -> str:
-    if notification.meeting is None:
-        return site_url(reverse("notify:list"))
-    return site_url(reverse("meetings:meeting", args=[notification.meeting.code]))
 
 
 def _latest_contents(meeting_ids: set[int]) -> dict[int, dict]:

@@ -16,6 +16,12 @@ class NotificationQuerySet(models.QuerySet):
     def unmailed(self) -> "NotificationQuerySet":
         return self.filter(mailed_at__isnull=True)
 
+    def with_subjects(self) -> "NotificationQuerySet":
+        """With the meeting or evaluation each is about, as their words need."""
+        return self.select_related(
+            "meeting__cell", "evaluation__round", "evaluation__member", "evaluation__organisation"
+        )
+
 
 class Notification(models.Model):
     """One thing one person should know about. Its words are rendered in their language when
@@ -28,11 +34,24 @@ class Notification(models.Model):
         NOTICE_DUE = "notice_due", _("notice due")
         MINUTES_DUE = "minutes_due", _("minutes due")
         RECORDS = "records", _("minutes and resolution published")
+        # Rule 17: each step of an evaluation tells whoever takes the next one.
+        EVALUATION_DUE = "evaluation_due", _("self-assessment due")
+        EVALUATION_COMMENT = "evaluation_comment", _("self-assessment to comment on")
+        EVALUATION_APPRAISE = "evaluation_appraise", _("evaluation to appraise")
+        EVALUATION_DECIDE = "evaluation_decide", _("evaluation to decide")
+        EVALUATION_DECIDED = "evaluation_decided", _("evaluation decided")
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    evaluation = models.ForeignKey(
+        "quality.Evaluation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -21,17 +21,18 @@ from chibo.meetings.models import Meeting
 from chibo.notify.calendar import calendar, feed_meetings
 from chibo.notify.forms import MailForm, NewAddressForm, ReadForm
 from chibo.notify.models import CalendarFeed, new_token
-from chibo.notify.wording import headline
+from chibo.notify.wording import headline, link
 from chibo.orgs.models import Organisation, User
 
 
 @require_GET
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notifications = request.user.notifications.select_related("meeting__cell")
+    notifications = request.user.notifications.with_subjects()
     page = window(request, notifications, settings.PAGE_SIZE)
     for notification in page:
         notification.headline = headline(notification)
+        notification.link = link(notification)
     unread = [n.pk for n in page if n.read_at is None]
     return render(
         request, "notify/list.html", {"notifications": page, "upto": max(unread, default=None)}

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from chibo.meetings.models import Meeting
 from chibo.notify.models import Notification
+from chibo.quality.models import Evaluation
 
 Kind = Notification.Kind
 
@@ -34,6 +36,20 @@ SENTENCES = {
     Kind.RECORDS: gettext_lazy(
         "The minutes and resolution of the %(meeting)s of %(cell)s on %(when)s are published."
     ),
+    Kind.EVALUATION_DUE: gettext_lazy(
+        "%(round)s: the self-assessment of %(subject)s is due by %(deadline)s."
+    ),
+    Kind.EVALUATION_COMMENT: gettext_lazy(
+        "%(round)s: %(subject)s has been self-assessed; the cell's comment is awaited."
+    ),
+    Kind.EVALUATION_APPRAISE: gettext_lazy(
+        "%(round)s: the cell has commented on %(subject)s; the committee's appraisal is awaited."
+    ),
+    Kind.EVALUATION_DECIDE: gettext_lazy(
+        "%(round)s: the committee has appraised %(subject)s; "
+        "the standing committee's decision is awaited."
+    ),
+    Kind.EVALUATION_DECIDED: gettext_lazy("%(round)s: %(subject)s is graded “%(grade)s”."),
 }
 
 
@@ -42,24 +58,43 @@ def when(moment: datetime) -> str:
 
 
 def headline(notification: Notification) -> str:
-    """One sentence saying what happened and to which meeting."""
+    """One sentence saying what happened and to which meeting or evaluation.
+
+    Needs `meeting__cell`, or `evaluation__round`, `__member` and `__organisation`, loaded."""
     sentence = SENTENCES.get(notification.kind)
-    if notification.meeting is None or sentence is None:
-        return capfirst(notification.get_kind_display())
-    return capfirst(sentence % _facts(notification.meeting))
+    if notification.meeting is not None and sentence is not None:
+        return capfirst(sentence % _facts(notification.meeting))
+    if notification.evaluation is not None and sentence is not None:
+        return capfirst(sentence % _evaluation_facts(notification.evaluation))
+    return capfirst(notification.get_kind_display())
 
 
 def subject(notification: Notification) -> str:
-    """A mail subject: what happened, then which meeting, so a list of mails reads well."""
+    """A mail subject: what happened, then which meeting or whose evaluation, so a list of
+    mails reads well."""
     what = capfirst(notification.get_kind_display())
-    meeting = notification.meeting
-    if meeting is None:
-        return what
-    return _("%(what)s: %(meeting)s, %(cell)s, %(date)s") % {
-        "what": what,
-        **_facts(meeting),
-        "date": formats.date_format(timezone.localtime(meeting.starts_at), "SHORT_DATE_FORMAT"),
-    }
+    meeting, evaluation = notification.meeting, notification.evaluation
+    if meeting is not None:
+        return _("%(what)s: %(meeting)s, %(cell)s, %(date)s") % {
+            "what": what,
+            **_facts(meeting),
+            "date": formats.date_format(timezone.localtime(meeting.starts_at), "SHORT_DATE_FORMAT"),
+        }
+    if evaluation is not None:
+        return _("%(what)s: %(subject)s, %(round)s") % {
+            "what": what,
+            **_evaluation_facts(evaluation),
+        }
+    return what
+
+
+def link(notification: Notification) -> str:
+    """Where a notification leads: its meeting, its evaluation, or else the list."""
+    if notification.meeting_id is not None:
+        return reverse("meetings:meeting", args=[notification.meeting.code])
+    if notification.evaluation_id is not None:
+        return reverse("quality:evaluation", args=[notification.evaluation.code])
+    return reverse("notify:list")
 
 
 def _facts(meeting: Meeting) -> dict[str, str]:
@@ -69,6 +104,15 @@ def _facts(meeting: Meeting) -> dict[str, str]:
         "when": when(meeting.starts_at),
         "place": meeting.place,
         "due": when(meeting.notice_due),
+    }
+
+
+def _evaluation_facts(evaluation: Evaluation) -> dict[str, str]:
+    return {
+        "round": evaluation.round.title,
+        "subject": evaluation.subject,
+        "deadline": formats.date_format(evaluation.round.deadline, "DATE_FORMAT"),
+        "grade": evaluation.get_grade_display(),
     }
 
 

@@ -1,4 +1,4 @@
-from chibo.quality.views import dashboard, formalism, reports, scoring
+from chibo.quality.views import dashboard, evaluation, formalism, reports, scoring
 
 app_name = "quality"
 # Each page of the quality of cell life declares its own routes next to its views.
@@ -6,5 +6,6 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *scoring.urlpatterns,
     *formalism.urlpatterns,
+    *evaluation.urlpatterns,
     *reports.urlpatterns,
 ]

@@ -160,6 +160,7 @@ def unmailed(now: datetime, mail: str) -> list[Notification]:
         Notification.objects.unmailed()
         .filter(created_at__gte=now - MAIL_WITHIN, recipient__mail=mail, recipient__is_active=True)
         .exclude(recipient__email="")
-        .select_related("recipient", "meeting__cell")
+        .with_subjects()
+        .select_related("recipient")
         .order_by("recipient_id", "created_at", "pk")
     )
