@@ -5,17 +5,16 @@ Read from the last complete months' rows of every cell in the subtree and one gr
 overdue tasks: a bounded number of queries for a province of 4,000 cells.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from chibo.meetings.models import ActionItem
 from chibo.orgs.models import Organisation
-from chibo.quality.indicators import ratio, total
+from chibo.quality.indicators import ratio
 from chibo.quality.models import MonthlyIndicators
 from chibo.quality.rollup import quarter_end, quarter_start, shift
 
@@ -34,21 +33,38 @@ class AtRisk:
     cell: Organisation | None = None
 
 
+@dataclass
+class Window:
+    """One cell's sums over the months looked at, and over the months before them."""
+
+    months: int
+    missed: int = 0
+    present: int = 0
+    expected: int = 0
+    present_before: int = 0
+    expected_before: int = 0
+    notices: int = 0
+    notices_on_time: int = 0
+    weak: int = 0
+    # Whether the last complete quarter is known, and whether it had a thematic meeting.
+    quarter_known: bool = False
+    thematic: bool = True
+    overdue: int = 0
+
+
 def percent(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
-def reasons_for(recent: list[MonthlyIndicators], before: list[MonthlyIndicators]) -> list[str]:
-    """What is wrong in a cell's `recent` months (oldest first), against the months `before`."""
+def reasons_for(w: Window) -> list[str]:
+    """What is wrong in a cell's recent months, in words."""
     reasons = []
-    missed = sum(not row.regular_held for row in recent)
-    if missed >= MISSED_MONTHS:
+    if w.missed >= MISSED_MONTHS:
         reasons.append(
             _("No regular meeting in %(missed)d of the last %(months)d months")
-            % {"missed": missed, "months": len(recent)}
+            % {"missed": w.missed, "months": w.months}
         )
-    now, earlier = total(recent), total(before)
-    attendance, was = ratio(now.present, now.expected), ratio(earlier.present, earlier.expected)
+    attendance, was = ratio(w.present, w.expected), ratio(w.present_before, w.expected_before)
     if attendance is not None and was is not None and was - attendance >= ATTENDANCE_DROP:
         reasons.append(
             _("Attendance fell from %(before)s to %(now)s")
@@ -56,50 +72,77 @@ def reasons_for(recent: list[MonthlyIndicators], before: list[MonthlyIndicators]
         )
     elif attendance is not None and attendance < ATTENDANCE_FLOOR:
         reasons.append(_("Attendance only %(now)s") % {"now": percent(attendance)})
-    if now.notices and now.notices - now.notices_on_time > LATE_SHARE * now.notices:
+    late = w.notices - w.notices_on_time
+    if w.notices and late > LATE_SHARE * w.notices:
         reasons.append(
             _("Documents sent late for %(late)d of %(meetings)d meetings")
-            % {"late": now.notices - now.notices_on_time, "meetings": now.notices}
+            % {"late": late, "meetings": w.notices}
         )
-    if now.weak:
+    if w.weak:
         reasons.append(
-            ngettext("%(weak)d meeting graded weak", "%(weak)d meetings graded weak", now.weak)
-            % {"weak": now.weak}
+            ngettext("%(weak)d meeting graded weak", "%(weak)d meetings graded weak", w.weak)
+            % {"weak": w.weak}
         )
+    if w.overdue >= OVERDUE_TASKS:
+        reasons.append(
+            ngettext("%(n)d task overdue", "%(n)d tasks overdue", w.overdue) % {"n": w.overdue}
+        )
+    if w.quarter_known and not w.thematic:
+        reasons.append(_("No thematic meeting last quarter"))
     return reasons
 
 
-def cells_at_risk(org: Organisation, recent: list[date], today: date) -> list[AtRisk]:
-    """Cells of `org`'s subtree with at least one reason, most reasons first."""
+def windows(org: Organisation, recent: list[date], today: date) -> dict[int, Window]:
+    """Each cell's window, summed by the database in one pass over the cells' monthly rows."""
     before = [shift(m, -len(recent)) for m in recent]
-    quarter = _last_quarter(recent[-1])
-    rows: dict[int, dict[date, MonthlyIndicators]] = defaultdict(dict)
-    for row in MonthlyIndicators.objects.filter(
-        organisation__path__startswith=org.path,
-        organisation__kind=Organisation.Kind.CELL,
-        month__in=[*before, *recent, *quarter],
-    ):
-        rows[row.organisation_id][row.month] = row
+    quarter_end = _last_quarter(recent[-1])[-1]
+    now, earlier, quarter = Q(month__in=recent), Q(month__in=before), Q(month=quarter_end)
+    # Through the cells' ids, so each database walks the (organisation, month) index of the
+    # subtree's cells rather than every row of those months.
+    cells = Organisation.objects.cells().within(org).values("pk")
+    # Named apart from the fields they sum: Django refuses an aggregate named like a column.
+    sums = {
+        "missed": Count("pk", filter=now & Q(regular_held=0)),
+        "present": Sum("present", filter=now, default=0),
+        "expected": Sum("expected", filter=now, default=0),
+        "present_before": Sum("present", filter=earlier, default=0),
+        "expected_before": Sum("expected", filter=earlier, default=0),
+        "notices": Sum("notices", filter=now, default=0),
+        "notices_on_time": Sum("notices_on_time", filter=now, default=0),
+        "weak": Sum("weak", filter=now, default=0),
+        "quarter_known": Count("pk", filter=quarter),
+        "thematic": Sum("thematic_quarter", filter=quarter, default=0),
+    }
+    rows = (
+        MonthlyIndicators.objects.filter(
+            organisation__in=cells, month__in={*recent, *before, quarter_end}
+        )
+        .values("organisation_id")
+        .annotate(**{f"w_{name}": value for name, value in sums.items()})
+    )
+    found = {}
+    for row in rows:
+        window = Window(months=len(recent), **{name: row[f"w_{name}"] for name in sums})
+        window.quarter_known, window.thematic = bool(window.quarter_known), bool(window.thematic)
+        found[row["organisation_id"]] = window
     # Tasks that fell due in the months looked at: years-old forgotten rows would drown them.
-    overdue = dict(
+    overdue = (
         ActionItem.objects.overdue(today)
-        .filter(cell__path__startswith=org.path, deadline__gte=recent[0])
+        .filter(cell__in=cells, deadline__gte=recent[0])
         .values("cell_id")
         .annotate(n=Count("pk"))
         .values_list("cell_id", "n")
     )
+    for cell_id, n in overdue:
+        found.setdefault(cell_id, Window(months=len(recent))).overdue = n
+    return found
+
+
+def cells_at_risk(org: Organisation, recent: list[date], today: date) -> list[AtRisk]:
+    """Cells of `org`'s subtree with at least one reason, most reasons first."""
     found = []
-    for cell_id, months in rows.items():
-        reasons = reasons_for(
-            [months[m] for m in recent if m in months], [months[m] for m in before if m in months]
-        )
-        if (tasks := overdue.get(cell_id, 0)) >= OVERDUE_TASKS:
-            reasons.append(
-                ngettext("%(n)d task overdue", "%(n)d tasks overdue", tasks) % {"n": tasks}
-            )
-        if quarter[-1] in months and not months[quarter[-1]].thematic_quarter:
-            reasons.append(_("No thematic meeting last quarter"))
-        if reasons:
+    for cell_id, window in windows(org, recent, today).items():
+        if reasons := reasons_for(window):
             found.append(AtRisk(cell_id, reasons))
     found.sort(key=lambda r: -len(r.reasons))
     return found
