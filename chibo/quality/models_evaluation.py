@@ -11,6 +11,7 @@ from datetime import UTC, date
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chibo.lib.text import validate_multiline_text, validate_plain_text
 from chibo.orgs.models import Member, Organisation, User
@@ -19,10 +20,11 @@ from chibo.orgs.models import Member, Organisation, User
 class Classification(models.TextChoices):
     """Rule 18: the grades of a member or an organisation, best first."""
 
-    EXCELLENT = "excellent", _("Excellent")
-    GOOD = "good", _("Good")
-    COMPLETED = "completed", _("Completed")
-    NOT_COMPLETED = "not_completed", _("Not completed")
+    # In context: a meeting's "Good" (rule 11) is another grade with another name.
+    EXCELLENT = "excellent", pgettext_lazy("evaluation", "Excellent")
+    GOOD = "good", pgettext_lazy("evaluation", "Good")
+    COMPLETED = "completed", pgettext_lazy("evaluation", "Completed")
+    NOT_COMPLETED = "not_completed", pgettext_lazy("evaluation", "Not completed")
 
 
 class EvaluationRound(models.Model):
