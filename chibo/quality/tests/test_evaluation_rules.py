@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -105,7 +106,8 @@ def test_it_grades_worked_examples(facts, expected):
 
 
 def test_it_says_what_a_refused_grade_needs():
-    message = refusal(EXCELLENT, Facts(92, 10, 10, 9, 1, shortcomings_fixed=False))
+    with translation.override("en"):
+        message = refusal(EXCELLENT, Facts(92, 10, 10, 9, 1, shortcomings_fixed=False))
     assert "every task done on time (9 of 10)" in message
     assert "at least 30% of tasks exceeding what was asked (1 of 10)" in message
     assert "every earlier shortcoming fixed" in message

@@ -435,7 +435,9 @@ def test_the_committee_sees_the_quota_per_grassroots_organisation(chain):
     text = chain.client("committee").get(address, headers=ENGLISH).content.decode()
     assert "Quota of excellent members (rule 19)" in text
     assert "The quota is exceeded by 1" in text and "to reconsider (rule 19)" in text
-    round_page = chain.client("committee").get(reverse("quality:round", args=[chain.round.code]))
+    round_page = chain.client("committee").get(
+        reverse("quality:round", args=[chain.round.code]), headers=ENGLISH
+    )
     assert "Rule 19: 1 excellent, 0 allowed." in round_page.content.decode()
 
 
@@ -463,6 +465,7 @@ def test_notifications_say_which_evaluation_and_lead_to_it(chain):
         .select_related("recipient")
         .get(kind=Kind.EVALUATION_COMMENT)
     )
+    notification.recipient.language = "en"
     message = notification_message(notification, None)
     assert message.subject == f"Self-assessment to comment on: {MAI}, {YEAR['title']}"
     assert f"http://127.0.0.1:8000{url(mai)}" in message.body
