@@ -314,13 +314,18 @@ def period_start(months: int, today: date | None = None) -> date:
     return date(year, month + 1, 1)
 
 
-def load_histories(cell_ids: Iterable[int] | QuerySet, since: date) -> dict[int, list[HeldMeeting]]:
-    """Each cell's meetings held from `since`, oldest first, after the few held before it that
-    they are compared with. `cell_ids` is a list or a queryset of ids; the queries are the same
-    seven for any number of cells."""
-    start = timezone.make_aware(datetime.combine(since, time.min))
+def load_histories(
+    cell_ids: Iterable[int] | QuerySet, since: date, until: date | None = None
+) -> dict[int, list[HeldMeeting]]:
+    """Each cell's meetings held from `since` (and before `until`), oldest first, after the few
+    held before it that they are compared with. `cell_ids` is a list or a queryset of ids; the
+    queries are the same seven for any number of cells."""
+    start = _moment(since)
     held = Meeting.objects.filter(cell_id__in=cell_ids, status=Meeting.Status.CLOSED)
-    judged = _newest(held.filter(starts_at__gte=start), MAX_MEETINGS, "cell_id")
+    window = held.filter(starts_at__gte=start)
+    if until is not None:
+        window = window.filter(starts_at__lt=_moment(until))
+    judged = _newest(window, MAX_MEETINGS, "cell_id")
     # Agendas are compared with the last meetings of their own kind, so each kind keeps its own.
     look_back = settings.CHIBO_FORMALISM["look_back"]
     before = _newest(held.filter(starts_at__lt=start), look_back, "cell_id", "kind")
@@ -343,6 +348,22 @@ def load_histories(cell_ids: Iterable[int] | QuerySet, since: date) -> dict[int,
     for meeting in meetings.values():
         histories[meeting.cell_id].append(meeting)
     return dict(histories)
+
+
+def _moment(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def flagged_meetings(cell_ids: Iterable[int], first: date, end: date) -> set[int]:
+    """The ids of the cells' meetings held from `first` to before `end` that have a flag; a
+    year at a time, so that no cell has more meetings in a window than are judged."""
+    found: set[int] = set()
+    while first < end:
+        until = min(date(first.year + 1, first.month, 1), end)
+        for history in load_histories(cell_ids, first, until).values():
+            found |= {flag.meeting.pk for flag in flags_in(history)}
+        first = until
+    return found
 
 
 def _newest(meetings: QuerySet[Meeting], count: int, *partition: str) -> QuerySet[Meeting]:

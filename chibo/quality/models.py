@@ -77,6 +77,8 @@ class MonthlyIndicators(models.Model):
     comments = models.PositiveIntegerField(default=0)
     speakers = models.PositiveIntegerField(default=0)
     self_criticism = models.PositiveIntegerField(default=0)
+    # Meetings the formalism detector flags (copied records, silent members, a fixed agenda).
+    formal = models.PositiveIntegerField(default=0)
     tasks_due = models.PositiveIntegerField(default=0)
     tasks_on_time = models.PositiveIntegerField(default=0)
     scored = models.PositiveIntegerField(default=0)

@@ -24,6 +24,7 @@ ATTENDANCE_DROP = 0.15
 ATTENDANCE_FLOOR = 0.65
 OVERDUE_TASKS = 3
 LATE_SHARE = 0.5
+FORMAL_SHARE = 0.5
 
 
 @dataclass
@@ -46,6 +47,8 @@ class Window:
     notices: int = 0
     notices_on_time: int = 0
     weak: int = 0
+    meetings: int = 0
+    formal: int = 0
     # Whether the last complete quarter is known, and whether it had a thematic meeting.
     quarter_known: bool = False
     thematic: bool = True
@@ -77,6 +80,11 @@ def reasons_for(w: Window) -> list[str]:
         reasons.append(
             _("Documents sent late for %(late)d of %(meetings)d meetings")
             % {"late": late, "meetings": w.notices}
+        )
+    if w.formal and w.formal >= FORMAL_SHARE * w.meetings:
+        reasons.append(
+            _("Signs of formalism in %(formal)d of %(meetings)d meetings")
+            % {"formal": w.formal, "meetings": w.meetings}
         )
     if w.weak:
         reasons.append(
@@ -110,6 +118,8 @@ def windows(org: Organisation, recent: list[date], today: date) -> dict[int, Win
         "notices": Sum("notices", filter=now, default=0),
         "notices_on_time": Sum("notices_on_time", filter=now, default=0),
         "weak": Sum("weak", filter=now, default=0),
+        "meetings": Sum("meetings", filter=now, default=0),
+        "formal": Sum("formal", filter=now, default=0),
         "quarter_known": Count("pk", filter=quarter),
         "thematic": Sum("thematic_quarter", filter=quarter, default=0),
     }

@@ -15,6 +15,7 @@ from chibo.meetings.models import ActionItem, Meeting
 from chibo.meetings.overview import REGULAR_KINDS, THEMATIC_KINDS
 from chibo.orgs.models import Organisation
 from chibo.quality.facts import facts_of
+from chibo.quality.formalism import flagged_meetings
 from chibo.quality.models import Grade, MeetingScore, MonthlyIndicators
 from chibo.supervision.models import Report
 
@@ -80,6 +81,7 @@ def cell_months(cell_ids: Collection[int], first: date, last: date) -> list[Mont
     )
     facts = facts_of(held)
     standing = _decided_scores(held)
+    formal = flagged_meetings(cell_ids, start, end)
     visits = defaultdict(int)
     for meeting_id in Report.objects.filter(meeting__in=held.values("pk")).values_list(
         "meeting_id", flat=True
@@ -102,6 +104,7 @@ def cell_months(cell_ids: Collection[int], first: date, last: date) -> list[Mont
         row.comments += f.comments
         row.speakers += f.speakers
         row.self_criticism += f.self_criticism
+        row.formal += f.meeting_id in formal
         row.visits += visits[f.meeting_id]
         if score := standing.get(f.meeting_id):
             total, grade = score

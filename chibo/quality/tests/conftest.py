@@ -20,7 +20,8 @@ def months_ago(n: int) -> date:
 def slipping(world):
     """The cell met well three and four months ago, then missed two of the last three months
     and let three tasks pass their deadline; its sister cell met every month, fully, on the
-    regular business and a theme together."""
+    regular business and a theme together, with its own matter each month and both members
+    speaking."""
     for n in (4, 5):
         held(world.cell, months_ago(n), [MAI, SON])
     last = held(world.cell, months_ago(1), [MAI])
@@ -28,6 +29,13 @@ def slipping(world):
     for _ in range(3):
         task(last, timezone.localdate() - timedelta(days=3), done_on=None)
     for n in (1, 2, 3, 4, 5):
-        held(world.sister_cell, months_ago(n), [VU, CUONG], kind=Meeting.Kind.COMBINED)
+        held(
+            world.sister_cell,
+            months_ago(n),
+            [VU, CUONG],
+            kind=Meeting.Kind.COMBINED,
+            comments=(VU, CUONG),
+            topic=f"Việc riêng của tháng {n}",
+        )
     rollup.rebuild()
     return world

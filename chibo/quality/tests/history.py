@@ -31,14 +31,18 @@ def held(
     late: bool = False,
     comments: tuple[str, ...] = (),
     situation: str = "",
+    topic: str = "",
 ) -> Meeting:
     """A meeting held on `day`: its notice `notice_hours` before, the named members present,
-    comments by the named authors, and minutes saying `situation` under self-criticism."""
+    comments by the named authors, minutes saying `situation` under self-criticism, and the
+    month's own `topic` under discussion."""
     starts = at(day)
     meeting = Meeting.objects.create(
         cell=cell, kind=kind, starts_at=starts, place="Nhà văn hóa", status=Meeting.Status.PUBLISHED
     )
     meeting.add_official_agenda()
+    if topic:
+        meeting.agenda_items.filter(step=Step.DISCUSSION).update(body=topic)
     if notice_hours is not None:
         Notice.objects.create(
             meeting=meeting,

@@ -29,6 +29,7 @@ def test_a_committee_sees_the_cell_at_risk_with_its_reasons_in_words(slipping):
     assert risks[slipping.cell] == [
         "No regular meeting in 2 of the last 3 months",
         "Attendance fell from 100% to 50%",
+        "Signs of formalism in 1 of 1 meetings",
         "3 tasks overdue",
         "No thematic meeting last quarter",
     ]

@@ -81,6 +81,16 @@ def test_a_thematic_meeting_counts_for_its_whole_quarter_but_not_as_a_regular_on
     assert value(cell, OCT, "self_criticism") == 0
 
 
+def test_the_formalism_detector_counts_meetings_where_no_member_spoke(history):
+    # September: Mai spoke beside the secretary; October: nobody commented at all.
+    rows = MonthlyIndicators.objects.filter(organisation=history.cell)
+    assert rows.get(month=SEP).formal == 0
+    assert rows.get(month=OCT).formal == 1
+    assert MonthlyIndicators.objects.get(organisation=history.ward, month=SEP).formal == 1, (
+        "the sister cell's September meeting, where no one commented"
+    )
+
+
 def test_a_committee_sums_its_cells(history):
     ward, city = history.ward, history.city
     assert value(ward, SEP, "regular") == 2 / 2
