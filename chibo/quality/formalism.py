@@ -315,17 +315,16 @@ def period_start(months: int, today: date | None = None) -> date:
 
 
 def load_histories(
-    cell_ids: Iterable[int] | QuerySet, since: date, until: date | None = None
+    cell_ids: Iterable[int] | QuerySet, since: date, limit: int | None = MAX_MEETINGS
 ) -> dict[int, list[HeldMeeting]]:
-    """Each cell's meetings held from `since` (and before `until`), oldest first, after the few
-    held before it that they are compared with. `cell_ids` is a list or a queryset of ids; the
-    queries are the same seven for any number of cells."""
-    start = _moment(since)
+    """Each cell's meetings held from `since` (its newest `limit`, or all), oldest first, after
+    the few held before it that they are compared with. `cell_ids` is a list or a queryset of
+    ids; the queries are the same seven for any number of cells."""
+    start = timezone.make_aware(datetime.combine(since, time.min))
     held = Meeting.objects.filter(cell_id__in=cell_ids, status=Meeting.Status.CLOSED)
-    window = held.filter(starts_at__gte=start)
-    if until is not None:
-        window = window.filter(starts_at__lt=_moment(until))
-    judged = _newest(window, MAX_MEETINGS, "cell_id")
+    judged = held.filter(starts_at__gte=start)
+    if limit is not None:
+        judged = _newest(judged, limit, "cell_id")
     # Agendas are compared with the last meetings of their own kind, so each kind keeps its own.
     look_back = settings.CHIBO_FORMALISM["look_back"]
     before = _newest(held.filter(starts_at__lt=start), look_back, "cell_id", "kind")
@@ -338,7 +337,9 @@ def load_histories(
     }
     if not meetings:
         return {}
-    within = chosen.values("pk")
+    # The ids already read, rather than the ranking subquery again: PostgreSQL would rank every
+    # meeting of the cells once per loader.
+    within = list(meetings)
     _load_agendas(meetings, within)
     _load_minutes(meetings, within)
     _load_resolutions(meetings, within)
@@ -350,20 +351,13 @@ def load_histories(
     return dict(histories)
 
 
-def _moment(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def flagged_meetings(cell_ids: Iterable[int], first: date, end: date) -> set[int]:
-    """The ids of the cells' meetings held from `first` to before `end` that have a flag; a
-    year at a time, so that no cell has more meetings in a window than are judged."""
-    found: set[int] = set()
-    while first < end:
-        until = min(date(first.year + 1, first.month, 1), end)
-        for history in load_histories(cell_ids, first, until).values():
-            found |= {flag.meeting.pk for flag in flags_in(history)}
-        first = until
-    return found
+def flagged_meetings(cell_ids: Iterable[int], since: date) -> set[int]:
+    """The ids of the cells' meetings held from `since` that have a flag, however many."""
+    return {
+        flag.meeting.pk
+        for history in load_histories(cell_ids, since, limit=None).values()
+        for flag in flags_in(history)
+    }
 
 
 def _newest(meetings: QuerySet[Meeting], count: int, *partition: str) -> QuerySet[Meeting]:

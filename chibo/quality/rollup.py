@@ -81,7 +81,7 @@ def cell_months(cell_ids: Collection[int], first: date, last: date) -> list[Mont
     )
     facts = facts_of(held)
     standing = _decided_scores(held)
-    formal = flagged_meetings(cell_ids, start, end)
+    formal = flagged_meetings(cell_ids, start)
     visits = defaultdict(int)
     for meeting_id in Report.objects.filter(meeting__in=held.values("pk")).values_list(
         "meeting_id", flat=True
