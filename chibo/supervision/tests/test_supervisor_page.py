@@ -155,7 +155,7 @@ def test_it_flags_a_supervisor_who_is_behind(world):
     level.save(update_fields=["supervision_visits"])
     seat(world.supervisor.member, world.ward)
     text = page(world)
-    assert "0 of 12 meetings attended and reported on this year." in text
+    assert "this year: 0; the minimum for your level is 12." in text
     assert "Behind: a steady pace reaches" in text
 
 
@@ -164,7 +164,7 @@ def test_it_says_when_the_years_minimum_is_met(world):
     for days in (20, 10):
         file_report(held(world.cell, days), world.supervisor.member, FULL, "Tốt", "Không")
     text = page(world)
-    assert "2 of 2 meetings attended and reported on this year." in text
+    assert "this year: 2; the minimum for your level is 2." in text
     assert "This year's minimum is met." in text
     assert "Behind" not in text
 
