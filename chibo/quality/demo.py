@@ -7,16 +7,19 @@ meetings they attended about as often as rule 14 asks. Then every indicator is r
 
 import random
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from chibo.meetings.models import ActionItem, Meeting
-from chibo.orgs.models import Organisation, Position
+from chibo.orgs.models import Organisation, Position, User
 from chibo.quality import rollup
+from chibo.quality.evaluating import open_round
 from chibo.quality.facts import facts_of
-from chibo.quality.models import MeetingScore
+from chibo.quality.models import EvaluationRound, MeetingScore
 from chibo.quality.scoring import Tasks, grade, suggest
 from chibo.supervision.models import Assignment, Report
 
@@ -51,6 +54,26 @@ def generate_scores(rng: random.Random, progress: bool = True) -> None:
             _score(rng, batch, secretaries, supervisors)
             bar.update(len(batch))
     rollup.rebuild()
+
+
+def open_year_round(today: date) -> None:
+    """The city committee has opened this year's evaluation, so a new user finds their
+    self-assessment waiting (rules 17–20)."""
+    city = Organisation.objects.committees().order_by("depth", "path").first()
+    committee = User.objects.get(username="committee")
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Evaluation and classification %(year)d") % {"year": today.year}
+    open_round(
+        city,
+        committee,
+        title=title,
+        period=EvaluationRound.Period.YEAR,
+        year=today.year,
+        quarter=None,
+        starts_on=date(today.year, 1, 1),
+        ends_on=date(today.year, 12, 31),
+        deadline=date(today.year, 12, 20),
+    )
 
 
 def _score(rng, cell_ids, secretaries, supervisors) -> None:

@@ -31,6 +31,7 @@ from chibo.orgs.demo.people import plus_years
 from chibo.orgs.demo.plan import SCALES, plan
 from chibo.orgs.management.commands.demo import Command
 from chibo.orgs.models import Level, Member, Membership, Organisation, Position, User
+from chibo.quality.models import Evaluation, EvaluationEvent, EvaluationRound
 from chibo.supervision.models import Assignment
 
 Kind = Position.Kind
@@ -77,6 +78,9 @@ def snapshot() -> tuple[list, list, list]:
 
 def regenerate(seed: int) -> None:
     """Empty the database of the demo, then make it again from `seed`."""
+    # Evaluations are kept on purpose (their trail protects them); a test may clear them.
+    for kept in (EvaluationEvent, Evaluation, EvaluationRound):
+        kept.objects.all().delete()
     Resolution.objects.all().delete()
     Meeting.objects.all().delete()
     Assignment.objects.all().delete()

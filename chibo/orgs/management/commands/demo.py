@@ -14,7 +14,7 @@ from chibo.orgs.demo.accounts import PASSWORD, create_accounts, describe_account
 from chibo.orgs.demo.build import generate
 from chibo.orgs.demo.plan import SCALES
 from chibo.orgs.models import Organisation
-from chibo.quality.demo import generate_scores
+from chibo.quality.demo import generate_scores, open_year_round
 
 
 class Command(BaseCommand):
@@ -75,6 +75,7 @@ class Command(BaseCommand):
             create_accounts()
             generate_history(random.Random(seed), timezone.localdate(), months, progress=progress)
             generate_scores(random.Random(seed), progress=progress)
+            open_year_round(timezone.localdate())
         self.stdout.write(
             _("Made %(organisations)d organisations and %(members)d members in %(seconds).1f s.")
             % {
