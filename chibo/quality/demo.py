@@ -59,8 +59,14 @@ def generate_scores(rng: random.Random, progress: bool = True) -> None:
 def open_year_round(today: date) -> None:
     """The city committee has opened this year's evaluation, so a new user finds their
     self-assessment waiting (rules 17–20)."""
-    city = Organisation.objects.committees().order_by("depth", "path").first()
     committee = User.objects.get(username="committee")
+    city = (
+        Position.objects.current()
+        .filter(member__user=committee, organisation__kind=Organisation.Kind.COMMITTEE)
+        .select_related("organisation")
+        .first()
+        .organisation
+    )
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Evaluation and classification %(year)d") % {"year": today.year}
     open_round(

@@ -366,3 +366,11 @@ def test_it_plans_a_province_of_a_hundred_thousand_members():
 def test_it_explains_its_options():
     text = Command().create_parser("chibo", "demo").format_help()
     assert "--no-serve" in text and "--seed" in text and "{city,province}" in text
+
+
+def test_each_demo_member_finds_this_years_self_assessment_waiting(demo):
+    opened = EvaluationRound.objects.get()
+    assert (opened.organisation, opened.year) == (city(), timezone.localdate().year)
+    mine = Evaluation.objects.get(round=opened, member__user__username="member")
+    assert mine.status == Evaluation.Step.OPENED
+    assert Evaluation.objects.filter(round=opened).count() > Member.objects.count() // 2
