@@ -1,13 +1,12 @@
 """The dashboard: who may open it, what it shows, the cells at risk and its query budget."""
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from chibo.conftest import child, make_member
 from chibo.meetings.models import ActionItem
+from chibo.meetings.tests.holding_data import count_queries
 from chibo.quality import rollup
 from chibo.quality.dashboard import last_complete_month, period
 from chibo.quality.risks import cells_at_risk
@@ -83,22 +82,16 @@ def test_bad_parameters_fall_back_to_the_defaults(world):
     assert (response.context["months"], response.context["sort"]) == (12, "grade")
 
 
-def queries(client: Client, target: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(target).status_code == 200
-    return len(captured)
-
-
 def test_the_query_count_does_not_grow_with_cells_or_history(slipping):
     client = slipping.client("committee")
-    small = queries(client, url(slipping.ward))
+    small = count_queries(client, url(slipping.ward))
     for n in range(8):
         cell = child(slipping.ward, name=f"Chi bộ {n}", kind="cell", level=slipping.cell.level)
         make_member(cell, f"Đảng viên {n}")
         held(cell, months_ago(1), [])
     rollup.rebuild()
-    assert queries(client, url(slipping.ward)) == small
-    assert queries(client, url(slipping.ward) + "?months=60") == small
+    assert count_queries(client, url(slipping.ward)) == small
+    assert count_queries(client, url(slipping.ward) + "?months=60") == small
 
 
 def test_risks_look_only_at_the_subtree(slipping):

@@ -8,15 +8,14 @@ from datetime import date
 from urllib.parse import unquote
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from chibo.conftest import child, make_member
 from chibo.meetings.models import Meeting
+from chibo.meetings.tests.holding_data import count_queries
 from chibo.meetings.tests.test_pdf import fonts_of, text_of
 from chibo.quality import rollup
 from chibo.quality.exports import to_pdf
@@ -287,19 +286,13 @@ def test_anonymous_users_sign_in_and_other_methods_are_refused(world):
     assert world.client("committee").post(target).status_code == 405
 
 
-def queries(client: Client, target: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(target).status_code == 200
-    return len(captured)
-
-
 def test_the_query_count_does_not_grow_with_cells(slipping):
     client = slipping.client("committee")
     targets = [url(slipping.ward, last_month(), fmt) for fmt in ("csv", "xlsx", "pdf")]
-    small = [queries(client, target) for target in targets]
+    small = [count_queries(client, target) for target in targets]
     for n in range(8):
         cell = child(slipping.ward, name=f"Chi bộ {n}", kind="cell", level=slipping.cell.level)
         make_member(cell, f"Đảng viên {n}")
         held(cell, months_ago(1), [])
     rollup.rebuild()
-    assert [queries(client, target) for target in targets] == small
+    assert [count_queries(client, target) for target in targets] == small
