@@ -47,6 +47,8 @@ def line_chart(
         js=[],
         disable_xml_declaration=True,
         legend_at_bottom=True,
+        # One series per line: long labels in two columns overlap on a phone.
+        legend_at_bottom_columns=1,
         truncate_legend=-1,
         truncate_label=-1,
         show_minor_x_labels=False,

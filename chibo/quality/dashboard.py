@@ -10,7 +10,7 @@ from django.utils import timezone
 from chibo.orgs.models import Organisation
 from chibo.quality.indicators import INDICATORS, Indicator, shown, total
 from chibo.quality.models import MonthlyIndicators
-from chibo.quality.rollup import month_of, months, shift
+from chibo.quality.rollup import month_of, months, quarter_end, shift
 
 PERIODS = (12, 24, 60)
 # The ranking and the risks look at this many complete months.
@@ -35,14 +35,16 @@ class Cell:
     concern: bool
 
 
-def cell(indicator: Indicator, row: MonthlyIndicators) -> Cell:
-    value = indicator.value(row)
+def cell(indicator: Indicator, row: MonthlyIndicators, known: bool = True) -> Cell:
+    value = indicator.value(row) if known else None
     concern = value is not None and value < indicator.target
     return Cell(value, shown(indicator, value), concern)
 
 
 def series(org: Organisation, span: list[date]) -> list[tuple[date, list[Cell]]]:
-    """The organisation's indicators for each month of `span`, in one query."""
+    """The organisation's indicators for each month of `span`, in one query. A quarterly
+    indicator is left unknown in a quarter that goes on after `span`: a thematic meeting may
+    still come."""
     rows = {
         row.month: row
         for row in MonthlyIndicators.objects.filter(
@@ -50,7 +52,16 @@ def series(org: Organisation, span: list[date]) -> list[tuple[date, list[Cell]]]
         )
     }
     empty = MonthlyIndicators()
-    return [(m, [cell(i, rows.get(m, empty)) for i in INDICATORS]) for m in span]
+    return [
+        (
+            m,
+            [
+                cell(i, rows.get(m, empty), not i.quarterly or quarter_end(m) <= span[-1])
+                for i in INDICATORS
+            ],
+        )
+        for m in span
+    ]
 
 
 @dataclass

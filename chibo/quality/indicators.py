@@ -48,6 +48,8 @@ class Indicator:
     value: Callable[[MonthlyIndicators], float | None]
     # The value a cell should reach; below it the indicator is shown as a concern.
     target: float
+    # Measured over a whole quarter: unknown until the quarter is over.
+    quarterly: bool = False
 
 
 INDICATORS = [
@@ -66,6 +68,7 @@ INDICATORS = [
         PERCENT,
         lambda c: ratio(c.thematic_quarter, c.cells),
         1.0,
+        quarterly=True,
     ),
     Indicator(
         "attendance",

@@ -1,5 +1,7 @@
 """The dashboard: who may open it, what it shows, the cells at risk and its query budget."""
 
+from datetime import date
+
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -8,8 +10,10 @@ from chibo.conftest import child, make_member
 from chibo.meetings.models import ActionItem
 from chibo.meetings.tests.holding_data import count_queries
 from chibo.quality import rollup
-from chibo.quality.dashboard import last_complete_month, period
+from chibo.quality.dashboard import last_complete_month, period, series
+from chibo.quality.indicators import BY_KEY, INDICATORS
 from chibo.quality.risks import cells_at_risk
+from chibo.quality.rollup import months
 from chibo.quality.tests.conftest import months_ago
 from chibo.quality.tests.history import held
 
@@ -99,3 +103,14 @@ def test_risks_look_only_at_the_subtree(slipping):
     elsewhere = cells_at_risk(slipping.other_city, recent, timezone.localdate())
     assert [risk.cell_id for risk in elsewhere] == [slipping.foreign_cell.pk]
     assert ActionItem.objects.overdue().count() == 3
+
+
+def test_the_thematic_indicator_waits_for_its_quarter_to_end(world):
+    held(world.cell, date(2026, 4, 9), [])
+    rollup.rebuild()
+    rows = series(world.ward, months(date(2026, 4, 1), date(2026, 8, 1)))
+    thematic = INDICATORS.index(BY_KEY["thematic"])
+    known = [cells[thematic].value is not None for _month, cells in rows]
+    # April to June make a whole quarter; July and August wait for September.
+    assert known == [True, True, True, False, False]
+    assert rows[-1][1][thematic].text == "–"
