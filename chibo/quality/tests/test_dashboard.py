@@ -114,3 +114,14 @@ def test_the_thematic_indicator_waits_for_its_quarter_to_end(world):
     # April to June make a whole quarter; July and August wait for September.
     assert known == [True, True, True, False, False]
     assert rows[-1][1][thematic].text == "–"
+
+
+def test_the_cells_at_risk_come_a_page_at_a_time(slipping, settings):
+    settings.PAGE_SIZE = 1
+    client = slipping.client("admin")
+    first = client.get(url(slipping.province) + "?months=24")
+    second = client.get(url(slipping.province) + "?months=24&page=2")
+    assert first.context["risk_count"] == second.context["risk_count"] == 2
+    cells = [page.context["risks"].object_list[0].cell for page in (first, second)]
+    assert cells == [slipping.cell, slipping.foreign_cell], "the most worrying first"
+    assert "months=24" in first.content.decode().split('rel="next"')[0].rsplit("href=", 1)[1]

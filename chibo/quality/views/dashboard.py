@@ -3,6 +3,7 @@ committee, the cells at risk; for a cell, its recent meetings and their grades."
 
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from chibo.access.scope import get_organisation_for_user, scope_for
+from chibo.lib.paging import window
 from chibo.lib.query import choice
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import Organisation
@@ -28,9 +30,6 @@ from chibo.quality.indicators import INDICATORS
 from chibo.quality.models import MeetingScore
 from chibo.quality.risks import cells_at_risk
 from chibo.quality.scoring import decided
-
-# The list of cells at risk shows the most worrying first, this many at most.
-RISKS_SHOWN = 50
 
 
 @require_GET
@@ -59,7 +58,8 @@ def dashboard(request: HttpRequest, org: UUID) -> HttpResponse:
     recent = period(last, RECENT)
     if organisation.kind == Organisation.Kind.COMMITTEE:
         risks = cells_at_risk(organisation, recent, today)
-        shown = risks[:RISKS_SHOWN]
+        # The most worrying first, a page at a time.
+        shown = window(request, risks, settings.PAGE_SIZE)
         names = Organisation.objects.in_bulk([r.cell_id for r in shown])
         for risk in shown:
             risk.cell = names[risk.cell_id]
