@@ -7,10 +7,10 @@ from datetime import date
 
 from django.utils import timezone
 
+from chibo.lib.months import month_of, months, quarter_end, shift
 from chibo.orgs.models import Organisation
 from chibo.quality.indicators import INDICATORS, Indicator, shown, total
 from chibo.quality.models import MonthlyIndicators
-from chibo.quality.rollup import month_of, months, quarter_end, shift
 
 PERIODS = (12, 24, 60)
 # The ranking and the risks look at this many complete months.

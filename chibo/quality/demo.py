@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from chibo.lib.months import month_of
 from chibo.meetings.models import ActionItem, Meeting
 from chibo.orgs.models import Organisation, Position, User
 from chibo.quality import rollup
@@ -88,8 +89,8 @@ def _score(rng, cell_ids, secretaries, supervisors) -> None:
     scores, reports = [], []
     for facts in facts_of(held).values():
         # The meeting assesses the tasks that fell due the month before.
-        before = rollup.month_of(facts.starts_at) - timedelta(days=1)
-        due = tasks.get((facts.cell_id, rollup.month_of(before)), Tasks())
+        before = month_of(facts.starts_at) - timedelta(days=1)
+        due = tasks.get((facts.cell_id, month_of(before)), Tasks())
         points = suggest(facts, due)
         scores.append(_scored(facts.meeting_id, MeetingScore.Role.CELL, points))
         scores[-1].by_id = secretaries.get(facts.cell_id)
@@ -129,7 +130,7 @@ def _tasks_by_month(cell_ids) -> dict:
         "cell_id", "deadline", "done_on"
     )
     for cell_id, deadline, done_on in rows:
-        counts = found[(cell_id, rollup.month_of(deadline))]
+        counts = found[(cell_id, month_of(deadline))]
         counts[0] += 1
         counts[1] += done_on is not None and done_on <= deadline
     return {key: Tasks(*counts) for key, counts in found.items()}

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.access.scope import LEADS_CELL, STANDING
+from chibo.lib.months import month_of, shift
 from chibo.meetings.models import ActionItem
 from chibo.notify.models import Notification
 from chibo.orgs.models import Member, Organisation, Position, User
@@ -37,7 +38,6 @@ from chibo.quality.models import (
     EvaluationRound,
     MonthlyIndicators,
 )
-from chibo.quality.rollup import month_of, shift
 
 Step = Evaluation.Step
 ORDER = list(Step)

@@ -23,6 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from chibo.lib.months import month_of, shift
 from chibo.meetings.models import (
     AgendaItem,
     Comment,
@@ -309,9 +310,7 @@ def flags_for_cells(cell_ids: Iterable[int] | QuerySet, since: date) -> dict[int
 
 def period_start(months: int, today: date | None = None) -> date:
     """The first day of the last `months` months, this one included."""
-    today = today or timezone.localdate()
-    year, month = divmod(today.year * 12 + today.month - months, 12)
-    return date(year, month + 1, 1)
+    return shift(month_of(today or timezone.localdate()), 1 - months)
 
 
 def load_histories(

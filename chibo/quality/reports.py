@@ -12,13 +12,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chibo.lib.months import months, shift
 from chibo.orgs.models import Organisation
 from chibo.quality import dashboard
 from chibo.quality.dashboard import RECENT, Cell, Ranked, last_complete_month, ranking, series
 from chibo.quality.indicators import INDICATORS, Indicator, shown, total
 from chibo.quality.models import MonthlyIndicators
 from chibo.quality.risks import AtRisk, cells_at_risk
-from chibo.quality.rollup import months, shift
 
 # The months in each kind of period.
 KINDS = {"month": 1, "quarter": 3, "year": 12}

@@ -12,11 +12,11 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from chibo.lib.months import quarter_end, quarter_start, shift
 from chibo.meetings.models import ActionItem
 from chibo.orgs.models import Organisation
 from chibo.quality.indicators import ratio
 from chibo.quality.models import MonthlyIndicators
-from chibo.quality.rollup import quarter_end, quarter_start, shift
 
 # Thresholds of concern: what a committee would want to hear about.
 MISSED_MONTHS = 2

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
+from chibo.lib.months import month_of
 from chibo.meetings.models import (
     ActionItem,
     Attendance,
@@ -44,7 +45,7 @@ class Changes:
         meetings = Meeting.objects.filter(
             Q(pk__in=self.meeting_ids) | Q(agenda_items__in=self.item_ids)
         ).values_list("cell_id", "starts_at")
-        return self.months | {(cell, rollup.month_of(at)) for cell, at in meetings}
+        return self.months | {(cell, month_of(at)) for cell, at in meetings}
 
     def flush(self) -> None:
         self.done = True
@@ -69,7 +70,7 @@ def _mark(add) -> None:
 
 
 def _meeting_changed(instance: Meeting, **kwargs) -> None:
-    _mark(lambda c: c.months.add((instance.cell_id, rollup.month_of(instance.starts_at))))
+    _mark(lambda c: c.months.add((instance.cell_id, month_of(instance.starts_at))))
 
 
 def _part_changed(instance, **kwargs) -> None:
@@ -82,7 +83,7 @@ def _comment_changed(instance: Comment, **kwargs) -> None:
 
 
 def _task_changed(instance: ActionItem, **kwargs) -> None:
-    _mark(lambda c: c.months.add((instance.cell_id, rollup.month_of(instance.deadline))))
+    _mark(lambda c: c.months.add((instance.cell_id, month_of(instance.deadline))))
 
 
 for event, signal in (("save", post_save), ("delete", post_delete)):

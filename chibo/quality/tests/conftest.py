@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from chibo.lib.months import month_of, shift
 from chibo.meetings.models import Meeting
 from chibo.quality import rollup
 from chibo.quality.tests.history import held, task
@@ -13,7 +14,7 @@ MAI, SON, VU, CUONG = "Nguyễn Thị Mai", "Trần Văn Sơn", "Lê Văn Vũ", 
 
 
 def months_ago(n: int) -> date:
-    return rollup.shift(rollup.month_of(timezone.localdate()), -n).replace(day=10)
+    return shift(month_of(timezone.localdate()), -n).replace(day=10)
 
 
 @pytest.fixture

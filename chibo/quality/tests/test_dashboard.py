@@ -7,13 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo.conftest import child, make_member
+from chibo.lib.months import months
 from chibo.meetings.models import ActionItem
 from chibo.meetings.tests.holding_data import count_queries
 from chibo.quality import rollup
 from chibo.quality.dashboard import last_complete_month, period, series
 from chibo.quality.indicators import BY_KEY, INDICATORS
 from chibo.quality.risks import cells_at_risk
-from chibo.quality.rollup import months
 from chibo.quality.tests.conftest import months_ago
 from chibo.quality.tests.history import held
 
