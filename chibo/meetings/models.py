@@ -638,6 +638,11 @@ class ResolutionTask(models.Model):
         return self.what
 
 
+# An action item done by its deadline: what the meeting's score (rule 12), the indicators and
+# the yearly evaluation (rule 18) count. `done_on` is set only while the item is done.
+DONE_ON_TIME = Q(done_on__lte=F("deadline"))
+
+
 class ActionItemQuerySet(models.QuerySet):
     def open(self) -> "ActionItemQuerySet":
         return self.exclude(status__in=[ActionItem.Status.DONE, ActionItem.Status.CANCELLED])
@@ -686,6 +691,11 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.what
+
+    @property
+    def on_time(self) -> bool:
+        """Done by its deadline (see DONE_ON_TIME)."""
+        return self.done_on is not None and self.done_on <= self.deadline
 
 
 class ActionUpdate(models.Model):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from chibo.lib.months import month_of
-from chibo.meetings.models import ActionItem, Meeting
+from chibo.meetings.models import Meeting
 from chibo.orgs.models import Organisation, Position, User
 from chibo.quality import rollup
 from chibo.quality.evaluating import open_round
@@ -85,7 +85,7 @@ def open_year_round(today: date) -> None:
 
 def _score(rng, cell_ids, secretaries, supervisors) -> None:
     held = Meeting.objects.filter(cell_id__in=cell_ids, status=Meeting.Status.CLOSED)
-    tasks = _tasks_by_month(cell_ids)
+    tasks = {key: Tasks(*counts) for key, counts in rollup.task_counts(cell_ids).items()}
     scores, reports = [], []
     for facts in facts_of(held).values():
         # The meeting assesses the tasks that fell due the month before.
@@ -122,15 +122,3 @@ def _scored(meeting_id: int, role: str, points: dict[str, int]) -> MeetingScore:
         total=sum(points.values()),
         grade=grade(points),
     )
-
-
-def _tasks_by_month(cell_ids) -> dict:
-    found: dict = defaultdict(lambda: [0, 0])
-    rows = ActionItem.objects.filter(cell_id__in=cell_ids).values_list(
-        "cell_id", "deadline", "done_on"
-    )
-    for cell_id, deadline, done_on in rows:
-        counts = found[(cell_id, month_of(deadline))]
-        counts[0] += 1
-        counts[1] += done_on is not None and done_on <= deadline
-    return {key: Tasks(*counts) for key, counts in found.items()}

@@ -11,14 +11,14 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.access.scope import LEADS_CELL, STANDING
 from chibo.lib.months import month_of, shift
-from chibo.meetings.models import ActionItem
+from chibo.meetings.models import DONE_ON_TIME, ActionItem
 from chibo.notify.models import Notification
 from chibo.orgs.models import Member, Organisation, Position, User
 from chibo.quality.evaluation import (
@@ -321,7 +321,7 @@ def task_counts(evaluation: Evaluation) -> dict[str, int]:
     return items.aggregate(
         tasks_due=Count("pk"),
         tasks_done=Count("pk", filter=Q(done_on__isnull=False)),
-        tasks_on_time=Count("pk", filter=Q(done_on__lte=F("deadline"))),
+        tasks_on_time=Count("pk", filter=DONE_ON_TIME),
     )
 
 

@@ -7,12 +7,12 @@ from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime, time
 
 from django.db import transaction
-from django.db.models import Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Sum
+from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from chibo.lib.months import month_of, months, next_month, quarter_end, quarter_start
-from chibo.meetings.models import ActionItem, Meeting
+from chibo.meetings.models import DONE_ON_TIME, ActionItem, Meeting
 from chibo.meetings.overview import REGULAR_KINDS, THEMATIC_KINDS
 from chibo.orgs.models import Organisation
 from chibo.quality.facts import facts_of
@@ -81,17 +81,33 @@ def cell_months(cell_ids: Collection[int], first: date, last: date) -> list[Mont
             row.score_sum += total
             row.good += grade == Grade.GOOD
             row.weak += grade == Grade.WEAK
-    tasks = ActionItem.objects.filter(
-        cell_id__in=cell_ids, deadline__gte=start, deadline__lt=end
-    ).exclude(status=ActionItem.Status.CANCELLED)
-    for cell_id, deadline, done_on in tasks.values_list("cell_id", "deadline", "done_on"):
-        row = rows[(cell_id, month_of(deadline))]
-        row.tasks_due += 1
-        row.tasks_on_time += done_on is not None and done_on <= deadline
+    for (cell_id, month), (due, on_time) in task_counts(cell_ids, start, end).items():
+        row = rows[(cell_id, month)]
+        row.tasks_due, row.tasks_on_time = due, on_time
     for (cell_id, month), row in rows.items():
         quarter = months(quarter_start(month), quarter_end(month))
         row.thematic_quarter = any((cell_id, m) in thematic for m in quarter)
     return [row for (_cell, month), row in rows.items() if first <= month <= last]
+
+
+def task_counts(
+    cell_ids: Collection[int], start: date | None = None, end: date | None = None
+) -> dict[tuple[int, date], tuple[int, int]]:
+    """Per cell and month: the tasks falling due (cancelled ones aside) and those done on time,
+    counted by the database, from `start` to before `end` if given."""
+    tasks = ActionItem.objects.filter(cell_id__in=cell_ids).exclude(
+        status=ActionItem.Status.CANCELLED
+    )
+    if start is not None:
+        tasks = tasks.filter(deadline__gte=start)
+    if end is not None:
+        tasks = tasks.filter(deadline__lt=end)
+    rows = (
+        tasks.values("cell_id", month=TruncMonth("deadline"))
+        .annotate(due=Count("pk"), on_time=Count("pk", filter=DONE_ON_TIME))
+        .order_by()
+    )
+    return {(row["cell_id"], row["month"]): (row["due"], row["on_time"]) for row in rows}
 
 
 def _decided_scores(held) -> dict[int, tuple[int, str]]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.meetings import holding
-from chibo.meetings.models import ActionItem, Meeting
+from chibo.meetings.models import Meeting
 from chibo.orgs.models import Member
 from chibo.quality.facts import MeetingFacts, facts_of
 from chibo.quality.models import Grade, MeetingScore
@@ -145,12 +145,7 @@ def attendance_band(facts: MeetingFacts) -> tuple[int, int]:
 def previous_tasks(meeting: Meeting) -> Tasks:
     """Tasks of the resolution this meeting assesses: the cell's previous one."""
     items = holding.previous_tasks(meeting)
-    on_time = [
-        item
-        for item in items
-        if item.status == ActionItem.Status.DONE and item.done_on and item.done_on <= item.deadline
-    ]
-    return Tasks(due=len(items), on_time=len(on_time))
+    return Tasks(due=len(items), on_time=sum(item.on_time for item in items))
 
 
 def suggest(facts: MeetingFacts, tasks: Tasks) -> dict[str, int]:
