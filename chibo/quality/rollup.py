@@ -18,6 +18,7 @@ from chibo.orgs.models import Organisation
 from chibo.quality.facts import facts_of
 from chibo.quality.formalism import flagged_meetings
 from chibo.quality.models import Grade, MeetingScore, MonthlyIndicators
+from chibo.quality.scoring import decided
 from chibo.supervision.models import Report
 
 COUNTS = [
@@ -76,11 +77,10 @@ def cell_months(cell_ids: Collection[int], first: date, last: date) -> list[Mont
         row.formal += f.meeting_id in formal
         row.visits += visits[f.meeting_id]
         if score := standing.get(f.meeting_id):
-            total, grade = score
             row.scored += 1
-            row.score_sum += total
-            row.good += grade == Grade.GOOD
-            row.weak += grade == Grade.WEAK
+            row.score_sum += score.total
+            row.good += score.grade == Grade.GOOD
+            row.weak += score.grade == Grade.WEAK
     for (cell_id, month), (due, on_time) in task_counts(cell_ids, start, end).items():
         row = rows[(cell_id, month)]
         row.tasks_due, row.tasks_on_time = due, on_time
@@ -110,16 +110,15 @@ def task_counts(
     return {(row["cell_id"], row["month"]): (row["due"], row["on_time"]) for row in rows}
 
 
-def _decided_scores(held) -> dict[int, tuple[int, str]]:
-    """The standing score of each meeting: the committee's decision, else the cell's own."""
-    found: dict[int, tuple[int, str]] = {}
-    scores = MeetingScore.objects.filter(
-        meeting__in=held.values("pk"),
-        role__in=[MeetingScore.Role.CELL, MeetingScore.Role.COMMITTEE],
-    ).order_by("role")  # "cell" before "committee": the decision overwrites the self-score
-    for meeting_id, total, grade in scores.values_list("meeting_id", "total", "grade"):
-        found[meeting_id] = (total, grade)
-    return found
+def _decided_scores(held) -> dict[int, MeetingScore]:
+    """The score that stands for each held meeting (`scoring.decided`)."""
+    by_meeting: dict[int, dict[str, MeetingScore]] = defaultdict(dict)
+    scores = MeetingScore.objects.filter(meeting__in=held.values("pk")).only(
+        "meeting_id", "role", "total", "grade"
+    )
+    for score in scores:
+        by_meeting[score.meeting_id][score.role] = score
+    return {pk: decided(roles) for pk, roles in by_meeting.items()}
 
 
 def _save(rows: Iterable[MonthlyIndicators]) -> None:
