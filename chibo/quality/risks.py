@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from chibo.lib.months import quarter_end, quarter_start, shift
 from chibo.meetings.models import ActionItem
 from chibo.orgs.models import Organisation
-from chibo.quality.indicators import ratio
+from chibo.quality.indicators import BY_KEY, ratio, shown
 from chibo.quality.models import MonthlyIndicators
 
 # Thresholds of concern: what a committee would want to hear about.
@@ -25,6 +25,7 @@ ATTENDANCE_FLOOR = 0.65
 OVERDUE_TASKS = 3
 LATE_SHARE = 0.5
 FORMAL_SHARE = 0.5
+ATTENDANCE = BY_KEY["attendance"]
 
 
 @dataclass
@@ -55,10 +56,6 @@ class Window:
     overdue: int = 0
 
 
-def percent(value: float) -> str:
-    return f"{round(value * 100)}%"
-
-
 def reasons_for(w: Window) -> list[str]:
     """What is wrong in a cell's recent months, in words."""
     reasons = []
@@ -71,10 +68,10 @@ def reasons_for(w: Window) -> list[str]:
     if attendance is not None and was is not None and was - attendance >= ATTENDANCE_DROP:
         reasons.append(
             _("Attendance fell from %(before)s to %(now)s")
-            % {"before": percent(was), "now": percent(attendance)}
+            % {"before": shown(ATTENDANCE, was), "now": shown(ATTENDANCE, attendance)}
         )
     elif attendance is not None and attendance < ATTENDANCE_FLOOR:
-        reasons.append(_("Attendance only %(now)s") % {"now": percent(attendance)})
+        reasons.append(_("Attendance only %(now)s") % {"now": shown(ATTENDANCE, attendance)})
     late = w.notices - w.notices_on_time
     if w.notices and late > LATE_SHARE * w.notices:
         reasons.append(
