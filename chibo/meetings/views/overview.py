@@ -12,24 +12,18 @@ from django.views.decorators.http import require_GET
 
 from chibo.access.scope import get_organisation_for_user
 from chibo.lib.paging import window
+from chibo.lib.query import choice
 from chibo.meetings.overview import grid
 from chibo.orgs.models import Organisation
 
 YEARS = range(2000, 2101)
 
 
-def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    if raw.isascii() and raw.isdigit() and int(raw) in YEARS:
-        return int(raw)
-    return timezone.localdate().year
-
-
 @require_GET
 @login_required
 def calendar(request: HttpRequest, org: UUID) -> HttpResponse:
     organisation, _can_manage = get_organisation_for_user(request, org)
-    year = _year(request)
+    year = choice(request, "year", YEARS, timezone.localdate().year)
     cells = Organisation.objects.cells().within(organisation).order_by("path")
     page = window(request, cells, settings.PAGE_SIZE)
     return render(
