@@ -6,7 +6,7 @@ Cells' histories are read in a fixed number of queries however many cells are as
 texts are compared word by word on a capped number of words, so the cost stays bounded.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -281,28 +281,6 @@ def by_meeting(flags: list[Flag]) -> list[tuple[HeldMeeting, list[Flag]]]:
     """Flags in the order given, under the meeting they are about."""
     grouped = [list(group) for _pk, group in groupby(flags, key=lambda flag: flag.meeting.pk)]
     return [(group[0].meeting, group) for group in grouped]
-
-
-@dataclass(frozen=True)
-class CellFlags:
-    """How many of a cell's meetings got each kind of flag (a meeting gets each kind once)."""
-
-    kinds: Counter
-
-    @property
-    def count(self) -> int:
-        return self.kinds.total()
-
-
-def flags_for_cells(cell_ids: Iterable[int] | QuerySet, since: date) -> dict[int, CellFlags]:
-    """The flags of each cell's meetings held from `since` (the dashboard asks about the last
-    three months), for the flagged cells only; in the fixed queries of `load_histories`."""
-    found = {}
-    for cell_id, history in load_histories(cell_ids, since).items():
-        kinds = Counter(flag.kind for flag in flags_in(history))
-        if kinds:
-            found[cell_id] = CellFlags(kinds)
-    return found
 
 
 # -- loading ----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from chibo.quality.formalism import (
     BREAK,
     FlagKind,
     Words,
-    flags_for_cells,
+    flagged_meetings,
     flags_in,
     load_histories,
 )
@@ -218,19 +218,21 @@ def test_it_judges_only_the_period_asked_about(world, mai):
     assert flags(world.cell, since=date.today() + timedelta(days=1)) == []
 
 
-def test_it_counts_the_flags_of_many_cells_in_the_same_queries(
+def test_it_finds_the_flagged_meetings_of_many_cells_in_the_same_queries(
     world, mai, son, django_assert_num_queries
 ):
     held(world.cell, 2 * GAP, REPORT.format("năm"), speakers=[mai], item="Một")
-    held(world.cell, GAP, REPORT.format("sáu"), speakers=[son], item="Hai")
+    copy = held(world.cell, GAP, REPORT.format("sáu"), speakers=[son], item="Hai")
     held(world.sister_cell, GAP, OTHER_REPORTS[0], speakers=[member("Lê Văn Vũ")])
     since = date.today() - timedelta(days=45)
     cells = [world.cell.pk, world.sister_cell.pk, world.foreign_cell.pk]
     with django_assert_num_queries(7):
-        found = flags_for_cells(cells, since)
-    assert list(found) == [world.cell.pk]
-    assert found[world.cell.pk].count == 2
-    assert set(found[world.cell.pk].kinds) == {FlagKind.COPIED_MINUTES, FlagKind.ONLY_SECRETARY}
+        found = flagged_meetings(cells, since)
+    assert found == {copy.pk}
+    assert set(kinds(flags(world.cell, since), copy)) == {
+        FlagKind.COPIED_MINUTES,
+        FlagKind.ONLY_SECRETARY,
+    }
 
 
 # -- the page ----------------------------------------------------------------------------------
