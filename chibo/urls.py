@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from chibo.orgs.urls import import_patterns
 from chibo.orgs.views import home
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("imports/", include("chibo.orgs.imports.urls")),
+    path("imports/", include((import_patterns, "imports"))),
     path("meetings/", include("chibo.meetings.urls")),
     path("quality/", include("chibo.quality.urls")),
     path("supervision/", include("chibo.supervision.urls")),

@@ -1,6 +1,9 @@
+"""Every route of the orgs app: the tree and its people, and the imports that fill them."""
+
 from django.urls import path
 
 from chibo.orgs import views
+from chibo.orgs.imports import views as imports
 
 app_name = "orgs"
 urlpatterns = [
@@ -9,4 +12,11 @@ urlpatterns = [
     path("members/", views.members, name="members"),
     path("members/<uuid:code>/", views.member, name="member"),
     path("members/<uuid:code>/edit/", views.member_edit, name="member_edit"),
+]
+
+# Imports keep their own namespace ("imports:new"), under their own prefix in chibo/urls.py.
+import_patterns = [
+    path("", imports.new, name="new"),
+    path("<uuid:id>/", imports.detail, name="detail"),
+    path("<uuid:id>/confirm/", imports.confirm, name="confirm"),
 ]

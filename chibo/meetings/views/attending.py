@@ -10,7 +10,7 @@ from django.db.models import Count, F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -247,14 +247,3 @@ def document(request: HttpRequest, code: UUID) -> FileResponse:
     return FileResponse(
         doc.file.open("rb"), as_attachment=True, filename=doc.name, content_type=doc.content_type
     )
-
-
-urlpatterns = [
-    path("", meeting_list, name="list"),
-    path("cells/<uuid:cell>/", cell_meetings, name="cell"),
-    path("<uuid:code>/", meeting, name="meeting"),
-    path("<uuid:code>/answer/", answer, name="answer"),
-    path("<uuid:code>/items/<int:position>/comments/", comments, name="comments"),
-    path("comments/<uuid:code>/edit/", comment_edit, name="comment_edit"),
-    path("documents/<uuid:code>/", document, name="document"),
-]

@@ -17,7 +17,7 @@ from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Valu
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -469,31 +469,3 @@ def task(request: HttpRequest, code: UUID) -> HttpResponse:
             "updates": window(request, item.updates.select_related("author"), settings.PAGE_SIZE),
         },
     )
-
-
-MINUTES, RESOLUTION = {"name": "minutes"}, {"name": "resolution"}
-urlpatterns = [
-    path("<uuid:code>/hold/", hold, name="hold"),
-    path("<uuid:code>/open/", step, {"step": "open"}, name="open"),
-    path("<uuid:code>/close/", step, {"step": "close"}, name="close"),
-    path("<uuid:code>/roll/<uuid:member>/", mark, name="mark"),
-    path("<uuid:code>/vote/", vote, name="vote"),
-    path("<uuid:code>/check-in/", check_in, name="check_in"),
-    path("<uuid:code>/minutes/", minutes, name="minutes"),
-    path("<uuid:code>/minutes/approve/", minutes_approve, name="minutes_approve"),
-    path("<uuid:code>/minutes/correct/", correct, MINUTES, name="minutes_correct"),
-    path("<uuid:code>/minutes/<int:version>/", record_version, MINUTES, name="minutes_version"),
-    path("<uuid:code>/resolution/", resolution, name="resolution"),
-    path("<uuid:code>/resolution/adopt/", resolution_adopt, name="resolution_adopt"),
-    path("<uuid:code>/resolution/correct/", correct, RESOLUTION, name="resolution_correct"),
-    path(
-        "<uuid:code>/resolution/<int:version>/",
-        record_version,
-        RESOLUTION,
-        name="resolution_version",
-    ),
-    path("<uuid:code>/records/", records, name="records"),
-    path("<uuid:code>/records/publish/", publish_records, name="publish_records"),
-    path("tasks/", my_tasks, name="my_tasks"),
-    path("tasks/<uuid:code>/", task, name="task"),
-]

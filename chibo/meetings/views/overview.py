@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -37,6 +36,3 @@ def calendar(request: HttpRequest, org: UUID) -> HttpResponse:
             "months": range(1, 13),
         },
     )
-
-
-urlpatterns = [path("overview/<uuid:org>/", calendar, name="calendar")]

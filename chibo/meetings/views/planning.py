@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -316,21 +316,3 @@ def series(request: HttpRequest, cell: UUID) -> HttpResponse:
                 transaction.set_rollback(True)
     back = (reverse("orgs:organisation", args=[org.code]), org.name)
     return _form_page(request, form, _("Plan the year: a regular meeting each month"), back)
-
-
-urlpatterns = [
-    path("cells/<uuid:cell>/new/", plan, name="plan"),
-    path("cells/<uuid:cell>/series/new/", series, name="series"),
-    path("<uuid:code>/edit/", edit, name="edit"),
-    path("<uuid:code>/agenda/", agenda, name="agenda"),
-    path("<uuid:code>/agenda/<int:position>/", item, name="agenda_item"),
-    path("<uuid:code>/agenda/<int:position>/up/", move, {"offset": -1}, name="agenda_up"),
-    path("<uuid:code>/agenda/<int:position>/down/", move, {"offset": 1}, name="agenda_down"),
-    path("<uuid:code>/agenda/<int:position>/remove/", remove, name="agenda_remove"),
-    path("<uuid:code>/agenda/<int:position>/documents/", upload, name="agenda_upload"),
-    path(
-        "<uuid:code>/documents/<uuid:document>/delete/",
-        delete_document,
-        name="document_delete",
-    ),
-]

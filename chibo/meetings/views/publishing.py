@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -93,10 +92,3 @@ def notice(request: HttpRequest, code: UUID, version: int) -> HttpResponse:
             "is_latest": shown.version == latest,
         },
     )
-
-
-urlpatterns = [
-    path("<uuid:code>/publish/", publish_meeting, name="publish"),
-    path("<uuid:code>/notices/", notices, name="notices"),
-    path("<uuid:code>/notices/<int:version>/", notice, name="notice"),
-]

@@ -5,7 +5,6 @@ from uuid import UUID
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
@@ -55,9 +54,3 @@ def resolution_pdf(request: HttpRequest, code: UUID, version: int) -> HttpRespon
         pdf.resolution_pdf(resolution),
         f"nghi-quyet-{number}-{resolution.year}{_suffix(resolution.version)}.pdf",
     )
-
-
-urlpatterns = [
-    path("<uuid:code>/minutes/<int:version>.pdf", minutes_pdf, name="minutes_pdf"),
-    path("<uuid:code>/resolution/<int:version>.pdf", resolution_pdf, name="resolution_pdf"),
-]

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -90,6 +89,3 @@ def _graded_meetings(cell: Organisation) -> list[tuple[Meeting, MeetingScore | N
     for score in MeetingScore.objects.filter(meeting__in=held):
         scores[score.meeting_id][score.role] = score
     return [(meeting, decided(scores[meeting.pk])) for meeting in held]
-
-
-urlpatterns = [path("<uuid:org>/", dashboard, name="dashboard")]

@@ -13,7 +13,6 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -321,13 +320,3 @@ def _initial(evaluation: Evaluation, step: str, proposal: tuple | None) -> dict:
         proposed, proposed_grade = proposal
         initial[score], initial[grade] = proposed.score, proposed_grade
     return initial
-
-
-urlpatterns = [
-    path("evaluations/", mine, name="evaluations"),
-    path("evaluations/open/<uuid:org>/", open_view, name="open_round"),
-    path("evaluations/rounds/<uuid:code>/", round_view, name="round"),
-    path("evaluations/rounds/<uuid:code>/<uuid:org>/", round_list, name="round_list"),
-    path("evaluations/<uuid:code>/", evaluation_view, name="evaluation"),
-    path("evaluations/<uuid:code>/<slug:step>/", take, name="evaluation_step"),
-]

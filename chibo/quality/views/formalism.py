@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.views.decorators.http import require_GET
 
 from chibo.access.scope import get_organisation_for_user, scope_for
@@ -51,8 +50,3 @@ def cell_formalism(request: HttpRequest, org: UUID) -> HttpResponse:
             "max_words": MAX_WORDS,
         },
     )
-
-
-urlpatterns = [
-    path("cells/<uuid:org>/formalism/", cell_formalism, name="formalism"),
-]

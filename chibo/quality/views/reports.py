@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, register_converter, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy, pgettext
@@ -30,30 +30,6 @@ TITLES = {
     "quarter": gettext_lazy("Quarterly report"),
     "year": gettext_lazy("Yearly report"),
 }
-
-
-class OneWordOf:
-    """A segment of the path that is one of a few words, taken as it is."""
-
-    regex: str
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-class KindConverter(OneWordOf):
-    regex = "|".join(KINDS)
-
-
-class FormatConverter(OneWordOf):
-    regex = "|".join(WRITERS)
-
-
-register_converter(KindConverter, "report_kind")
-register_converter(FormatConverter, "report_format")
 
 
 class ReportForm(forms.Form):
@@ -153,13 +129,3 @@ def download(
         timezone.now().isoformat(timespec="seconds"),
     )
     return response
-
-
-urlpatterns = [
-    path("<uuid:org>/reports/", reports, name="reports"),
-    path(
-        "<uuid:org>/reports/<report_kind:kind>/<int:year>/<int:number>.<report_format:fmt>",
-        download,
-        name="report",
-    ),
-]

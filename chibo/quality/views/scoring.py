@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -137,8 +137,3 @@ def _save(meeting: Meeting, scope: Scope, form: ScoreForm) -> bool:
         form.add_error(None, error)
         return False
     return True
-
-
-urlpatterns = [
-    path("meetings/<uuid:code>/score/", score, name="score"),
-]
