@@ -18,7 +18,7 @@ from chibo.lib.months import month_of
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import Organisation, Position, User
 from chibo.quality import rollup
-from chibo.quality.evaluating import open_round
+from chibo.quality.evaluation.process import open_round
 from chibo.quality.facts import facts_of
 from chibo.quality.models import EvaluationRound, MeetingScore
 from chibo.quality.scoring import Tasks, grade, suggest

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from chibo.meetings.forms import SeriesForm
+from chibo.meetings.forms.planning import SeriesForm
 from chibo.meetings.models import REGULAR_STEPS, AgendaItem, Meeting, MeetingSeries
 from chibo.meetings.tests.test_planning import PLACE, make_meeting
 

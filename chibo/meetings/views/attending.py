@@ -21,7 +21,7 @@ from chibo.access.scope import (
     scope_for,
 )
 from chibo.lib.paging import window
-from chibo.meetings.forms_attending import AnswerForm, CommentForm
+from chibo.meetings.forms.attending import AnswerForm, CommentForm
 from chibo.meetings.holding import previous_tasks
 from chibo.meetings.models import AgendaItem, Answer, Comment, Document, Meeting, Receipt
 

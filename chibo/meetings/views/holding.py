@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chibo.access.scope import get_meeting_for_user, scope_for
 from chibo.lib.paging import window
 from chibo.meetings import holding
-from chibo.meetings.forms_holding import (
+from chibo.meetings.forms.holding import (
     AdoptForm,
     CorrectionForm,
     FollowUpForm,

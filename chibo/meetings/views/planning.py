@@ -22,7 +22,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.access.scope import get_meeting_for_user, get_organisation_for_user, scope_for
 from chibo.meetings import documents
-from chibo.meetings.forms import AgendaItemForm, DocumentForm, MeetingForm, SeriesForm, length_rule
+from chibo.meetings.forms.planning import (
+    AgendaItemForm,
+    DocumentForm,
+    MeetingForm,
+    SeriesForm,
+    length_rule,
+)
 from chibo.meetings.models import Document, Meeting, MeetingSeries
 from chibo.orgs.models import Organisation
 

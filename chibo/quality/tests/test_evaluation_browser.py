@@ -4,9 +4,9 @@ committee and the standing committee take their steps; she then reads the decisi
 import pytest
 
 from chibo.conftest import sign_in
-from chibo.quality.evaluating import open_round, take_step
+from chibo.quality.evaluation.process import open_round, take_step
 from chibo.quality.models import Evaluation
-from chibo.quality.models_evaluation import verify
+from chibo.quality.models.evaluation import verify
 from chibo.quality.tests.test_evaluation_views import (
     APPRAISAL,
     DECISION,

@@ -9,7 +9,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chibo.quality.evaluation import (
+from chibo.quality.evaluation.rules import (
     RANK,
     Facts,
     Rated,
@@ -20,7 +20,7 @@ from chibo.quality.evaluation import (
     shortfalls,
 )
 from chibo.quality.models import Classification, EvaluationRound, MonthlyIndicators
-from chibo.quality.models_evaluation import period_of
+from chibo.quality.models.evaluation import period_of
 
 EXCELLENT, GOOD = Classification.EXCELLENT, Classification.GOOD
 COMPLETED, NOT_COMPLETED = Classification.COMPLETED, Classification.NOT_COMPLETED

@@ -14,9 +14,9 @@ from chibo.meetings.tests.holding_data import ENGLISH, count_queries
 from chibo.notify.mail import notification_message
 from chibo.notify.models import Notification
 from chibo.orgs.models import Member, Position
-from chibo.quality.evaluating import open_round, take_step
+from chibo.quality.evaluation.process import open_round, take_step
 from chibo.quality.models import Evaluation, EvaluationEvent, EvaluationRound
-from chibo.quality.models_evaluation import verify
+from chibo.quality.models.evaluation import verify
 
 Step = Evaluation.Step
 Kind = Notification.Kind

@@ -21,7 +21,8 @@ from chibo.access.scope import get_organisation_for_user, scope_for
 from chibo.lib.paging import window
 from chibo.lib.query import choice
 from chibo.orgs.models import Organisation
-from chibo.quality.evaluating import (
+from chibo.quality.evaluation.forms import RoundForm, step_form
+from chibo.quality.evaluation.process import (
     FIELDS,
     GRADED,
     cell_proposal,
@@ -31,10 +32,9 @@ from chibo.quality.evaluating import (
     task_counts,
     with_standing,
 )
-from chibo.quality.evaluation import allowed, quota
-from chibo.quality.forms_evaluation import RoundForm, step_form
+from chibo.quality.evaluation.rules import allowed, quota
 from chibo.quality.models import Classification, Evaluation, EvaluationRound
-from chibo.quality.models_evaluation import verify
+from chibo.quality.models.evaluation import verify
 
 Step = Evaluation.Step
 # Each step's address, in words rather than the status it leads to.

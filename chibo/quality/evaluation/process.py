@@ -21,7 +21,7 @@ from chibo.lib.months import month_of, shift
 from chibo.meetings.models import DONE_ON_TIME, ActionItem
 from chibo.notify.models import Notification
 from chibo.orgs.models import Member, Organisation, Position, User
-from chibo.quality.evaluation import (
+from chibo.quality.evaluation.rules import (
     CellScore,
     Facts,
     Rated,

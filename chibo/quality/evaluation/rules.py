@@ -1,6 +1,6 @@
 """The rules of evaluating members and organisations (rules 18–20), as pure functions of facts.
 
-`evaluating` gathers the facts from the records and applies these along the chain of rule 17.
+`process` gathers the facts from the records and applies these along the chain of rule 17.
 The numbers are the `CHIBO_EVALUATION` setting, with the guidance's as defaults.
 """
 
@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.quality.indicators import BY_KEY
-from chibo.quality.models import MonthlyIndicators
-from chibo.quality.models_evaluation import Classification
+from chibo.quality.models import Classification, MonthlyIndicators
 
 # Worst first: a grade is allowed when it ranks no higher than the facts allow.
 RANK = [

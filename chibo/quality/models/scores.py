@@ -99,12 +99,3 @@ class MonthlyIndicators(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.month:%m/%Y}"
-
-
-# The evaluation of members and cells (rules 17–20) keeps its models in their own module.
-from chibo.quality.models_evaluation import (  # noqa: E402, F401
-    Classification,
-    Evaluation,
-    EvaluationEvent,
-    EvaluationRound,
-)

@@ -1,14 +1,14 @@
 """The forms of evaluation (rule 17): opening a round, and each step's form. They validate;
-`evaluating` applies the rules and saves."""
+`process` applies the rules and saves."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.lib.text import validate_multiline_text
-from chibo.quality.evaluation import limits
+from chibo.quality.evaluation.rules import limits
 from chibo.quality.models import Classification, Evaluation, EvaluationRound
-from chibo.quality.models_evaluation import period_of
+from chibo.quality.models.evaluation import period_of
 
 Period = EvaluationRound.Period
 DATE = {"type": "date"}
