@@ -1,3 +1,6 @@
+"""Forms of members before the meeting: their answer and their comments. They validate, the
+views save."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _

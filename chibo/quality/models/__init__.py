@@ -8,7 +8,8 @@ from chibo.quality.models.evaluation import (
     EvaluationEvent,
     EvaluationRound,
 )
-from chibo.quality.models.scores import Grade, MeetingScore, MonthlyIndicators
+from chibo.quality.models.indicators import MonthlyIndicators
+from chibo.quality.models.scores import Grade, MeetingScore
 
 __all__ = [
     "Classification",
