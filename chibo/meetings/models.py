@@ -66,13 +66,6 @@ class MeetingQuerySet(models.QuerySet):
     def past(self, now: datetime | None = None) -> "MeetingQuerySet":
         return self.filter(starts_at__lt=(now or timezone.now()) - UNDER_WAY)
 
-    def published(self) -> "MeetingQuerySet":
-        """Meetings members can see: drafts stay with those who prepare them."""
-        return self.exclude(status__in=[Meeting.Status.DRAFT, Meeting.Status.CANCELLED])
-
-    def in_month(self, year: int, month: int) -> "MeetingQuerySet":
-        return self.filter(starts_at__year=year, starts_at__month=month)
-
 
 class Meeting(models.Model):
     """A meeting of one cell: regular (monthly), thematic (quarterly), both in one, or not."""

@@ -171,9 +171,6 @@ class Organisation(MP_Node):
 
 
 class MemberQuerySet(models.QuerySet):
-    def in_subtree(self, org: Organisation) -> "MemberQuerySet":
-        return self.filter(cell__path__startswith=org.path)
-
     def with_obligations(self) -> "MemberQuerySet":
         """Members expected to attend and comment: exempt members have no obligations."""
         return self.exclude(status=Member.Status.EXEMPT)
