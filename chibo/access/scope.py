@@ -16,13 +16,10 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 
 from chibo.meetings.models import Meeting
-from chibo.orgs.models import Member, Organisation, Position, User
+from chibo.orgs.models import LEADS_CELL, STANDING, Member, Organisation, Position, User
 from chibo.quality.models import Evaluation
 from chibo.supervision.models import Assignment
 
-LEADS_CELL = {Position.Kind.SECRETARY, Position.Kind.DEPUTY}
-# A committee's secretary and deputies belong to its standing committee.
-STANDING = {Position.Kind.STANDING, Position.Kind.SECRETARY, Position.Kind.DEPUTY}
 PUBLIC_STATUSES = [Meeting.Status.PUBLISHED, Meeting.Status.OPEN, Meeting.Status.CLOSED]
 
 

@@ -356,3 +356,9 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.member} ({self.organisation})"
+
+
+# The offices that lead a cell.
+LEADS_CELL = {Position.Kind.SECRETARY, Position.Kind.DEPUTY}
+# A committee's standing committee: its secretary and deputies belong to it.
+STANDING = {Position.Kind.STANDING, Position.Kind.SECRETARY, Position.Kind.DEPUTY}

@@ -19,13 +19,11 @@ from tqdm import tqdm
 from chibo.orgs.demo import names
 from chibo.orgs.demo.people import People
 from chibo.orgs.demo.plan import SCALES, Node, plan
-from chibo.orgs.models import Level, Member, Membership, Organisation, Position
+from chibo.orgs.models import STANDING, Level, Member, Membership, Organisation, Position
 from chibo.supervision.models import Assignment
 
 BATCH = 2000
 Kind = Position.Kind
-# Those who sit on a committee's executive, and so are candidates for the level above.
-SENIOR = {Kind.SECRETARY, Kind.DEPUTY, Kind.STANDING}
 MOVED = 0.035  # members with an earlier cell in their history
 OFFICE_AGES = (28, 62)
 RESERVE = 8  # eligible members each grassroots committee offers upward when seniors run out
@@ -33,7 +31,8 @@ RESERVE = 8  # eligible members each grassroots committee offers upward when sen
 
 @dataclass
 class Pool:
-    """Members a committee can elect from: seniors of the level below first, then others."""
+    """Members a committee can elect from: seniors of the level below first (those on its
+    standing committee), then others."""
 
     seniors: list[Member] = field(default_factory=list)
     reserve: list[Member] = field(default_factory=list)
@@ -121,7 +120,7 @@ class Builder:
         self.rng.shuffle(pool.seniors)
         self.rng.shuffle(pool.reserve)
         seated = self.seat(node, pool.seniors + pool.reserve)
-        return Pool([m for m, kind in seated if kind in SENIOR], pool.reserve)
+        return Pool([m for m, kind in seated if kind in STANDING], pool.reserve)
 
     def grassroots(self, node: Node) -> Pool:
         cells = [self.orgs[c.ref] for c in node.children]
@@ -143,7 +142,7 @@ class Builder:
         self.bar.update(len(members))
         chosen = {m.pk for m, _ in seated}
         reserve = [m for m in eligible if m.pk not in chosen][:RESERVE]
-        return Pool([m for m, kind in seated if kind in SENIOR], reserve)
+        return Pool([m for m, kind in seated if kind in STANDING], reserve)
 
     def cell_offices(self, cell: Organisation, crew: list[Member]) -> list[Position]:
         kinds = [Kind.SECRETARY, Kind.DEPUTY] + [Kind.CELL_COMMITTEE] * (len(crew) - 2)

@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chibo.access.scope import LEADS_CELL, STANDING
 from chibo.lib.months import month_of, shift
 from chibo.meetings.models import DONE_ON_TIME, ActionItem
 from chibo.notify.models import Notification
-from chibo.orgs.models import Member, Organisation, Position, User
+from chibo.orgs.models import LEADS_CELL, STANDING, Member, Organisation, Position, User
 from chibo.quality.evaluation.rules import (
     CellScore,
     Facts,
