@@ -33,6 +33,7 @@ from chibo.meetings.models import (
     Step,
     Vote,
 )
+from chibo.meetings.publishing import snapshot
 from chibo.orgs.models import Member, Organisation, Position
 
 BATCH = 2000
@@ -188,12 +189,13 @@ class History:
         # Cells that work discuss this month's own matter; monotonous ones repeat a bare agenda.
         topic = "" if cell.habit.copies_minutes else self.rng.choice(TASKS)
         bodies = {Step.PRESENTATION: meeting.theme, Step.DISCUSSION: topic}
-        self.rows[AgendaItem] += [
+        items = [
             AgendaItem(
                 meeting=meeting, position=i, step=step, title=step.label, body=bodies.get(step, "")
             )
             for i, step in enumerate(steps, start=1)
         ]
+        self.rows[AgendaItem] += items
         self.rows[Notice].append(
             Notice(
                 meeting=meeting,
@@ -201,11 +203,7 @@ class History:
                 published_at=meeting.published_at,
                 published_by_id=meeting.preparer_id,
                 late=meeting.published_late,
-                content={
-                    "starts_at": meeting.starts_at.isoformat(),
-                    "place": meeting.place,
-                    "agenda": [str(step.label) for step in steps],
-                },
+                content=snapshot(meeting, [(item, []) for item in items]),
             )
         )
         if meeting.status == Meeting.Status.CLOSED:

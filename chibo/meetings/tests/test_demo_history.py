@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from chibo.conftest import child, make_member
@@ -18,6 +19,7 @@ from chibo.meetings.models import (
     Resolution,
     Vote,
 )
+from chibo.meetings.publishing import notice_content
 
 # The history is made as it stands at a fixed instant, never the day the tests run. Cells meet
 # between the 3rd and the 12th: on the 20th this month's meetings are over, on the 2nd not yet.
@@ -69,6 +71,15 @@ def test_it_keeps_a_full_record_of_every_held_meeting(history):
     assert lines == n
     for meeting in closed.select_related("cell")[:20]:
         assert meeting.roll.count() == meeting.cell.members.count()
+
+
+def test_it_writes_notices_as_publishing_one_does(history):
+    """Each notice is the snapshot publishing takes, so its page reads like any other."""
+    meeting = Meeting.objects.filter(cell=history.cell).latest("starts_at")
+    assert meeting.notices.get().content == notice_content(meeting)
+    response = history.client("member").get(reverse("meetings:notice", args=[meeting.code, 1]))
+    assert response.status_code == 200
+    assert meeting.place in response.content.decode()
 
 
 def test_it_numbers_resolutions_per_cell_and_year_without_gaps(history):
