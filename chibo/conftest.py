@@ -19,6 +19,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import sync_playwright
 
 from chibo.orgs.models import Level, Member, Organisation, Position, User
@@ -37,6 +39,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 _cards = itertools.count(1)
+
+# CI draws the same examples on every run, so a red build is never luck, and prints the blob
+# that replays a failure. `HYPOTHESIS_PROFILE=ci` selects it (scripts/test sets it).
+hypothesis_settings.register_profile(
+    "ci",
+    derandomize=True,
+    print_blob=True,
+    deadline=None,  # a shared machine's pauses are not failures
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+if profile := os.environ.get("HYPOTHESIS_PROFILE"):
+    hypothesis_settings.load_profile(profile)
 
 
 def make_member(cell: Organisation, name: str, **fields) -> Member:

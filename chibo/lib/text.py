@@ -1,5 +1,6 @@
 """Text helpers for names typed in Vietnamese, Khmer and English."""
 
+import functools
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -14,10 +15,22 @@ LINE_BREAKS = frozenset("\n\r\t")
 
 
 def fold(text: str) -> str:
-    """Lower-case `text` and drop Latin diacritics, so "Nguyễn Thị Đào" matches "nguyen thi dao"."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    stripped = "".join(ch for ch in decomposed if ord(ch) not in LATIN_MARKS)
-    return " ".join(unicodedata.normalize("NFC", stripped).split())
+    """Lower-case `text` and drop Latin diacritics, so "Nguyễn Thị Đào" matches "nguyen thi dao".
+
+    Only letters that carry such a mark are touched: normalising the whole text would also put
+    Khmer signs in canonical order, and a Khmer name would no longer fold to itself."""
+    folded = "".join(_unmarked(ch) for ch in text.casefold().replace("đ", "d"))
+    return " ".join(folded.split())
+
+
+@functools.cache
+def _unmarked(ch: str) -> str:
+    """`ch` without the Latin marks it is made of (or nothing, if it is one)."""
+    if ord(ch) in LATIN_MARKS:
+        return ""
+    decomposed = unicodedata.normalize("NFD", ch)
+    kept = "".join(part for part in decomposed if ord(part) not in LATIN_MARKS)
+    return ch if kept == decomposed else unicodedata.normalize("NFC", kept)
 
 
 def validate_plain_text(value: str, allowed: frozenset[str] = frozenset()) -> None:

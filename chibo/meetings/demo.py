@@ -9,12 +9,14 @@ inserts, cell by cell, so the city's 24 months take seconds.
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from chibo.lib.months import month_of, shift
+from chibo.lib.months import months as month_range
 from chibo.meetings import quorum
 from chibo.meetings.models import (
     ActionItem,
@@ -31,6 +33,7 @@ from chibo.meetings.models import (
     Step,
     Vote,
 )
+from chibo.meetings.publishing import snapshot
 from chibo.orgs.models import Member, Organisation, Position
 
 BATCH = 2000
@@ -88,19 +91,21 @@ REMARKS = [
 
 
 def generate_history(
-    rng: random.Random, today: date, months: int = 24, progress: bool = True
+    rng: random.Random, now: datetime, months: int = 24, progress: bool = True
 ) -> None:
+    """`months` of history up to `now`, and the meetings of this month and the next that are
+    still ahead of it, published."""
     cells = list(Organisation.objects.cells().order_by("path"))
     roster = _roster()
     secretaries = dict(
-        Position.objects.current()
+        Position.objects.current(timezone.localdate(now))
         .filter(kind=Position.Kind.SECRETARY, organisation__kind=Organisation.Kind.CELL)
         .values_list("organisation_id", "member_id")
     )
     with tqdm(total=len(cells), desc=_("Meeting history"), unit="", disable=not progress) as bar:
         for start in range(0, len(cells), 40):
             batch = cells[start : start + 40]
-            History(rng, today, months, roster, secretaries).write(batch)
+            History(rng, now, months, roster, secretaries).write(batch)
             bar.update(len(batch))
 
 
@@ -111,22 +116,13 @@ def _roster() -> dict[int, list[tuple[int, str]]]:
     return roster
 
 
-def _months(today: date, count: int) -> list[date]:
-    """First days of the `count` months before this one, this month and the next."""
-    first = today.replace(day=1)
-    result = []
-    for back in range(count, -2, -1):
-        year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
-        result.append(date(year, month + 1, 1))
-    return result
-
-
 class History:
-    def __init__(self, rng, today, months, roster, secretaries) -> None:
+    def __init__(self, rng, now, months, roster, secretaries) -> None:
         self.rng = rng
-        self.today = today
-        self.now = timezone.now()
-        self.months = _months(today, months)
+        self.now = now
+        self.today = timezone.localdate(now)
+        this_month = month_of(self.today)
+        self.months = month_range(shift(this_month, -months), shift(this_month, 1))
         self.roster = roster
         self.secretaries = secretaries
         self.rows: dict[type, list] = defaultdict(list)
@@ -193,12 +189,13 @@ class History:
         # Cells that work discuss this month's own matter; monotonous ones repeat a bare agenda.
         topic = "" if cell.habit.copies_minutes else self.rng.choice(TASKS)
         bodies = {Step.PRESENTATION: meeting.theme, Step.DISCUSSION: topic}
-        self.rows[AgendaItem] += [
+        items = [
             AgendaItem(
                 meeting=meeting, position=i, step=step, title=step.label, body=bodies.get(step, "")
             )
             for i, step in enumerate(steps, start=1)
         ]
+        self.rows[AgendaItem] += items
         self.rows[Notice].append(
             Notice(
                 meeting=meeting,
@@ -206,11 +203,7 @@ class History:
                 published_at=meeting.published_at,
                 published_by_id=meeting.preparer_id,
                 late=meeting.published_late,
-                content={
-                    "starts_at": meeting.starts_at.isoformat(),
-                    "place": meeting.place,
-                    "agenda": [str(step.label) for step in steps],
-                },
+                content=snapshot(meeting, [(item, []) for item in items]),
             )
         )
         if meeting.status == Meeting.Status.CLOSED:

@@ -1,7 +1,7 @@
 """Meetings of a cell, from plan to publication, and members' answers before the meeting."""
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models, transaction
@@ -9,6 +9,7 @@ from django.db.models import Case, F, Max, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chibo.lib.months import shift
 from chibo.lib.text import validate_multiline_text, validate_plain_text
 from chibo.orgs.models import Member, Organisation
 
@@ -241,11 +242,7 @@ class MeetingSeries(models.Model):
 
     def starts(self) -> list[datetime]:
         """When each month's meeting starts, in the current time zone."""
-        first = self.first_month
-        days = []
-        for offset in range(self.months):
-            years, month = divmod(first.month - 1 + offset, 12)
-            days.append(date(first.year + years, month + 1, self.day))
+        days = [shift(self.first_month, n).replace(day=self.day) for n in range(self.months)]
         return [timezone.make_aware(datetime.combine(day, self.time)) for day in days]
 
     def create_meetings(self) -> tuple[list[Meeting], list[datetime], list[datetime]]:

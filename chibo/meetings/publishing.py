@@ -6,6 +6,7 @@ Each publication that changes something is a new version, and earlier versions s
 `Notice` keeps its own time and whether it came later than rule 5 allows.
 """
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -14,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.meetings.models import Meeting, Notice
+from chibo.meetings.models import AgendaItem, Document, Meeting, Notice
 from chibo.orgs.models import Member, User
 from chibo.supervision.models import Assignment
 
@@ -39,6 +40,11 @@ def recipients(meeting: Meeting) -> QuerySet[User]:
 def notice_content(meeting: Meeting) -> dict:
     """What members are told: plain JSON, so a later edit of the meeting cannot change it."""
     items = meeting.agenda_items.prefetch_related("documents")
+    return snapshot(meeting, [(item, item.documents.all()) for item in items])
+
+
+def snapshot(meeting: Meeting, items: Iterable[tuple[AgendaItem, Iterable[Document]]]) -> dict:
+    """The notice's JSON from a meeting and its agenda items with their documents."""
     return {
         "kind": meeting.kind,
         "theme": meeting.theme,
@@ -47,14 +53,13 @@ def notice_content(meeting: Meeting) -> dict:
         "place": meeting.place,
         "items": [
             {
-                "title": item.title,
+                "title": str(item.title),
                 "body": item.body,
                 "documents": [
-                    {"name": doc.name, "sha256": doc.sha256, "size": doc.size}
-                    for doc in item.documents.all()
+                    {"name": doc.name, "sha256": doc.sha256, "size": doc.size} for doc in documents
                 ],
             }
-            for item in items
+            for item, documents in items
         ],
     }
 

@@ -39,22 +39,24 @@ TO_FIX = [
 ]
 
 
-def generate_scores(rng: random.Random, progress: bool = True) -> None:
+def generate_scores(rng: random.Random, today: date, progress: bool = True) -> None:
+    """Score the meetings held by `today`, file reports on them and rebuild the indicators."""
     cells = list(Organisation.objects.cells().order_by("path").values_list("pk", flat=True))
     secretaries = dict(
-        Position.objects.current()
+        Position.objects.current(today)
         .filter(kind=Position.Kind.SECRETARY, organisation_id__in=cells)
         .values_list("organisation_id", "member_id")
     )
     supervisors = defaultdict(list)
-    for cell_id, member_id in Assignment.objects.current().values_list("cell_id", "supervisor_id"):
+    assignments = Assignment.objects.current(today).values_list("cell_id", "supervisor_id")
+    for cell_id, member_id in assignments:
         supervisors[cell_id].append(member_id)
     with tqdm(total=len(cells), desc=_("Meeting scores"), unit="", disable=not progress) as bar:
         for start in range(0, len(cells), BATCH):
             batch = cells[start : start + BATCH]
             _score(rng, batch, secretaries, supervisors)
             bar.update(len(batch))
-    rollup.rebuild()
+    rollup.rebuild(today=today)
 
 
 def open_year_round(today: date) -> None:
@@ -62,7 +64,7 @@ def open_year_round(today: date) -> None:
     self-assessment waiting (rules 17–20)."""
     committee = User.objects.get(username="committee")
     city = (
-        Position.objects.current()
+        Position.objects.current(today)
         .filter(member__user=committee, organisation__kind=Organisation.Kind.COMMITTEE)
         .select_related("organisation")
         .first()

@@ -171,11 +171,11 @@ def refresh(changed: Collection[tuple[int, date]]) -> None:
         _save(_sums(children, lambda row, pk=committee.pk: pk))
 
 
-def rebuild(progress: Callable[[int], None] = lambda done: None) -> int:
-    """Recompute every row from every record; `progress` hears of each batch of cells done.
-    Returns the number of rows written."""
+def rebuild(progress: Callable[[int], None] = lambda done: None, today: date | None = None) -> int:
+    """Recompute every row from every record, up to the month of `today`; `progress` hears of
+    each batch of cells done. Returns the number of rows written."""
     first_meeting = Meeting.objects.order_by("starts_at").values_list("starts_at", flat=True)[:1]
-    current = month_of(timezone.now())
+    current = month_of(today or timezone.localdate())
     first = month_of(first_meeting[0]) if first_meeting else current
     cell_ids = list(Organisation.objects.cells().order_by("path").values_list("pk", flat=True))
     written = 0

@@ -1,6 +1,8 @@
+import unicodedata
+
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from chibo.lib.text import fold, mask, validate_multiline_text, validate_plain_text
@@ -25,8 +27,27 @@ def test_it_folds_idempotently(text):
 
 
 @given(st.text(alphabet=st.characters(min_codepoint=0x1780, max_codepoint=0x17FF)))
+@example("\u17dd\u17d2")  # Unicode's canonical order would put the coeng first
 def test_it_keeps_khmer_signs(text):
     assert fold(text) == " ".join(text.split())
+
+
+# Latin letters with and without diacritics, as Vietnamese is typed, the marks alone, spaces.
+latin = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x41, max_codepoint=0x7A, categories=["L"]),
+        st.characters(min_codepoint=0xC0, max_codepoint=0x24F, categories=["L"]),
+        st.characters(min_codepoint=0x300, max_codepoint=0x36F),
+        st.characters(min_codepoint=0x1E00, max_codepoint=0x1EFF),
+        st.just(" "),
+    )
+)
+
+
+@given(latin)
+def test_it_folds_composed_and_decomposed_text_alike(text):
+    nfc, nfd = (unicodedata.normalize(form, text) for form in ("NFC", "NFD"))
+    assert fold(nfc) == fold(nfd)
 
 
 def test_it_masks_all_but_the_last_digits():

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from chibo.meetings import holding
 from chibo.meetings.models import Attendance, Meeting, Minutes, Resolution, Vote
@@ -51,7 +52,7 @@ def draft(meeting: Meeting, *tasks: tuple[str, str, date]) -> Resolution:
 
 
 def soon(days: int = 30) -> date:
-    return date.today() + timedelta(days=days)
+    return timezone.localdate() + timedelta(days=days)
 
 
 def approved_minutes(meeting: Meeting, text: str = "Chi bộ thống nhất") -> Minutes:

@@ -2,8 +2,10 @@
 
 import random
 from collections import Counter, defaultdict
+from datetime import UTC, datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from chibo.conftest import child, make_member
@@ -17,25 +19,46 @@ from chibo.meetings.models import (
     Resolution,
     Vote,
 )
+from chibo.meetings.publishing import notice_content
+
+# The history is made as it stands at a fixed instant, never the day the tests run. Cells meet
+# between the 3rd and the 12th: on the 20th this month's meetings are over, on the 2nd not yet.
+NOW = datetime(2026, 6, 20, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
+EARLY_IN_THE_MONTH = datetime(2026, 6, 2, 3, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def history(world):
+def thirty_cells(world) -> None:
     for i in range(27):
         cell = child(world.ward, name=f"Chi bộ thôn {i}", kind="cell", level=world.cell.level)
         for j in range(4):
             make_member(cell, f"Đảng viên {i}-{j}")
-    generate_history(random.Random(7), timezone.localdate(), months=12, progress=False)
+
+
+@pytest.fixture
+def history(world):
+    thirty_cells(world)
+    generate_history(random.Random(7), NOW, months=12, progress=False)
     return world
 
 
 def test_it_holds_the_past_and_publishes_next_month(history):
-    now = timezone.now()
     closed = Meeting.objects.filter(status=Meeting.Status.CLOSED)
-    assert closed.exists() and not closed.filter(starts_at__gt=now).exists()
+    assert closed.exists() and not closed.filter(starts_at__gt=NOW).exists()
     upcoming = Meeting.objects.filter(status=Meeting.Status.PUBLISHED)
     assert upcoming.count() == 30  # every cell's meeting of next month
-    assert not Meeting.objects.filter(published_at__gt=now).exists()
+    assert {timezone.localtime(m.starts_at).month for m in upcoming} == {7}
+    assert not Meeting.objects.filter(published_at__gt=NOW).exists()
+
+
+def test_it_publishes_this_months_meetings_still_ahead(world):
+    thirty_cells(world)
+    generate_history(random.Random(7), EARLY_IN_THE_MONTH, months=12, progress=False)
+    upcoming = Meeting.objects.filter(status=Meeting.Status.PUBLISHED)
+    assert upcoming.count() == 60  # this month's and next month's, every cell
+    assert not upcoming.filter(starts_at__lt=EARLY_IN_THE_MONTH).exists()
+    closed = Meeting.objects.filter(status=Meeting.Status.CLOSED)
+    assert closed.exists() and not closed.filter(starts_at__gt=EARLY_IN_THE_MONTH).exists()
+    assert not Meeting.objects.filter(published_at__gt=EARLY_IN_THE_MONTH).exists()
 
 
 def test_it_keeps_a_full_record_of_every_held_meeting(history):
@@ -48,6 +71,15 @@ def test_it_keeps_a_full_record_of_every_held_meeting(history):
     assert lines == n
     for meeting in closed.select_related("cell")[:20]:
         assert meeting.roll.count() == meeting.cell.members.count()
+
+
+def test_it_writes_notices_as_publishing_one_does(history):
+    """Each notice is the snapshot publishing takes, so its page reads like any other."""
+    meeting = Meeting.objects.filter(cell=history.cell).latest("starts_at")
+    assert meeting.notices.get().content == notice_content(meeting)
+    response = history.client("member").get(reverse("meetings:notice", args=[meeting.code, 1]))
+    assert response.status_code == 200
+    assert meeting.place in response.content.decode()
 
 
 def test_it_numbers_resolutions_per_cell_and_year_without_gaps(history):
@@ -85,7 +117,7 @@ def test_it_makes_some_cells_strong_and_some_weak(history):
 
 
 def test_it_follows_tasks_up(history):
-    today = timezone.localdate()
+    today = timezone.localdate(NOW)
     assert ActionItem.objects.filter(status=ActionItem.Status.DONE, deadline__lt=today).exists()
     assert ActionItem.objects.overdue(today).exists()  # the weak cells leave some undone
     assert not ActionItem.objects.filter(status=ActionItem.Status.DONE, done_on=None).exists()

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from chibo.lib.months import month_of, shift
 from chibo.meetings.forms.planning import SeriesForm
 from chibo.meetings.models import REGULAR_STEPS, AgendaItem, Meeting, MeetingSeries
 from chibo.meetings.tests.test_planning import PLACE, make_meeting
@@ -21,9 +22,7 @@ def english(settings):
 
 def month(offset: int) -> date:
     """The first day of the month `offset` months from this one."""
-    today = timezone.localdate()
-    years, index = divmod(today.month - 1 + offset, 12)
-    return date(today.year + years, index + 1, 1)
+    return shift(month_of(timezone.localdate()), offset)
 
 
 def on(first: date, day: int = 4, at: time = time(19, 30)):

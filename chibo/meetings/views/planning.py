@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from functools import wraps
 from uuid import UUID
 
@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.access.scope import get_meeting_for_user, get_organisation_for_user, scope_for
+from chibo.lib.months import month_of, next_month
 from chibo.meetings import documents
 from chibo.meetings.forms.planning import (
     AgendaItemForm,
@@ -298,11 +299,6 @@ def _report_series(
         )
 
 
-def _next_month() -> date:
-    today = timezone.localdate()
-    return date(today.year + today.month // 12, today.month % 12 + 1, 1)
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def series(request: HttpRequest, cell: UUID) -> HttpResponse:
@@ -310,7 +306,7 @@ def series(request: HttpRequest, cell: UUID) -> HttpResponse:
     form = SeriesForm(
         _posted(request),
         instance=MeetingSeries(cell=org),
-        initial={"first_month": _next_month()},
+        initial={"first_month": next_month(month_of(timezone.localdate()))},
     )
     if request.method == "POST":
         with _locked(Organisation.objects.filter(pk=org.pk)):

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from operator import itemgetter
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -42,8 +41,9 @@ class Pool:
         self.reserve += other.reserve
 
 
-def generate(scale: str, seed: int, *, today: date | None = None, progress: bool = True) -> Node:
-    """Plan the tree of `scale` from `seed` and write it; returns the plan."""
+def generate(scale: str, seed: int, today: date, *, progress: bool = True) -> Node:
+    """Plan the tree of `scale` from `seed` and write it as it stands on `today`; returns the
+    plan."""
     rng = random.Random(seed)
     tree = plan(SCALES[scale], rng)
     total = sum(cell.size for cell in tree.cells())
@@ -51,7 +51,7 @@ def generate(scale: str, seed: int, *, today: date | None = None, progress: bool
         tqdm(total=total, desc=_("Members"), unit="", disable=not progress) as bar,
         transaction.atomic(),
     ):
-        Builder(rng, today or timezone.localdate(), total, bar).build(tree)
+        Builder(rng, today, total, bar).build(tree)
         Organisation.objects.recount()
     return tree
 

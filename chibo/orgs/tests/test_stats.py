@@ -2,11 +2,11 @@
 
 import json
 from io import StringIO
-from types import SimpleNamespace
 
 from django.core.management import call_command
 from django.utils import translation
 
+from chibo.meetings.tests.publishing_data import plan
 from chibo.orgs.management.commands.stats import Command
 
 
@@ -55,11 +55,10 @@ def test_it_prints_a_table_for_people(world):
     ]
 
 
-def test_it_counts_meetings_once_the_meetings_app_is_installed(world, monkeypatch):
-    meeting = SimpleNamespace(objects=SimpleNamespace(count=lambda: 7))
-    monkeypatch.setattr("django.apps.apps.is_installed", lambda name: name == "chibo.meetings")
-    monkeypatch.setattr("django.apps.apps.get_model", lambda app, model: meeting)
-    assert json.loads(stats("--json"))["meetings"] == 7
+def test_it_counts_meetings(world):
+    plan(world.cell)
+    plan(world.sister_cell)
+    assert json.loads(stats("--json"))["meetings"] == 2
 
 
 def test_it_explains_its_options():

@@ -69,7 +69,9 @@ def held(
 def task(meeting: Meeting, deadline: date, done_on: date | None) -> ActionItem:
     """An action item of the meeting's resolution, done on `done_on` (or still open)."""
     resolution, _new = Resolution.objects.get_or_create(
-        meeting=meeting, cell=meeting.cell, defaults={"year": meeting.starts_at.year}
+        meeting=meeting,
+        cell=meeting.cell,
+        defaults={"year": timezone.localtime(meeting.starts_at).year},
     )
     row = ResolutionTask.objects.create(
         resolution=resolution, position=resolution.tasks.count() + 1, what="Việc", deadline=deadline

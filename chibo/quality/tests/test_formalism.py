@@ -80,7 +80,7 @@ def held(
 def adopt(meeting: Meeting, assessment: str) -> None:
     """Everyone in the cell votes for a resolution with one task."""
     everyone = list(meeting.cell.members.all())
-    rows = [{"what": "Vận động nhân dân", "owner": everyone[0], "deadline": date.today()}]
+    rows = [{"what": "Vận động nhân dân", "owner": everyone[0], "deadline": timezone.localdate()}]
     texts = {"assessment": assessment, "assignment": "Chi ủy phân công", "quality": "Tốt"}
     resolution = holding.save_resolution(meeting, None, texts, rows)
     for someone in everyone:
@@ -90,7 +90,7 @@ def adopt(meeting: Meeting, assessment: str) -> None:
 
 
 def flags(cell, since: date | None = None) -> list:
-    since = since or date.today() - timedelta(days=400)
+    since = since or timezone.localdate() - timedelta(days=400)
     with translation.override("en"):
         return flags_in(load_histories([cell.pk], since).get(cell.pk, []))
 
@@ -178,7 +178,7 @@ def test_it_asks_who_was_secretary_on_the_day(world, mai):
         organisation=world.cell,
         kind=Position.Kind.SECRETARY,
         started_on=date(2015, 1, 1),
-        ended_on=date.today() - timedelta(days=365),
+        ended_on=timezone.localdate() - timedelta(days=365),
     )
     meeting = held(world.cell, GAP, speakers=[mai])
     assert kinds(flags(world.cell), meeting) == []
@@ -215,7 +215,7 @@ def test_it_judges_only_the_period_asked_about(world, mai):
     held(world.cell, 2 * GAP, REPORT.format("năm"), speakers=[mai], item="Một")
     old_copy = held(world.cell, GAP, REPORT.format("sáu"), speakers=[mai], item="Hai")
     assert kinds(flags(world.cell), old_copy) == [FlagKind.COPIED_MINUTES]
-    assert flags(world.cell, since=date.today() + timedelta(days=1)) == []
+    assert flags(world.cell, since=timezone.localdate() + timedelta(days=1)) == []
 
 
 def test_it_finds_the_flagged_meetings_of_many_cells_in_the_same_queries(
@@ -224,7 +224,7 @@ def test_it_finds_the_flagged_meetings_of_many_cells_in_the_same_queries(
     held(world.cell, 2 * GAP, REPORT.format("năm"), speakers=[mai], item="Một")
     copy = held(world.cell, GAP, REPORT.format("sáu"), speakers=[son], item="Hai")
     held(world.sister_cell, GAP, OTHER_REPORTS[0], speakers=[member("Lê Văn Vũ")])
-    since = date.today() - timedelta(days=45)
+    since = timezone.localdate() - timedelta(days=45)
     cells = [world.cell.pk, world.sister_cell.pk, world.foreign_cell.pk]
     with django_assert_num_queries(7):
         found = flagged_meetings(cells, since)

@@ -2,6 +2,7 @@
 
 import random
 import time
+from datetime import datetime
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
@@ -63,19 +64,21 @@ class Command(BaseCommand):
         if Organisation.objects.exists():
             self.stdout.write(_("The database already has organisations: using them as they are."))
         else:
-            self.generate(scale, seed, months, progress=verbosity > 0)
+            self.generate(scale, seed, months, timezone.now(), progress=verbosity > 0)
         self.show_accounts()
         if not no_serve:
             call_command("serve", port=port)
 
-    def generate(self, scale: str, seed: int, months: int, progress: bool) -> None:
+    def generate(self, scale: str, seed: int, months: int, now: datetime, progress: bool) -> None:
+        """The demo as it stands at `now`: one reading of the clock for every part of it."""
         started = time.monotonic()
+        today = timezone.localdate(now)
         with transaction.atomic():
-            tree = generate(scale, seed, progress=progress)
+            tree = generate(scale, seed, today, progress=progress)
             create_accounts()
-            generate_history(random.Random(seed), timezone.localdate(), months, progress=progress)
-            generate_scores(random.Random(seed), progress=progress)
-            open_year_round(timezone.localdate())
+            generate_history(random.Random(seed), now, months, progress=progress)
+            generate_scores(random.Random(seed), today, progress=progress)
+            open_year_round(today)
         self.stdout.write(
             _("Made %(organisations)d organisations and %(members)d members in %(seconds).1f s.")
             % {

@@ -2,20 +2,13 @@
 
 import json
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Count
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from chibo.meetings.models import Meeting
 from chibo.orgs.models import Level, Member, Organisation
-
-
-def meeting_count() -> int:
-    """Meetings, once the meetings app exists; nothing to count before that."""
-    if not apps.is_installed("chibo.meetings"):
-        return 0
-    return apps.get_model("meetings", "Meeting").objects.count()
 
 
 def levels() -> list[Level]:
@@ -29,7 +22,7 @@ def counts() -> dict:
         "committees": orgs.committees().count(),
         "cells": orgs.cells().count(),
         "members": Member.objects.count(),
-        "meetings": meeting_count(),
+        "meetings": Meeting.objects.count(),
         "levels": {level.name: level.n for level in levels()},
     }
 
