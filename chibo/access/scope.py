@@ -2,7 +2,8 @@
 
 A user's reach is a handful of subtree prefixes (the committees they sit on) and a few cells
 (their own, the ones they lead, the ones they supervise). Every list filters by that in one
-query, whatever the size of the tree; every detail page asks the same `Scope`.
+query, whatever the size of the tree; every detail page asks the same `Scope`. Views ask it
+for lists and rights; the ids and paths stay inside.
 """
 
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 
-from chibo.meetings.models import Meeting
+from chibo.meetings.models import ActionItem, Meeting
 from chibo.orgs.models import LEADS_CELL, STANDING, Member, Organisation, Position, User
 from chibo.quality.models import Evaluation
 from chibo.supervision.models import Assignment
@@ -23,61 +24,83 @@ from chibo.supervision.models import Assignment
 PUBLIC_STATUSES = [Meeting.Status.PUBLISHED, Meeting.Status.OPEN, Meeting.Status.CLOSED]
 
 
+@dataclass(frozen=True)
+class _Reach:
+    """Where a member stands in the tree, read in three queries."""
+
+    member_id: int | None = None
+    own_cell_id: int | None = None
+    # The committees they sit on, none inside another: each a prefix of the paths below it.
+    subtree_paths: tuple[str, ...] = ()
+    led: frozenset[int] = frozenset()
+    secretary_of: frozenset[int] = frozenset()
+    supervised: frozenset[int] = frozenset()
+
+    @property
+    def cells(self) -> frozenset[int]:
+        """The cells whose life is theirs: their own, those they lead or supervise."""
+        own = {self.own_cell_id} if self.own_cell_id else set()
+        return frozenset(own) | self.led | self.supervised
+
+    def below(self, org: Organisation) -> bool:
+        return any(org.path.startswith(p) for p in self.subtree_paths)
+
+
+def _reach_of(user: User) -> _Reach:
+    row = Member.objects.filter(user=user).values_list("pk", "cell_id").first()
+    if row is None:
+        return _Reach()
+    member_id, own_cell_id = row
+    positions = Position.objects.current().filter(member_id=member_id)
+    paths, led, secretary = [], set(), set()
+    for kind, org_id, path, org_kind in positions.values_list(
+        "kind", "organisation_id", "organisation__path", "organisation__kind"
+    ):
+        if org_kind == Organisation.Kind.COMMITTEE:
+            paths.append(path)
+        elif kind in LEADS_CELL:
+            led.add(org_id)
+            if kind == Position.Kind.SECRETARY:
+                secretary.add(org_id)
+    supervised = Assignment.objects.current().filter(supervisor_id=member_id)
+    return _Reach(
+        member_id=member_id,
+        own_cell_id=own_cell_id,
+        # A seat on a committee inside another committee's subtree adds nothing.
+        subtree_paths=tuple(p for p in paths if not any(p != q and p.startswith(q) for q in paths)),
+        led=frozenset(led),
+        secretary_of=frozenset(secretary),
+        supervised=frozenset(supervised.values_list("cell_id", flat=True)),
+    )
+
+
 class Scope:
-    """What one user may reach in the tree, computed once per request."""
+    """What one user may reach in the tree, computed once per request, when first asked."""
 
     def __init__(self, user: User | AnonymousUser) -> None:
         self.user = user
+        # Administrators reach everything and may rewrite the tree (imports, the admin site).
         self.is_admin = bool(user.is_active and user.is_superuser)
-        self.member_id: int | None = None
-        self.own_cell_id: int | None = None
-        self.subtree_paths: tuple[str, ...] = ()
-        self.led_cell_ids: frozenset[int] = frozenset()
-        self.secretary_cell_ids: frozenset[int] = frozenset()
-        self.supervised_cell_ids: frozenset[int] = frozenset()
-        if user.is_authenticated and user.is_active and not self.is_admin:
-            self._load()
 
-    def _load(self) -> None:
-        row = Member.objects.filter(user=self.user).values_list("pk", "cell_id").first()
-        if row is None:
-            return
-        self.member_id, self.own_cell_id = row
-        positions = Position.objects.current().filter(member_id=self.member_id)
-        paths, led, secretary = [], set(), set()
-        for kind, org_id, path, org_kind in positions.values_list(
-            "kind", "organisation_id", "organisation__path", "organisation__kind"
-        ):
-            if org_kind == Organisation.Kind.COMMITTEE:
-                paths.append(path)
-            elif kind in LEADS_CELL:
-                led.add(org_id)
-                if kind == Position.Kind.SECRETARY:
-                    secretary.add(org_id)
-        # A seat on a committee inside another committee's subtree adds nothing.
-        self.subtree_paths = tuple(
-            p for p in paths if not any(p != q and p.startswith(q) for q in paths)
-        )
-        self.led_cell_ids = frozenset(led)
-        self.secretary_cell_ids = frozenset(secretary)
-        self.supervised_cell_ids = frozenset(
-            Assignment.objects.current()
-            .filter(supervisor_id=self.member_id)
-            .values_list("cell_id", flat=True)
-        )
+    @cached_property
+    def _reach(self) -> _Reach:
+        user = self.user
+        if self.is_admin or not (user.is_authenticated and user.is_active):
+            return _Reach()
+        return _reach_of(user)
 
     @property
-    def cell_ids(self) -> frozenset[int]:
-        own = {self.own_cell_id} if self.own_cell_id else set()
-        return frozenset(own) | self.led_cell_ids | self.supervised_cell_ids
+    def member_id(self) -> int | None:
+        """The user's member record, as the author of what they write; None for others."""
+        return self._reach.member_id
 
     def _where(self) -> Q:
-        where = Q(pk__in=self.cell_ids)
-        for path in self.subtree_paths:
+        where = Q(pk__in=self._reach.cells)
+        for path in self._reach.subtree_paths:
             where |= Q(path__startswith=path)
         return where
 
-    # -- lists ---------------------------------------------------------------------------
+    # -- lists: everything the user may open -----------------------------------------------
 
     def organisations(self):
         """Every organisation this user may open."""
@@ -99,40 +122,98 @@ class Scope:
             return Meeting.objects.all()
         visible_cells = self.organisations().cells().values("pk")
         reach = Q(cell_id__in=visible_cells, status__in=PUBLIC_STATUSES)
-        reach |= Q(cell_id__in=self.led_cell_ids)
+        reach |= Q(cell_id__in=self._reach.led)
         if self.member_id is not None:
             reach |= Q(preparer_id=self.member_id)
         return Meeting.objects.filter(reach)
+
+    def evaluations(self):
+        """Evaluations this user may open: their own, every one in the cells they lead, and
+        every one under the committees they sit on."""
+        if self.is_admin:
+            return Evaluation.objects.all()
+        reach = Q(cell_id__in=self._reach.led)
+        if self.member_id is not None:
+            reach |= Q(member_id=self.member_id)
+        return Evaluation.objects.filter(reach | self._under_committees("cell__path"))
+
+    def action_items(self):
+        """Tasks this user may open: their own wherever they are now, and every task of the
+        cells they see."""
+        if self.is_admin:
+            return ActionItem.objects.all()
+        reach = Q(cell_id__in=self.organisations().cells().values("pk"))
+        if self.member_id is not None:
+            reach |= Q(owner_id=self.member_id)
+        return ActionItem.objects.filter(reach)
 
     def roots(self) -> list[Organisation]:
         """The top-most organisations this user reaches: where their tree starts."""
         qs = Organisation.objects.select_related("level")
         if self.is_admin:
             return list(qs.filter(depth=1))
+        paths = self._reach.subtree_paths
         orgs = list(
-            qs.filter(self._where()).filter(
-                Q(kind=Organisation.Kind.CELL) | Q(path__in=self.subtree_paths)
-            )
+            qs.filter(self._where()).filter(Q(kind=Organisation.Kind.CELL) | Q(path__in=paths))
         )
         return [
-            org
-            for org in orgs
-            if not any(org.path != p and org.path.startswith(p) for p in self.subtree_paths)
+            org for org in orgs if not any(org.path != p and org.path.startswith(p) for p in paths)
         ]
+
+    # -- lists: what is the user's own -----------------------------------------------------
+
+    def my_cells(self):
+        """The cells this user belongs to, leads or supervises: whose meetings they attend.
+        (Every cell they may open is `organisations().cells()`.)"""
+        return Organisation.objects.filter(pk__in=self._reach.cells)
+
+    def my_meetings(self):
+        """The meetings of `my_cells()` this user may open."""
+        return self.meetings().filter(cell_id__in=self._reach.cells)
+
+    def led_cells(self):
+        """The cells this user leads as secretary or deputy."""
+        return Organisation.objects.filter(pk__in=self._reach.led)
+
+    def supervised_cells(self):
+        """The cells in this user's charge as a supervisor (rule 14)."""
+        return Organisation.objects.filter(pk__in=self._reach.supervised)
+
+    def my_evaluations(self):
+        """The user's own evaluations and those of the cells they lead, as a whole."""
+        reach = Q(organisation_id__in=self._reach.led)
+        if self.member_id is not None:
+            reach |= Q(member_id=self.member_id)
+        return Evaluation.objects.filter(reach)
+
+    def my_tasks(self):
+        """The tasks this user owns, across the cells they belong or belonged to."""
+        if self.member_id is None:
+            return ActionItem.objects.none()
+        return ActionItem.objects.filter(owner_id=self.member_id)
+
+    def overseen_evaluations(self):
+        """Evaluations under the committees this user sits on (all, for administrators)."""
+        if self.is_admin:
+            return Evaluation.objects.all()
+        return Evaluation.objects.filter(self._under_committees("cell__path"))
+
+    def _under_committees(self, field: str) -> Q:
+        reach = Q(pk__in=[])
+        for path in self._reach.subtree_paths:
+            reach |= Q(**{f"{field}__startswith": path})
+        return reach
 
     # -- single objects ------------------------------------------------------------------
 
     def can_see(self, org: Organisation) -> bool:
-        return (
-            self.is_admin
-            or org.pk in self.cell_ids
-            or any(org.path.startswith(p) for p in self.subtree_paths)
-        )
+        return self.is_admin or org.pk in self._reach.cells or self._reach.below(org)
 
     def can_respond(self, meeting: Meeting) -> bool:
         """Comment and answer before a meeting: members of the cell and its supervisors."""
-        return self.member_id is not None and (
-            meeting.cell_id == self.own_cell_id or meeting.cell_id in self.supervised_cell_ids
+        reach = self._reach
+        return reach.member_id is not None and (
+            meeting.cell_id == reach.own_cell_id or meeting.cell_id in reach.supervised
         )
 
     def can_prepare(self, meeting: Meeting) -> bool:
@@ -143,7 +224,7 @@ class Scope:
 
     def can_manage(self, org: Organisation) -> bool:
         """Change the cell's records: its secretary and deputy, and administrators."""
-        return self.is_admin or org.pk in self.led_cell_ids
+        return self.is_admin or org.pk in self._reach.led
 
     @cached_property
     def has_personal_data_permission(self) -> bool:
@@ -153,32 +234,30 @@ class Scope:
         """Citizen ID and phone: the member, their cell's secretary, authorised committee staff."""
         if self.is_admin or member.pk == self.member_id:
             return True
-        if member.cell_id in self.secretary_cell_ids:
+        if member.cell_id in self._reach.secretary_of:
             return True
-        return self.has_personal_data_permission and any(
-            member.cell.path.startswith(p) for p in self.subtree_paths
-        )
+        return self.has_personal_data_permission and self._reach.below(member.cell)
 
     def can_check_in(self, meeting: Meeting) -> bool:
         """Say "I am here" at a meeting: the members of its cell, who are on its roll."""
-        return self.member_id is not None and meeting.cell_id == self.own_cell_id
+        return self.member_id is not None and meeting.cell_id == self._reach.own_cell_id
 
-    def can_follow_up(self, cell_id: int, owner_id: int | None) -> bool:
+    def can_follow_up(self, item: ActionItem) -> bool:
         """Report progress on an action item: its owner, the cell's secretary and deputy."""
         return (
             self.is_admin
-            or (self.member_id is not None and owner_id == self.member_id)
-            or cell_id in self.led_cell_ids
+            or (self.member_id is not None and item.owner_id == self.member_id)
+            or item.cell_id in self._reach.led
         )
 
     def sits_above(self, org: Organisation) -> bool:
         """A seat on a committee whose subtree holds `org` (administrators sit above all)."""
-        return self.is_admin or any(org.path.startswith(p) for p in self.subtree_paths)
+        return self.is_admin or self._reach.below(org)
 
     def can_oversee(self, org: Organisation) -> bool:
         """Judge how an organisation works (scores, formalism, risks): the committees above it
         and, for a cell, its supervisors."""
-        return self.sits_above(org) or org.pk in self.supervised_cell_ids
+        return self.sits_above(org) or org.pk in self._reach.supervised
 
     def can_see_quality(self, org: Organisation) -> bool:
         """The indicators and warnings of an organisation: those who oversee it, and a cell's
@@ -190,7 +269,7 @@ class Scope:
         decides."""
         roles = {
             "cell": self.can_manage(meeting.cell),
-            "supervisor": meeting.cell_id in self.supervised_cell_ids,
+            "supervisor": meeting.cell_id in self._reach.supervised,
             "committee": self.sits_above(meeting.cell),
         }
         return roles[role]
@@ -198,7 +277,7 @@ class Scope:
     # -- evaluation of members and cells (rules 17–19) -----------------------------------
 
     @cached_property
-    def standing_paths(self) -> tuple[str, ...]:
+    def _standing_paths(self) -> tuple[str, ...]:
         """The committees on whose standing committee this user sits."""
         if self.member_id is None:
             return ()
@@ -208,23 +287,6 @@ class Scope:
             organisation__kind=Organisation.Kind.COMMITTEE,
         )
         return tuple(seats.values_list("organisation__path", flat=True))
-
-    def overseen_evaluations(self):
-        """Evaluations under the committees this user sits on (all, for administrators)."""
-        if self.is_admin:
-            return Evaluation.objects.all()
-        reach = Q(pk__in=[])
-        for path in self.subtree_paths:
-            reach |= Q(cell__path__startswith=path)
-        return Evaluation.objects.filter(reach)
-
-    def can_see_evaluation(self, evaluation: Evaluation) -> bool:
-        """Needs the evaluation's `cell` loaded."""
-        return (
-            (self.member_id is not None and evaluation.member_id == self.member_id)
-            or evaluation.cell_id in self.led_cell_ids
-            or self.sits_above(evaluation.cell)
-        )
 
     def can_see_evaluations(self, org: Organisation) -> bool:
         """The list of an organisation's evaluations: a cell's secretary and deputy, and the
@@ -262,7 +324,7 @@ class Scope:
             return self.sits_above(grassroots)
         if step == Step.DECIDED:
             return self.is_admin or any(
-                grassroots.path.startswith(p) and grassroots.path != p for p in self.standing_paths
+                grassroots.path.startswith(p) and grassroots.path != p for p in self._standing_paths
             )
         return False
 

@@ -29,9 +29,9 @@ def feed_meetings(feed: CalendarFeed) -> QuerySet[Meeting] | None:
     """
     scope = Scope(feed.owner)
     if feed.cell_id is None:
-        cells = scope.cell_ids
+        cells = scope.my_cells()
     elif scope.can_see(feed.cell):
-        cells = frozenset([feed.cell_id])
+        cells = [feed.cell]
     else:
         return None
     now = timezone.now()
@@ -39,7 +39,7 @@ def feed_meetings(feed: CalendarFeed) -> QuerySet[Meeting] | None:
     return (
         # A cancelled meeting stays, marked cancelled, if members had been told of it.
         Meeting.objects.filter(
-            cell_id__in=cells,
+            cell__in=cells,
             published_at__isnull=False,
             starts_at__range=(now - PAST, now + FUTURE),
         )

@@ -33,13 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
         member = Member.objects.select_related("cell").get(pk=scope.member_id)
         positions = Position.objects.current().filter(member=member).ranked()
         positions = positions.select_related("organisation")
-    upcoming = (
-        scope.meetings()
-        .filter(cell_id__in=scope.cell_ids)
-        .upcoming()
-        .select_related("cell")
-        .order_by("starts_at")[:5]
-    )
+    upcoming = scope.my_meetings().upcoming().select_related("cell").order_by("starts_at")[:5]
     return render(
         request,
         "orgs/home.html",
@@ -86,7 +80,7 @@ def organisation(request: HttpRequest, code: UUID) -> HttpResponse:
             Assignment.objects.current().filter(cell=org).select_related("supervisor")
         )
         return render(request, "orgs/cell.html", context)
-    children = Organisation.objects.children_of(org).select_related("level")
+    children = scope_for(request).organisations().children_of(org).select_related("level")
     context["children"] = _page(request, children)
     return render(request, "orgs/committee.html", context)
 

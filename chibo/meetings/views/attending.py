@@ -33,8 +33,7 @@ COMMENTS_PER_ITEM = 5
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     """The meetings of the cells the user belongs to, supervises or leads."""
-    scope = scope_for(request)
-    mine = scope.meetings().filter(cell_id__in=scope.cell_ids).select_related("cell")
+    mine = scope_for(request).my_meetings().select_related("cell")
     return render(
         request,
         "meetings/attending/list.html",

@@ -420,10 +420,7 @@ def _with_state(items: QuerySet, today: date) -> QuerySet:
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """Every task the signed-in member owns, across the cells they belong or belonged to."""
-    member_id = scope_for(request).member_id
-    items = (
-        ActionItem.objects.filter(owner_id=member_id) if member_id else ActionItem.objects.none()
-    )
+    items = scope_for(request).my_tasks()
     today = timezone.localdate()
     return render(
         request,
@@ -441,15 +438,12 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 def task(request: HttpRequest, code: UUID) -> HttpResponse:
     """One task with its history; its owner and the cell's leaders report progress."""
     scope = scope_for(request)
-    item = (
-        _with_state(ActionItem.objects.select_related("cell", "owner"), timezone.localdate())
-        .filter(code=code)
-        .first()
-    )
-    may_update = item is not None and scope.can_follow_up(item.cell_id, item.owner_id)
-    # Owners keep their tasks in sight after moving to another cell.
-    if item is None or not (may_update or scope.can_see(item.cell)):
+    # Owners keep their tasks in sight after moving to another cell (`Scope.action_items`).
+    items = scope.action_items().select_related("cell", "owner")
+    item = _with_state(items, timezone.localdate()).filter(code=code).first()
+    if item is None:
         raise Http404
+    may_update = scope.can_follow_up(item)
     initial = {"status": item.status, "progress": item.progress}
     form = FollowUpForm(request.POST or None, initial=initial)
     if request.method == "POST":

@@ -79,26 +79,22 @@ def mine(request: HttpRequest) -> HttpResponse:
     """A member's own evaluations and their cells', the rounds they take part in running, and
     the committees they may open a round for."""
     scope = scope_for(request)
-    own = Q(member_id=scope.member_id) if scope.member_id else Q(pk__in=[])
     evaluations = (
-        Evaluation.objects.filter(own | Q(organisation_id__in=scope.led_cell_ids))
+        scope.my_evaluations()
         .select_related("round", "member", "organisation")
         .order_by("-round__ends_on", "-round_id", F("member_id").asc(nulls_last=True))
     )
-    managed = scope.overseen_evaluations() | Evaluation.objects.filter(
-        cell_id__in=scope.led_cell_ids
-    )
+    managed = scope.overseen_evaluations() | Evaluation.objects.filter(cell__in=scope.led_cells())
     rounds = EvaluationRound.objects.filter(
         Exists(managed.filter(round=OuterRef("pk")))
     ).select_related("organisation")
-    committees = [org for org in scope.roots() if org.kind == Organisation.Kind.COMMITTEE]
     return render(
         request,
         "quality/evaluation/mine.html",
         {
             "evaluations": evaluations[:RECENT],
             "rounds": rounds[:RECENT],
-            "committees": [org for org in committees if scope.can_open_evaluations(org)],
+            "committees": [org for org in scope.roots() if scope.can_open_evaluations(org)],
         },
     )
 
@@ -140,9 +136,7 @@ def round_view(request: HttpRequest, code: UUID) -> HttpResponse:
     scope = scope_for(request)
     opened = _get_round(code)
     grassroots = _tallies(scope.overseen_evaluations().filter(round=opened), "grassroots")
-    cells = _tallies(
-        Evaluation.objects.filter(round=opened, cell_id__in=scope.led_cell_ids), "cell"
-    )
+    cells = _tallies(Evaluation.objects.filter(round=opened, cell__in=scope.led_cells()), "cell")
     names = Organisation.objects.in_bulk(
         [row["grassroots"] for row in grassroots] + [row["cell"] for row in cells]
     )
@@ -214,13 +208,15 @@ def round_list(request: HttpRequest, code: UUID, org: UUID) -> HttpResponse:
 def _get_evaluation(request: HttpRequest, code: UUID) -> Evaluation:
     """The evaluation, if the user may see it; 404 otherwise."""
     found = (
-        Evaluation.objects.select_related(
+        scope_for(request)
+        .evaluations()
+        .select_related(
             "round", "member", "organisation", "cell", "grassroots", "round__organisation"
         )
         .filter(code=code)
         .first()
     )
-    if found is None or not scope_for(request).can_see_evaluation(found):
+    if found is None:
         raise Http404
     return found
 
