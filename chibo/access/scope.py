@@ -21,7 +21,11 @@ from chibo.orgs.models import LEADS_CELL, STANDING, Member, Organisation, Positi
 from chibo.quality.models import Evaluation
 from chibo.supervision.models import Assignment
 
-PUBLIC_STATUSES = [Meeting.Status.PUBLISHED, Meeting.Status.OPEN, Meeting.Status.CLOSED]
+Status = Meeting.Status
+# Meetings the cell's members were told of: published, held, or called off after the notice.
+ANNOUNCED = Q(status__in=[Status.PUBLISHED, Status.OPEN, Status.CLOSED]) | Q(
+    status=Status.CANCELLED, published_at__isnull=False
+)
 
 
 @dataclass(frozen=True)
@@ -117,11 +121,12 @@ class Scope:
         return Member.objects.filter(cell_id__in=self.organisations().cells().values("pk"))
 
     def meetings(self):
-        """Meetings this user may open: published ones in reach, drafts of cells they lead."""
+        """Meetings this user may open: those announced in the cells they see; drafts (and
+        meetings called off before any notice) of the cells they lead or that they prepare."""
         if self.is_admin:
             return Meeting.objects.all()
         visible_cells = self.organisations().cells().values("pk")
-        reach = Q(cell_id__in=visible_cells, status__in=PUBLIC_STATUSES)
+        reach = Q(cell_id__in=visible_cells) & ANNOUNCED
         reach |= Q(cell_id__in=self._reach.led)
         if self.member_id is not None:
             reach |= Q(preparer_id=self.member_id)
@@ -372,16 +377,15 @@ class MeetingRights:
 
 
 def get_meeting_for_user(request: HttpRequest, code) -> tuple[Meeting, MeetingRights]:
-    """The meeting and what the user may do with it; 404 if out of reach or a draft not theirs."""
+    """The meeting and what the user may do with it; 404 if it is not among `Scope.meetings()`
+    (out of reach, or a draft not theirs), so that it opens exactly when a list shows it."""
     scope = scope_for(request)
     meeting = (
-        Meeting.objects.select_related("cell", "cell__level", "preparer").filter(code=code).first()
+        scope.meetings().select_related("cell", "cell__level", "preparer").filter(code=code).first()
     )
-    if meeting is None or not scope.can_see(meeting.cell):
+    if meeting is None:
         raise Http404
     rights = MeetingRights(prepare=scope.can_prepare(meeting), respond=scope.can_respond(meeting))
-    if meeting.status == Meeting.Status.DRAFT and not rights.prepare:
-        raise Http404
     return meeting, rights
 
 
