@@ -2,13 +2,15 @@
 
 A user's reach is a handful of subtree prefixes (the committees they sit on) and a few cells
 (their own, the ones they lead, the ones they supervise). Every list filters by that in one
-query, whatever the size of the tree; every detail page asks the same `Scope`. Views ask it
-for lists and rights; the ids and paths stay inside.
+query, whatever the size of the tree; every detail page asks the same `Scope`, and its getters
+open an object through the very list that shows it, so a list never shows what cannot be
+opened. Views ask for lists and rights; the ids and paths stay inside.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, wraps
+from typing import Literal
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
@@ -354,13 +356,49 @@ def administrator_required(view: Callable) -> Callable:
     return wrapper
 
 
-def get_organisation_for_user(request: HttpRequest, code) -> tuple[Organisation, bool]:
-    """The organisation and whether the user may change it; 404 if they may not see it."""
+# -- getters: 404 for what the user may not see, 403 for what they may only read -------------
+
+# What a getter may require of an organisation, each a `Scope.can_<right>` check.
+OrganisationRight = Literal[
+    "manage", "oversee", "see_quality", "see_evaluations", "open_evaluations"
+]
+
+
+def _organisation(
+    request: HttpRequest, code, kind: str | None, may: OrganisationRight | None
+) -> tuple[Organisation, bool]:
     scope = scope_for(request)
-    org = Organisation.objects.select_related("level").filter(code=code).first()
-    if org is None or not scope.can_see(org):
+    orgs = scope.organisations().select_related("level")
+    if kind is not None:
+        orgs = orgs.filter(kind=kind)
+    org = orgs.filter(code=code).first()
+    if org is None:
         raise Http404
+    if may is not None and not getattr(scope, f"can_{may}")(org):
+        raise PermissionDenied
     return org, scope.can_manage(org)
+
+
+def get_organisation_for_user(
+    request: HttpRequest, code, may: OrganisationRight | None = None
+) -> tuple[Organisation, bool]:
+    """The organisation and whether the user may change it; 404 if they may not see it, 403 if
+    they see it but may not do what `may` names."""
+    return _organisation(request, code, None, may)
+
+
+def get_cell_for_user(
+    request: HttpRequest, code, may: OrganisationRight | None = None
+) -> tuple[Organisation, bool]:
+    """As `get_organisation_for_user`, for pages of a cell: 404 for a committee."""
+    return _organisation(request, code, Organisation.Kind.CELL, may)
+
+
+def get_committee_for_user(
+    request: HttpRequest, code, may: OrganisationRight | None = None
+) -> tuple[Organisation, bool]:
+    """As `get_organisation_for_user`, for pages of a committee: 404 for a cell."""
+    return _organisation(request, code, Organisation.Kind.COMMITTEE, may)
 
 
 @dataclass(frozen=True)
@@ -376,9 +414,14 @@ class MeetingRights:
         return versions.filter(status=versions.model.Status.PUBLISHED)
 
 
-def get_meeting_for_user(request: HttpRequest, code) -> tuple[Meeting, MeetingRights]:
+MeetingRight = Literal["prepare", "respond"]
+
+
+def get_meeting_for_user(
+    request: HttpRequest, code, may: MeetingRight | None = None
+) -> tuple[Meeting, MeetingRights]:
     """The meeting and what the user may do with it; 404 if it is not among `Scope.meetings()`
-    (out of reach, or a draft not theirs), so that it opens exactly when a list shows it."""
+    (out of reach, or a draft not theirs), 403 if they may not do what `may` names."""
     scope = scope_for(request)
     meeting = (
         scope.meetings().select_related("cell", "cell__level", "preparer").filter(code=code).first()
@@ -386,13 +429,38 @@ def get_meeting_for_user(request: HttpRequest, code) -> tuple[Meeting, MeetingRi
     if meeting is None:
         raise Http404
     rights = MeetingRights(prepare=scope.can_prepare(meeting), respond=scope.can_respond(meeting))
+    if may is not None and not getattr(rights, may):
+        raise PermissionDenied
     return meeting, rights
 
 
-def get_member_for_user(request: HttpRequest, code) -> tuple[Member, bool]:
-    """The member and whether the user may change their record; 404 if out of reach."""
+def get_member_for_user(
+    request: HttpRequest, code, may: Literal["manage"] | None = None
+) -> tuple[Member, bool]:
+    """The member and whether the user may change their record; 404 if out of reach, 403 if
+    `may="manage"` and they may not."""
     scope = scope_for(request)
-    member = Member.objects.select_related("cell", "cell__level").filter(code=code).first()
-    if member is None or not scope.can_see(member.cell):
+    member = scope.members().select_related("cell", "cell__level").filter(code=code).first()
+    if member is None:
         raise Http404
-    return member, scope.can_manage(member.cell)
+    can_manage = scope.can_manage(member.cell)
+    if may == "manage" and not can_manage:
+        raise PermissionDenied
+    return member, can_manage
+
+
+def get_evaluation_for_user(request: HttpRequest, code) -> Evaluation:
+    """The evaluation with its round and organisations loaded; 404 if out of reach. What the
+    user may do with it depends on the step: ask `Scope.can_evaluate`."""
+    found = (
+        scope_for(request)
+        .evaluations()
+        .select_related(
+            "round", "member", "organisation", "cell", "grassroots", "round__organisation"
+        )
+        .filter(code=code)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found

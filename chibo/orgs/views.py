@@ -5,7 +5,6 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -119,9 +118,7 @@ def member(request: HttpRequest, code: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def member_edit(request: HttpRequest, code: UUID) -> HttpResponse:
-    member, can_manage = get_member_for_user(request, code)
-    if not can_manage:
-        raise PermissionDenied
+    member, _can_manage = get_member_for_user(request, code, may="manage")
     form = MemberContactForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         if form.changed_data:

@@ -60,9 +60,7 @@ STEPS = {
 
 def _prepared(request: HttpRequest, code: UUID) -> Meeting:
     """The meeting, for those who run it; 403 for those who may only read it."""
-    meeting, rights = get_meeting_for_user(request, code)
-    if not rights.prepare:
-        raise PermissionDenied
+    meeting, _rights = get_meeting_for_user(request, code, may="prepare")
     return meeting
 
 

@@ -5,7 +5,6 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -35,9 +34,7 @@ from chibo.quality.scoring import decided
 @require_GET
 @login_required
 def dashboard(request: HttpRequest, org: UUID) -> HttpResponse:
-    organisation, _can_manage = get_organisation_for_user(request, org)
-    if not scope_for(request).can_see_quality(organisation):
-        raise PermissionDenied
+    organisation, _can_manage = get_organisation_for_user(request, org, may="see_quality")
     today = timezone.localdate()
     last = last_complete_month(today)
     count = choice(request, "months", PERIODS, PERIODS[0])

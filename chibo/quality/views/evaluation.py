@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chibo.access.scope import get_organisation_for_user, scope_for
+from chibo.access.scope import (
+    get_committee_for_user,
+    get_evaluation_for_user,
+    get_organisation_for_user,
+    scope_for,
+)
 from chibo.lib.paging import window
 from chibo.lib.query import choice
 from chibo.orgs.models import Organisation
@@ -103,9 +108,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 def open_view(request: HttpRequest, org: UUID) -> HttpResponse:
     """A committee opens a round for its subtree."""
-    organisation, _can_manage = get_organisation_for_user(request, org)
-    if not scope_for(request).can_open_evaluations(organisation):
-        raise PermissionDenied
+    organisation, _can_manage = get_committee_for_user(request, org, may="open_evaluations")
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -205,26 +208,10 @@ def round_list(request: HttpRequest, code: UUID, org: UUID) -> HttpResponse:
     )
 
 
-def _get_evaluation(request: HttpRequest, code: UUID) -> Evaluation:
-    """The evaluation, if the user may see it; 404 otherwise."""
-    found = (
-        scope_for(request)
-        .evaluations()
-        .select_related(
-            "round", "member", "organisation", "cell", "grassroots", "round__organisation"
-        )
-        .filter(code=code)
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
-
-
 @require_GET
 @login_required
 def evaluation_view(request: HttpRequest, code: UUID) -> HttpResponse:
-    return _page(request, _get_evaluation(request, code))
+    return _page(request, get_evaluation_for_user(request, code))
 
 
 @require_POST
@@ -235,7 +222,7 @@ def take(request: HttpRequest, code: UUID, step: str) -> HttpResponse:
     if step not in SLUGS:
         raise Http404
     step = SLUGS[step]
-    evaluation = _get_evaluation(request, code)
+    evaluation = get_evaluation_for_user(request, code)
     if not scope_for(request).can_evaluate(evaluation, step):
         raise PermissionDenied
     form = step_form(evaluation, step, request.POST)
