@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from chibo.meetings.models import ActionItem, Meeting
 from chibo.orgs.models import LEADS_CELL, STANDING, Member, Organisation, Position, User
-from chibo.quality.models import Evaluation
+from chibo.quality.models import Evaluation, MeetingScore
 from chibo.supervision.models import Assignment
 
 Status = Meeting.Status
@@ -271,15 +271,15 @@ class Scope:
         own secretary and deputy."""
         return self.can_oversee(org) or self.can_manage(org)
 
-    def can_score(self, meeting: Meeting, role: str) -> bool:
-        """Rule 13: the cell scores itself, its supervisor may score, the committee above
-        decides."""
-        roles = {
-            "cell": self.can_manage(meeting.cell),
-            "supervisor": meeting.cell_id in self._reach.supervised,
-            "committee": self.sits_above(meeting.cell),
+    def score_roles(self, meeting: Meeting) -> list[str]:
+        """Rule 13, the roles in which this user may score the meeting: the cell scores
+        itself, its supervisor may score, the committee above decides."""
+        may = {
+            MeetingScore.Role.CELL: self.can_manage(meeting.cell),
+            MeetingScore.Role.SUPERVISOR: meeting.cell_id in self._reach.supervised,
+            MeetingScore.Role.COMMITTEE: self.sits_above(meeting.cell),
         }
-        return roles[role]
+        return [role for role in MeetingScore.Role.values if may[role]]
 
     # -- evaluation of members and cells (rules 17–19) -----------------------------------
 
@@ -403,8 +403,13 @@ def get_committee_for_user(
 
 @dataclass(frozen=True)
 class MeetingRights:
+    """What the user may do with a meeting they see; templates ask these, never roles."""
+
     prepare: bool
     respond: bool
+    check_in: bool
+    # The roles in which they may score it (rule 13); empty if they may only read the scores.
+    score: tuple[str, ...]
 
     def records(self, versions):
         """Versions of the minutes or resolution this user may read: every one for those who
@@ -414,7 +419,7 @@ class MeetingRights:
         return versions.filter(status=versions.model.Status.PUBLISHED)
 
 
-MeetingRight = Literal["prepare", "respond"]
+MeetingRight = Literal["prepare", "respond", "check_in", "score"]
 
 
 def get_meeting_for_user(
@@ -428,7 +433,12 @@ def get_meeting_for_user(
     )
     if meeting is None:
         raise Http404
-    rights = MeetingRights(prepare=scope.can_prepare(meeting), respond=scope.can_respond(meeting))
+    rights = MeetingRights(
+        prepare=scope.can_prepare(meeting),
+        respond=scope.can_respond(meeting),
+        check_in=scope.can_check_in(meeting),
+        score=tuple(scope.score_roles(meeting)),
+    )
     if may is not None and not getattr(rights, may):
         raise PermissionDenied
     return meeting, rights

@@ -1,7 +1,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404, HttpRequest
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from chibo.access.scope import (
     Scope,
@@ -106,3 +109,23 @@ def test_it_opens_a_cell_or_a_committee_only_where_one_is_expected(world):
         get_cell_for_user(request_of(world.outsider), world.cell.code, may="manage")
     with pytest.raises(PermissionDenied):
         get_organisation_for_user(member, world.cell.code, may="see_quality")
+
+
+@pytest.mark.parametrize(
+    "persona, shown",
+    [("admin", True), ("committee", False), ("secretary", False), ("member", False)],
+)
+def test_it_shows_the_administration_links_to_administrators_only(world, persona, shown):
+    page = world.client(persona).get(reverse("notify:list")).content.decode()
+    assert (reverse("imports:new") in page) is shown
+    assert (reverse("admin:index") in page) is shown
+
+
+def test_it_reads_nothing_of_the_users_reach_for_a_page_that_needs_none(world):
+    """The menu asks `scope.is_admin` on every page; a page that shows no list of the tree must
+    not pay for the user's positions and supervisions."""
+    client = world.client("committee")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("notify:list")).status_code == 200
+    tables = " ".join(query["sql"] for query in queries)
+    assert "orgs_position" not in tables and "supervision_assignment" not in tables

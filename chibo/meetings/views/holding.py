@@ -100,12 +100,13 @@ def _qr(request: HttpRequest, meeting: Meeting) -> SafeString:
 @login_required
 def hold(request: HttpRequest, code: UUID) -> HttpResponse:
     """The secretary's phone during the meeting: open it, the roll, rule 9's count, votes."""
-    meeting = _prepared(request, code)
+    meeting, rights = get_meeting_for_user(request, code, may="prepare")
     return render(
         request,
         "meetings/holding/hold.html",
         {
             "meeting": meeting,
+            "rights": rights,
             "roll": holding.roll_of(meeting),
             "votes": meeting.votes.all(),
             "vote_form": VoteForm(),
@@ -168,10 +169,8 @@ def vote(request: HttpRequest, code: UUID) -> HttpResponse:
 @login_required
 def check_in(request: HttpRequest, code: UUID) -> HttpResponse:
     """The address inside the QR code: a member of the cell says "I am here"."""
-    meeting, _rights = get_meeting_for_user(request, code)
+    meeting, _rights = get_meeting_for_user(request, code, may="check_in")
     scope = scope_for(request)
-    if not scope.can_check_in(meeting):
-        raise PermissionDenied
     if request.method == "POST":
         member = Member.objects.get(pk=scope.member_id)
         _attempt(
