@@ -246,9 +246,12 @@ def count_queries(client, target: str) -> int:
     return len(queries)
 
 
-def test_it_costs_the_same_queries_however_long_the_discussion(world, meeting):
-    client = world.client("secretary")
-    client.get(url(meeting))  # the first visit also records the secretary's receipt
+@pytest.mark.parametrize("persona", ["member", "secretary"])
+def test_it_costs_the_same_queries_however_long_the_discussion(world, meeting, persona):
+    """Measured as those who use the page: a member reads and answers, the secretary also
+    sees who answered and who has not opened the notice."""
+    client = world.client(persona)
+    client.get(url(meeting))  # the first visit also records the reader's receipt
     item = meeting.agenda_items.first()
     Comment.objects.create(item=item, author=member("Nguyễn Thị Mai"), body="Ý kiến đầu tiên")
     few = count_queries(client, url(meeting))
