@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chibo.context_processors.languages",
+                "chibo.context_processors.scope",
             ],
         },
     },

@@ -2,12 +2,15 @@
 
 A user's reach is a handful of subtree prefixes (the committees they sit on) and a few cells
 (their own, the ones they lead, the ones they supervise). Every list filters by that in one
-query, whatever the size of the tree; every detail page asks the same `Scope`.
+query, whatever the size of the tree; every detail page asks the same `Scope`, and its getters
+open an object through the very list that shows it, so a list never shows what cannot be
+opened. Views ask for lists and rights; the ids and paths stay inside.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, wraps
+from typing import Literal
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
@@ -15,69 +18,96 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 
-from chibo.meetings.models import Meeting
+from chibo.meetings.models import ActionItem, Meeting
 from chibo.orgs.models import LEADS_CELL, STANDING, Member, Organisation, Position, User
-from chibo.quality.models import Evaluation
+from chibo.quality.models import Evaluation, MeetingScore
 from chibo.supervision.models import Assignment
 
-PUBLIC_STATUSES = [Meeting.Status.PUBLISHED, Meeting.Status.OPEN, Meeting.Status.CLOSED]
+Status = Meeting.Status
+# Meetings the cell's members were told of: published, held, or called off after the notice.
+ANNOUNCED = Q(status__in=[Status.PUBLISHED, Status.OPEN, Status.CLOSED]) | Q(
+    status=Status.CANCELLED, published_at__isnull=False
+)
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """Where a member stands in the tree, read in three queries."""
+
+    member_id: int | None = None
+    own_cell_id: int | None = None
+    # The committees they sit on, none inside another: each a prefix of the paths below it.
+    subtree_paths: tuple[str, ...] = ()
+    led: frozenset[int] = frozenset()
+    secretary_of: frozenset[int] = frozenset()
+    supervised: frozenset[int] = frozenset()
+
+    @property
+    def cells(self) -> frozenset[int]:
+        """The cells whose life is theirs: their own, those they lead or supervise."""
+        own = {self.own_cell_id} if self.own_cell_id else set()
+        return frozenset(own) | self.led | self.supervised
+
+    def below(self, org: Organisation) -> bool:
+        return any(org.path.startswith(p) for p in self.subtree_paths)
+
+
+def _reach_of(user: User) -> _Reach:
+    row = Member.objects.filter(user=user).values_list("pk", "cell_id").first()
+    if row is None:
+        return _Reach()
+    member_id, own_cell_id = row
+    positions = Position.objects.current().filter(member_id=member_id)
+    paths, led, secretary = [], set(), set()
+    for kind, org_id, path, org_kind in positions.values_list(
+        "kind", "organisation_id", "organisation__path", "organisation__kind"
+    ):
+        if org_kind == Organisation.Kind.COMMITTEE:
+            paths.append(path)
+        elif kind in LEADS_CELL:
+            led.add(org_id)
+            if kind == Position.Kind.SECRETARY:
+                secretary.add(org_id)
+    supervised = Assignment.objects.current().filter(supervisor_id=member_id)
+    return _Reach(
+        member_id=member_id,
+        own_cell_id=own_cell_id,
+        # A seat on a committee inside another committee's subtree adds nothing.
+        subtree_paths=tuple(p for p in paths if not any(p != q and p.startswith(q) for q in paths)),
+        led=frozenset(led),
+        secretary_of=frozenset(secretary),
+        supervised=frozenset(supervised.values_list("cell_id", flat=True)),
+    )
 
 
 class Scope:
-    """What one user may reach in the tree, computed once per request."""
+    """What one user may reach in the tree, computed once per request, when first asked."""
 
     def __init__(self, user: User | AnonymousUser) -> None:
         self.user = user
+        # Administrators reach everything and may rewrite the tree (imports, the admin site).
         self.is_admin = bool(user.is_active and user.is_superuser)
-        self.member_id: int | None = None
-        self.own_cell_id: int | None = None
-        self.subtree_paths: tuple[str, ...] = ()
-        self.led_cell_ids: frozenset[int] = frozenset()
-        self.secretary_cell_ids: frozenset[int] = frozenset()
-        self.supervised_cell_ids: frozenset[int] = frozenset()
-        if user.is_authenticated and user.is_active and not self.is_admin:
-            self._load()
 
-    def _load(self) -> None:
-        row = Member.objects.filter(user=self.user).values_list("pk", "cell_id").first()
-        if row is None:
-            return
-        self.member_id, self.own_cell_id = row
-        positions = Position.objects.current().filter(member_id=self.member_id)
-        paths, led, secretary = [], set(), set()
-        for kind, org_id, path, org_kind in positions.values_list(
-            "kind", "organisation_id", "organisation__path", "organisation__kind"
-        ):
-            if org_kind == Organisation.Kind.COMMITTEE:
-                paths.append(path)
-            elif kind in LEADS_CELL:
-                led.add(org_id)
-                if kind == Position.Kind.SECRETARY:
-                    secretary.add(org_id)
-        # A seat on a committee inside another committee's subtree adds nothing.
-        self.subtree_paths = tuple(
-            p for p in paths if not any(p != q and p.startswith(q) for q in paths)
-        )
-        self.led_cell_ids = frozenset(led)
-        self.secretary_cell_ids = frozenset(secretary)
-        self.supervised_cell_ids = frozenset(
-            Assignment.objects.current()
-            .filter(supervisor_id=self.member_id)
-            .values_list("cell_id", flat=True)
-        )
+    @cached_property
+    def _reach(self) -> _Reach:
+        user = self.user
+        if self.is_admin or not (user.is_authenticated and user.is_active):
+            return _Reach()
+        return _reach_of(user)
 
     @property
-    def cell_ids(self) -> frozenset[int]:
-        own = {self.own_cell_id} if self.own_cell_id else set()
-        return frozenset(own) | self.led_cell_ids | self.supervised_cell_ids
+    def member_id(self) -> int | None:
+        """The user's member record, as the author of what they write; None for others."""
+        return self._reach.member_id
 
-    def _where(self) -> Q:
-        where = Q(pk__in=self.cell_ids)
-        for path in self.subtree_paths:
-            where |= Q(path__startswith=path)
+    def _where(self, organisation: str = "") -> Q:
+        """The organisations in reach; `organisation` names the field that leads to them."""
+        where = Q(**{f"{organisation}pk__in": self._reach.cells})
+        for path in self._reach.subtree_paths:
+            where |= Q(**{f"{organisation}path__startswith": path})
         return where
 
-    # -- lists ---------------------------------------------------------------------------
+    # -- lists: everything the user may open -----------------------------------------------
 
     def organisations(self):
         """Every organisation this user may open."""
@@ -94,45 +124,105 @@ class Scope:
         return Member.objects.filter(cell_id__in=self.organisations().cells().values("pk"))
 
     def meetings(self):
-        """Meetings this user may open: published ones in reach, drafts of cells they lead."""
+        """Meetings this user may open: those announced in the cells they see; drafts (and
+        meetings called off before any notice) of the cells they lead or that they prepare."""
         if self.is_admin:
             return Meeting.objects.all()
-        visible_cells = self.organisations().cells().values("pk")
-        reach = Q(cell_id__in=visible_cells, status__in=PUBLIC_STATUSES)
-        reach |= Q(cell_id__in=self.led_cell_ids)
+        # Through a join on the cell rather than a subquery of every cell in reach: each page
+        # narrows the meetings first (one code, one cell, a page of cells), then checks those.
+        reach = self._where("cell__") & ANNOUNCED
+        reach |= Q(cell_id__in=self._reach.led)
         if self.member_id is not None:
             reach |= Q(preparer_id=self.member_id)
         return Meeting.objects.filter(reach)
+
+    def evaluations(self):
+        """Evaluations this user may open: their own, every one in the cells they lead, and
+        every one under the committees they sit on."""
+        if self.is_admin:
+            return Evaluation.objects.all()
+        reach = Q(cell_id__in=self._reach.led)
+        if self.member_id is not None:
+            reach |= Q(member_id=self.member_id)
+        return Evaluation.objects.filter(reach | self._under_committees("cell__path"))
+
+    def action_items(self):
+        """Tasks this user may open: their own wherever they are now, and every task of the
+        cells they see."""
+        if self.is_admin:
+            return ActionItem.objects.all()
+        reach = self._where("cell__")
+        if self.member_id is not None:
+            reach |= Q(owner_id=self.member_id)
+        return ActionItem.objects.filter(reach)
 
     def roots(self) -> list[Organisation]:
         """The top-most organisations this user reaches: where their tree starts."""
         qs = Organisation.objects.select_related("level")
         if self.is_admin:
             return list(qs.filter(depth=1))
+        paths = self._reach.subtree_paths
         orgs = list(
-            qs.filter(self._where()).filter(
-                Q(kind=Organisation.Kind.CELL) | Q(path__in=self.subtree_paths)
-            )
+            qs.filter(self._where()).filter(Q(kind=Organisation.Kind.CELL) | Q(path__in=paths))
         )
         return [
-            org
-            for org in orgs
-            if not any(org.path != p and org.path.startswith(p) for p in self.subtree_paths)
+            org for org in orgs if not any(org.path != p and org.path.startswith(p) for p in paths)
         ]
+
+    # -- lists: what is the user's own -----------------------------------------------------
+
+    def my_cells(self):
+        """The cells this user belongs to, leads or supervises: whose meetings they attend.
+        (Every cell they may open is `organisations().cells()`.)"""
+        return Organisation.objects.filter(pk__in=self._reach.cells)
+
+    def my_meetings(self):
+        """The meetings of `my_cells()` this user may open."""
+        return self.meetings().filter(cell_id__in=self._reach.cells)
+
+    def led_cells(self):
+        """The cells this user leads as secretary or deputy."""
+        return Organisation.objects.filter(pk__in=self._reach.led)
+
+    def supervised_cells(self):
+        """The cells in this user's charge as a supervisor (rule 14)."""
+        return Organisation.objects.filter(pk__in=self._reach.supervised)
+
+    def my_evaluations(self):
+        """The user's own evaluations and those of the cells they lead, as a whole."""
+        reach = Q(organisation_id__in=self._reach.led)
+        if self.member_id is not None:
+            reach |= Q(member_id=self.member_id)
+        return Evaluation.objects.filter(reach)
+
+    def my_tasks(self):
+        """The tasks this user owns, across the cells they belong or belonged to."""
+        if self.member_id is None:
+            return ActionItem.objects.none()
+        return ActionItem.objects.filter(owner_id=self.member_id)
+
+    def overseen_evaluations(self):
+        """Evaluations under the committees this user sits on (all, for administrators)."""
+        if self.is_admin:
+            return Evaluation.objects.all()
+        return Evaluation.objects.filter(self._under_committees("cell__path"))
+
+    def _under_committees(self, field: str) -> Q:
+        reach = Q(pk__in=[])
+        for path in self._reach.subtree_paths:
+            reach |= Q(**{f"{field}__startswith": path})
+        return reach
 
     # -- single objects ------------------------------------------------------------------
 
     def can_see(self, org: Organisation) -> bool:
-        return (
-            self.is_admin
-            or org.pk in self.cell_ids
-            or any(org.path.startswith(p) for p in self.subtree_paths)
-        )
+        return self.is_admin or org.pk in self._reach.cells or self._reach.below(org)
 
     def can_respond(self, meeting: Meeting) -> bool:
         """Comment and answer before a meeting: members of the cell and its supervisors."""
-        return self.member_id is not None and (
-            meeting.cell_id == self.own_cell_id or meeting.cell_id in self.supervised_cell_ids
+        reach = self._reach
+        return reach.member_id is not None and (
+            meeting.cell_id == reach.own_cell_id or meeting.cell_id in reach.supervised
         )
 
     def can_prepare(self, meeting: Meeting) -> bool:
@@ -143,7 +233,7 @@ class Scope:
 
     def can_manage(self, org: Organisation) -> bool:
         """Change the cell's records: its secretary and deputy, and administrators."""
-        return self.is_admin or org.pk in self.led_cell_ids
+        return self.is_admin or org.pk in self._reach.led
 
     @cached_property
     def has_personal_data_permission(self) -> bool:
@@ -153,52 +243,50 @@ class Scope:
         """Citizen ID and phone: the member, their cell's secretary, authorised committee staff."""
         if self.is_admin or member.pk == self.member_id:
             return True
-        if member.cell_id in self.secretary_cell_ids:
+        if member.cell_id in self._reach.secretary_of:
             return True
-        return self.has_personal_data_permission and any(
-            member.cell.path.startswith(p) for p in self.subtree_paths
-        )
+        return self.has_personal_data_permission and self._reach.below(member.cell)
 
     def can_check_in(self, meeting: Meeting) -> bool:
         """Say "I am here" at a meeting: the members of its cell, who are on its roll."""
-        return self.member_id is not None and meeting.cell_id == self.own_cell_id
+        return self.member_id is not None and meeting.cell_id == self._reach.own_cell_id
 
-    def can_follow_up(self, cell_id: int, owner_id: int | None) -> bool:
+    def can_follow_up(self, item: ActionItem) -> bool:
         """Report progress on an action item: its owner, the cell's secretary and deputy."""
         return (
             self.is_admin
-            or (self.member_id is not None and owner_id == self.member_id)
-            or cell_id in self.led_cell_ids
+            or (self.member_id is not None and item.owner_id == self.member_id)
+            or item.cell_id in self._reach.led
         )
 
     def sits_above(self, org: Organisation) -> bool:
         """A seat on a committee whose subtree holds `org` (administrators sit above all)."""
-        return self.is_admin or any(org.path.startswith(p) for p in self.subtree_paths)
+        return self.is_admin or self._reach.below(org)
 
     def can_oversee(self, org: Organisation) -> bool:
         """Judge how an organisation works (scores, formalism, risks): the committees above it
         and, for a cell, its supervisors."""
-        return self.sits_above(org) or org.pk in self.supervised_cell_ids
+        return self.sits_above(org) or org.pk in self._reach.supervised
 
     def can_see_quality(self, org: Organisation) -> bool:
         """The indicators and warnings of an organisation: those who oversee it, and a cell's
         own secretary and deputy."""
         return self.can_oversee(org) or self.can_manage(org)
 
-    def can_score(self, meeting: Meeting, role: str) -> bool:
-        """Rule 13: the cell scores itself, its supervisor may score, the committee above
-        decides."""
-        roles = {
-            "cell": self.can_manage(meeting.cell),
-            "supervisor": meeting.cell_id in self.supervised_cell_ids,
-            "committee": self.sits_above(meeting.cell),
+    def score_roles(self, meeting: Meeting) -> list[str]:
+        """Rule 13, the roles in which this user may score the meeting: the cell scores
+        itself, its supervisor may score, the committee above decides."""
+        may = {
+            MeetingScore.Role.CELL: self.can_manage(meeting.cell),
+            MeetingScore.Role.SUPERVISOR: meeting.cell_id in self._reach.supervised,
+            MeetingScore.Role.COMMITTEE: self.sits_above(meeting.cell),
         }
-        return roles[role]
+        return [role for role in MeetingScore.Role.values if may[role]]
 
     # -- evaluation of members and cells (rules 17–19) -----------------------------------
 
     @cached_property
-    def standing_paths(self) -> tuple[str, ...]:
+    def _standing_paths(self) -> tuple[str, ...]:
         """The committees on whose standing committee this user sits."""
         if self.member_id is None:
             return ()
@@ -208,23 +296,6 @@ class Scope:
             organisation__kind=Organisation.Kind.COMMITTEE,
         )
         return tuple(seats.values_list("organisation__path", flat=True))
-
-    def overseen_evaluations(self):
-        """Evaluations under the committees this user sits on (all, for administrators)."""
-        if self.is_admin:
-            return Evaluation.objects.all()
-        reach = Q(pk__in=[])
-        for path in self.subtree_paths:
-            reach |= Q(cell__path__startswith=path)
-        return Evaluation.objects.filter(reach)
-
-    def can_see_evaluation(self, evaluation: Evaluation) -> bool:
-        """Needs the evaluation's `cell` loaded."""
-        return (
-            (self.member_id is not None and evaluation.member_id == self.member_id)
-            or evaluation.cell_id in self.led_cell_ids
-            or self.sits_above(evaluation.cell)
-        )
 
     def can_see_evaluations(self, org: Organisation) -> bool:
         """The list of an organisation's evaluations: a cell's secretary and deputy, and the
@@ -262,7 +333,7 @@ class Scope:
             return self.sits_above(grassroots)
         if step == Step.DECIDED:
             return self.is_admin or any(
-                grassroots.path.startswith(p) and grassroots.path != p for p in self.standing_paths
+                grassroots.path.startswith(p) and grassroots.path != p for p in self._standing_paths
             )
         return False
 
@@ -287,19 +358,60 @@ def administrator_required(view: Callable) -> Callable:
     return wrapper
 
 
-def get_organisation_for_user(request: HttpRequest, code) -> tuple[Organisation, bool]:
-    """The organisation and whether the user may change it; 404 if they may not see it."""
+# -- getters: 404 for what the user may not see, 403 for what they may only read -------------
+
+# What a getter may require of an organisation, each a `Scope.can_<right>` check.
+OrganisationRight = Literal[
+    "manage", "oversee", "see_quality", "see_evaluations", "open_evaluations"
+]
+
+
+def _organisation(
+    request: HttpRequest, code, kind: str | None, may: OrganisationRight | None
+) -> tuple[Organisation, bool]:
     scope = scope_for(request)
-    org = Organisation.objects.select_related("level").filter(code=code).first()
-    if org is None or not scope.can_see(org):
+    orgs = scope.organisations().select_related("level")
+    if kind is not None:
+        orgs = orgs.filter(kind=kind)
+    org = orgs.filter(code=code).first()
+    if org is None:
         raise Http404
+    if may is not None and not getattr(scope, f"can_{may}")(org):
+        raise PermissionDenied
     return org, scope.can_manage(org)
+
+
+def get_organisation_for_user(
+    request: HttpRequest, code, may: OrganisationRight | None = None
+) -> tuple[Organisation, bool]:
+    """The organisation and whether the user may change it; 404 if they may not see it, 403 if
+    they see it but may not do what `may` names."""
+    return _organisation(request, code, None, may)
+
+
+def get_cell_for_user(
+    request: HttpRequest, code, may: OrganisationRight | None = None
+) -> tuple[Organisation, bool]:
+    """As `get_organisation_for_user`, for pages of a cell: 404 for a committee."""
+    return _organisation(request, code, Organisation.Kind.CELL, may)
+
+
+def get_committee_for_user(
+    request: HttpRequest, code, may: OrganisationRight | None = None
+) -> tuple[Organisation, bool]:
+    """As `get_organisation_for_user`, for pages of a committee: 404 for a cell."""
+    return _organisation(request, code, Organisation.Kind.COMMITTEE, may)
 
 
 @dataclass(frozen=True)
 class MeetingRights:
+    """What the user may do with a meeting they see; templates ask these, never roles."""
+
     prepare: bool
     respond: bool
+    check_in: bool
+    # The roles in which they may score it (rule 13); empty if they may only read the scores.
+    score: tuple[str, ...]
 
     def records(self, versions):
         """Versions of the minutes or resolution this user may read: every one for those who
@@ -309,24 +421,58 @@ class MeetingRights:
         return versions.filter(status=versions.model.Status.PUBLISHED)
 
 
-def get_meeting_for_user(request: HttpRequest, code) -> tuple[Meeting, MeetingRights]:
-    """The meeting and what the user may do with it; 404 if out of reach or a draft not theirs."""
+MeetingRight = Literal["prepare", "respond", "check_in", "score"]
+
+
+def get_meeting_for_user(
+    request: HttpRequest, code, may: MeetingRight | None = None
+) -> tuple[Meeting, MeetingRights]:
+    """The meeting and what the user may do with it; 404 if it is not among `Scope.meetings()`
+    (out of reach, or a draft not theirs), 403 if they may not do what `may` names."""
     scope = scope_for(request)
     meeting = (
-        Meeting.objects.select_related("cell", "cell__level", "preparer").filter(code=code).first()
+        scope.meetings().select_related("cell", "cell__level", "preparer").filter(code=code).first()
     )
-    if meeting is None or not scope.can_see(meeting.cell):
+    if meeting is None:
         raise Http404
-    rights = MeetingRights(prepare=scope.can_prepare(meeting), respond=scope.can_respond(meeting))
-    if meeting.status == Meeting.Status.DRAFT and not rights.prepare:
-        raise Http404
+    rights = MeetingRights(
+        prepare=scope.can_prepare(meeting),
+        respond=scope.can_respond(meeting),
+        check_in=scope.can_check_in(meeting),
+        score=tuple(scope.score_roles(meeting)),
+    )
+    if may is not None and not getattr(rights, may):
+        raise PermissionDenied
     return meeting, rights
 
 
-def get_member_for_user(request: HttpRequest, code) -> tuple[Member, bool]:
-    """The member and whether the user may change their record; 404 if out of reach."""
+def get_member_for_user(
+    request: HttpRequest, code, may: Literal["manage"] | None = None
+) -> tuple[Member, bool]:
+    """The member and whether the user may change their record; 404 if out of reach, 403 if
+    `may="manage"` and they may not."""
     scope = scope_for(request)
-    member = Member.objects.select_related("cell", "cell__level").filter(code=code).first()
-    if member is None or not scope.can_see(member.cell):
+    member = scope.members().select_related("cell", "cell__level").filter(code=code).first()
+    if member is None:
         raise Http404
-    return member, scope.can_manage(member.cell)
+    can_manage = scope.can_manage(member.cell)
+    if may == "manage" and not can_manage:
+        raise PermissionDenied
+    return member, can_manage
+
+
+def get_evaluation_for_user(request: HttpRequest, code) -> Evaluation:
+    """The evaluation with its round and organisations loaded; 404 if out of reach. What the
+    user may do with it depends on the step: ask `Scope.can_evaluate`."""
+    found = (
+        scope_for(request)
+        .evaluations()
+        .select_related(
+            "round", "member", "organisation", "cell", "grassroots", "round__organisation"
+        )
+        .filter(code=code)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found

@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from chibo.meetings.models import Meeting
@@ -38,11 +39,15 @@ class Row:
         return sum(m.missing_regular for m in self.months) + len(self.quarters_missing)
 
 
-def grid(cells: list[Organisation], year: int, today: date | None = None) -> list[Row]:
-    """One row per cell with twelve months, from one query over the cells' meetings."""
+def grid(
+    meetings: QuerySet[Meeting], cells: list[Organisation], year: int, today: date | None = None
+) -> list[Row]:
+    """One row per cell with twelve months, from one query over the cells' meetings among
+    `meetings`: those the viewer may open (`Scope.meetings()`), so that a month shows as
+    planned only if its meeting opens."""
     today = today or timezone.localdate()
     meetings = (
-        Meeting.objects.filter(cell__in=cells, starts_at__year=year)
+        meetings.filter(cell__in=cells, starts_at__year=year)
         .exclude(status=Meeting.Status.CANCELLED)
         .values_list("cell_id", "starts_at", "kind", "status")
     )

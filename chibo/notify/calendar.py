@@ -19,30 +19,28 @@ FUTURE = timedelta(days=366)
 
 
 def feed_meetings(feed: CalendarFeed) -> QuerySet[Meeting] | None:
-    """The published meetings the feed's owner may see now; None if the cell is out of reach.
+    """The published meetings the feed's owner may open now; None if the cell is out of reach.
 
-    A personal feed has the cells the owner belongs to, leads or supervises, as their list of
-    meetings does; a cell's feed has that cell's meetings.
+    The feed is fetched without a session, so this is the scope of its owner, as their pages
+    have it: a personal feed has their list of meetings (the cells they belong to, lead or
+    supervise); a cell's feed has that cell's meetings.
 
     Access is decided again at every fetch, so someone moved to another cell or out of a
     position stops seeing what they no longer may.
     """
     scope = Scope(feed.owner)
     if feed.cell_id is None:
-        cells = scope.cell_ids
+        meetings = scope.my_meetings()
     elif scope.can_see(feed.cell):
-        cells = frozenset([feed.cell_id])
+        meetings = scope.meetings().filter(cell_id=feed.cell_id)
     else:
         return None
     now = timezone.now()
     items = AgendaItem.objects.only("meeting_id", "position", "title")
     return (
-        # A cancelled meeting stays, marked cancelled, if members had been told of it.
-        Meeting.objects.filter(
-            cell_id__in=cells,
-            published_at__isnull=False,
-            starts_at__range=(now - PAST, now + FUTURE),
-        )
+        # A cancelled meeting stays, marked cancelled, if members had been told of it; drafts
+        # are their secretary's, not yet anyone's appointment.
+        meetings.filter(published_at__isnull=False, starts_at__range=(now - PAST, now + FUTURE))
         .exclude(status=Meeting.Status.DRAFT)
         .select_related("cell")
         .annotate(sequence=Max("notices__version"))

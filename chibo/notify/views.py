@@ -22,7 +22,7 @@ from chibo.notify.calendar import calendar, feed_meetings
 from chibo.notify.forms import MailForm, NewAddressForm, ReadForm
 from chibo.notify.models import CalendarFeed, new_token
 from chibo.notify.wording import headline, link
-from chibo.orgs.models import Organisation, User
+from chibo.orgs.models import User
 
 
 @require_GET
@@ -68,7 +68,7 @@ def _feeds(request: HttpRequest) -> list[dict]:
     """ "My meetings" and one feed per cell the user belongs to, leads or supervises; a feed is
     made the first time it is shown."""
     user: User = request.user
-    cells = Organisation.objects.filter(pk__in=scope_for(request).cell_ids).order_by("name")
+    cells = scope_for(request).my_cells().order_by("name")
     names = {None: _("My meetings"), **dict(cells.values_list("pk", "name"))}
     feeds = _owned_feeds(user)
     missing = [

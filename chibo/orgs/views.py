@@ -5,7 +5,6 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -33,13 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
         member = Member.objects.select_related("cell").get(pk=scope.member_id)
         positions = Position.objects.current().filter(member=member).ranked()
         positions = positions.select_related("organisation")
-    upcoming = (
-        scope.meetings()
-        .filter(cell_id__in=scope.cell_ids)
-        .upcoming()
-        .select_related("cell")
-        .order_by("starts_at")[:5]
-    )
+    upcoming = scope.my_meetings().upcoming().select_related("cell").order_by("starts_at")[:5]
     return render(
         request,
         "orgs/home.html",
@@ -86,7 +79,7 @@ def organisation(request: HttpRequest, code: UUID) -> HttpResponse:
             Assignment.objects.current().filter(cell=org).select_related("supervisor")
         )
         return render(request, "orgs/cell.html", context)
-    children = Organisation.objects.children_of(org).select_related("level")
+    children = scope_for(request).organisations().children_of(org).select_related("level")
     context["children"] = _page(request, children)
     return render(request, "orgs/committee.html", context)
 
@@ -125,9 +118,7 @@ def member(request: HttpRequest, code: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def member_edit(request: HttpRequest, code: UUID) -> HttpResponse:
-    member, can_manage = get_member_for_user(request, code)
-    if not can_manage:
-        raise PermissionDenied
+    member, _can_manage = get_member_for_user(request, code, may="manage")
     form = MemberContactForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         if form.changed_data:

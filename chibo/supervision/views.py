@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from chibo.access.scope import scope_for
+from chibo.access.scope import Scope, scope_for
 from chibo.meetings.models import ActionItem, Meeting
 from chibo.orgs.models import Organisation
 from chibo.quality.models import MeetingScore
@@ -44,21 +44,23 @@ def _first_per_cell(meetings: QuerySet, n: int, order) -> QuerySet:
     return meetings.annotate(rank=rank).filter(rank__lte=n)
 
 
-def _charges(cell_ids: frozenset[int], member_id: int) -> list[Charge]:
+def _charges(scope: Scope) -> list[Charge]:
     today = timezone.localdate()
-    cells = Organisation.objects.filter(pk__in=cell_ids).order_by("name")
+    cells = list(scope.supervised_cells().order_by("name"))
+    if not cells:
+        return []
     overdue = dict(
         ActionItem.objects.overdue(today)
-        .filter(cell_id__in=cell_ids)
+        .filter(cell__in=cells)
         .values_list("cell_id")
         .annotate(n=Count("pk"))
     )
-    upcoming = Meeting.objects.upcoming().filter(cell_id__in=cell_ids)
+    # A draft shows as "not yet published", without a link: the supervisor knows the cell is
+    # preparing its meeting, and opens it once the members are told of it.
+    upcoming = Meeting.objects.upcoming().filter(cell__in=cells)
     nexts = {m.cell_id: m for m in _first_per_cell(upcoming, 1, F("starts_at").asc())}
-    mine = Report.objects.filter(meeting=OuterRef("pk"), supervisor_id=member_id)
-    held = Meeting.objects.filter(cell_id__in=cell_ids, status__in=HELD).annotate(
-        reported=Exists(mine)
-    )
+    mine = Report.objects.filter(meeting=OuterRef("pk"), supervisor_id=scope.member_id)
+    held = scope.meetings().filter(cell__in=cells, status__in=HELD).annotate(reported=Exists(mine))
     last: dict[int, list[Held]] = {}
     latest = _first_per_cell(held, LAST_HELD, F("starts_at").desc())
     for meeting in latest.prefetch_related("scores").order_by("-starts_at"):
@@ -74,10 +76,8 @@ def _charges(cell_ids: frozenset[int], member_id: int) -> list[Charge]:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request)
-    context = {"charges": [], "visits": None}
-    if scope.member_id and scope.supervised_cell_ids:
-        context = {
-            "charges": _charges(scope.supervised_cell_ids, scope.member_id),
-            "visits": visits_of(scope.member_id, timezone.localdate()),
-        }
+    charges = _charges(scope)
+    context = {"charges": charges, "visits": None}
+    if charges:
+        context["visits"] = visits_of(scope.member_id, timezone.localdate())
     return render(request, "supervision/mine.html", context)

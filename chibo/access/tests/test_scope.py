@@ -1,4 +1,17 @@
-from chibo.access.scope import Scope
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404, HttpRequest
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from chibo.access.scope import (
+    Scope,
+    get_cell_for_user,
+    get_committee_for_user,
+    get_organisation_for_user,
+)
 from chibo.orgs.models import Member, Organisation
 
 
@@ -73,3 +86,46 @@ def test_it_ends_reach_when_a_position_ends(world):
 
     world.committee.member.positions.update(ended_on=date(2021, 1, 1))
     assert not Scope(world.committee).can_see(world.ward)
+
+
+def request_of(user) -> HttpRequest:
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+def test_it_opens_a_cell_or_a_committee_only_where_one_is_expected(world):
+    """404 out of reach or for the wrong kind of organisation, 403 for a right not held."""
+    committee, member = request_of(world.committee), request_of(world.member)
+    assert get_cell_for_user(committee, world.cell.code, may="oversee") == (world.cell, False)
+    assert get_committee_for_user(committee, world.ward.code) == (world.ward, False)
+    assert get_cell_for_user(request_of(world.secretary), world.cell.code, may="manage")[1]
+    for getter, org in [(get_cell_for_user, world.ward), (get_committee_for_user, world.cell)]:
+        with pytest.raises(Http404):
+            getter(committee, org.code)
+    with pytest.raises(PermissionDenied):
+        get_cell_for_user(member, world.cell.code, may="manage")
+    with pytest.raises(Http404):
+        get_cell_for_user(request_of(world.outsider), world.cell.code, may="manage")
+    with pytest.raises(PermissionDenied):
+        get_organisation_for_user(member, world.cell.code, may="see_quality")
+
+
+@pytest.mark.parametrize(
+    "persona, shown",
+    [("admin", True), ("committee", False), ("secretary", False), ("member", False)],
+)
+def test_it_shows_the_administration_links_to_administrators_only(world, persona, shown):
+    page = world.client(persona).get(reverse("notify:list")).content.decode()
+    assert (reverse("imports:new") in page) is shown
+    assert (reverse("admin:index") in page) is shown
+
+
+def test_it_reads_nothing_of_the_users_reach_for_a_page_that_needs_none(world):
+    """The menu asks `scope.is_admin` on every page; a page that shows no list of the tree must
+    not pay for the user's positions and supervisions."""
+    client = world.client("committee")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("notify:list")).status_code == 200
+    tables = " ".join(query["sql"] for query in queries)
+    assert "orgs_position" not in tables and "supervision_assignment" not in tables

@@ -74,6 +74,26 @@ def test_it_shows_the_draft_to_the_member_assigned_to_prepare_it(world):
     assert world.client("member").get(url(draft)).status_code == 200
 
 
+@pytest.mark.parametrize("persona", ["member", "supervisor", "committee"])
+def test_it_lists_and_opens_a_meeting_called_off_only_once_members_were_told(world, persona):
+    """Called off after its notice, the meeting stays in the cell's list, marked cancelled, as in
+    the members' calendars; called off before, it never was anyone's but its secretary's."""
+    after = plan(world.cell, status=Meeting.Status.CANCELLED)
+    before = plan(world.cell, status=Meeting.Status.CANCELLED, days=5)
+    Meeting.objects.filter(pk=before.pk).update(published_at=None)
+    client = world.client(persona)
+    listed = client.get(reverse("meetings:cell", args=[world.cell.code])).content.decode()
+    assert url(after) in listed and url(before) not in listed
+    assert client.get(url(after)).status_code == 200
+    assert client.get(url(before)).status_code == 404
+    secretary = world.client("secretary")
+    assert (
+        url(before)
+        in secretary.get(reverse("meetings:cell", args=[world.cell.code])).content.decode()
+    )
+    assert secretary.get(url(before)).status_code == 200
+
+
 def test_it_sends_anonymous_visitors_to_sign_in(client, world, meeting):
     for target in (url(meeting), reverse("meetings:list"), comments_url(meeting)):
         response = client.get(target)
@@ -226,9 +246,12 @@ def count_queries(client, target: str) -> int:
     return len(queries)
 
 
-def test_it_costs_the_same_queries_however_long_the_discussion(world, meeting):
-    client = world.client("secretary")
-    client.get(url(meeting))  # the first visit also records the secretary's receipt
+@pytest.mark.parametrize("persona", ["member", "secretary"])
+def test_it_costs_the_same_queries_however_long_the_discussion(world, meeting, persona):
+    """Measured as those who use the page: a member reads and answers, the secretary also
+    sees who answered and who has not opened the notice."""
+    client = world.client(persona)
+    client.get(url(meeting))  # the first visit also records the reader's receipt
     item = meeting.agenda_items.first()
     Comment.objects.create(item=item, author=member("Nguyễn Thị Mai"), body="Ý kiến đầu tiên")
     few = count_queries(client, url(meeting))

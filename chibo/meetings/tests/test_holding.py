@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from chibo.conftest import make_member
 from chibo.meetings import holding
@@ -176,6 +177,26 @@ def test_it_sends_a_scanning_member_to_sign_in_first(world, meeting):
 def test_it_checks_in_only_members_of_the_cell(world, meeting, persona, status):
     assert world.client(persona).post(url(meeting, "check_in")).status_code == status
     assert not meeting.roll.filter(presence=Presence.PRESENT).exists()
+
+
+@pytest.mark.parametrize(
+    "persona, shown", [("member", True), ("secretary", True), ("supervisor", False)]
+)
+def test_it_offers_check_in_only_to_those_who_may_check_in(world, meeting, persona, shown):
+    """The supervisor reads the meeting and answers its notice, but is not on its roll: no
+    button that leads to a refusal."""
+    client = world.client(persona)
+    page = client.get(url(meeting, "meeting"), headers=ENGLISH).content.decode()
+    assert (url(meeting, "check_in") in page) is shown
+    assert client.get(url(meeting, "check_in")).status_code == (200 if shown else 403)
+
+
+def test_it_links_the_score_for_those_who_may_score_only(world):
+    """A member asked to prepare the meeting holds it, but the cell's score is its leaders'."""
+    meeting = opened(world.cell, preparer=member(MAI))
+    score = reverse("quality:score", args=[meeting.code])
+    assert score in world.client("secretary").get(url(meeting, "hold")).content.decode()
+    assert score not in world.client("member").get(url(meeting, "hold")).content.decode()
 
 
 def test_it_adds_a_newcomer_to_the_roll_at_check_in(world, meeting):

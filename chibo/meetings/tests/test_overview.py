@@ -27,7 +27,7 @@ def test_it_flags_months_without_a_regular_meeting_and_quarters_without_a_theme(
     held(world.cell, 2025, 3, status=Meeting.Status.CANCELLED)
     held(world.cell, 2025, 4, kind=Meeting.Kind.THEMATIC)
     held(world.cell, 2025, 6, status=Meeting.Status.PUBLISHED)  # planned, not yet held
-    [row] = grid([world.cell], 2025, today=date(2025, 7, 15))
+    [row] = grid(Meeting.objects.all(), [world.cell], 2025, today=date(2025, 7, 15))
     assert [m.held_regular for m in row.months[:6]] == [True, True, False, False, False, False]
     assert [m.missing_regular for m in row.months[:7]] == [
         False,
@@ -40,7 +40,7 @@ def test_it_flags_months_without_a_regular_meeting_and_quarters_without_a_theme(
     ]
     assert row.months[5].planned and not row.months[6].past
     assert row.quarters_missing == []  # Q1 had the combined meeting, Q2 the thematic one
-    [later] = grid([world.cell], 2025, today=date(2026, 1, 2))
+    [later] = grid(Meeting.objects.all(), [world.cell], 2025, today=date(2026, 1, 2))
     assert later.quarters_missing == [3, 4]
     assert later.missing_count == 10 + 2
 
@@ -55,6 +55,29 @@ def test_it_shows_the_grid_of_a_committee_subtree_only(world):
     assert text.split("<tbody>")[1].count("✗") == 11 + 12
     response = client.get(reverse("meetings:calendar", args=[world.other_city.code]))
     assert response.status_code == 404
+
+
+def test_it_marks_as_planned_only_the_meetings_the_viewer_may_open(world):
+    """The secretary's draft is theirs: to the members and the committee above, the month stays
+    empty until the notice is out, as the meeting itself answers them 404 until then."""
+    draft = held(world.cell, 2030, 3, status=Meeting.Status.DRAFT)
+    held(world.cell, 2030, 4, status=Meeting.Status.PUBLISHED)
+
+    def planned(persona: str, org) -> list[int]:
+        page = world.client(persona).get(
+            reverse("meetings:calendar", args=[org.code]), {"year": 2030}
+        )
+        row = page.content.decode().split("<tbody>")[1].split("</tr>")[0]
+        months = row.split('<td class="num')[1:]
+        return [number for number, text in enumerate(months, start=1) if "○" in text]
+
+    assert planned("secretary", world.cell) == [3, 4]
+    assert planned("member", world.cell) == [4]
+    assert planned("committee", world.city) == [4]
+    target = reverse("meetings:meeting", args=[draft.code])
+    assert world.client("secretary").get(target).status_code == 200
+    assert world.client("member").get(target).status_code == 404
+    assert world.client("committee").get(target).status_code == 404
 
 
 def test_it_ignores_a_nonsense_year(world):

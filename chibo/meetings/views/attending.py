@@ -15,11 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chibo.access.scope import (
-    get_meeting_for_user,
-    get_organisation_for_user,
-    scope_for,
-)
+from chibo.access.scope import get_cell_for_user, get_meeting_for_user, scope_for
 from chibo.lib.paging import window
 from chibo.meetings.forms.attending import AnswerForm, CommentForm
 from chibo.meetings.holding import previous_tasks
@@ -33,8 +29,7 @@ COMMENTS_PER_ITEM = 5
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     """The meetings of the cells the user belongs to, supervises or leads."""
-    scope = scope_for(request)
-    mine = scope.meetings().filter(cell_id__in=scope.cell_ids).select_related("cell")
+    mine = scope_for(request).my_meetings().select_related("cell")
     return render(
         request,
         "meetings/attending/list.html",
@@ -48,9 +43,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def cell_meetings(request: HttpRequest, cell: UUID) -> HttpResponse:
-    org, can_manage = get_organisation_for_user(request, cell)
-    if not org.is_cell:
-        raise Http404
+    org, can_manage = get_cell_for_user(request, cell)
     meetings = scope_for(request).meetings().filter(cell=org)
     return render(
         request,
@@ -147,9 +140,7 @@ def _require_open(request: HttpRequest, meeting: Meeting) -> bool:
 @require_POST
 @login_required
 def answer(request: HttpRequest, code: UUID) -> HttpResponse:
-    meeting, rights = get_meeting_for_user(request, code)
-    if not rights.respond:
-        raise PermissionDenied
+    meeting, _rights = get_meeting_for_user(request, code, may="respond")
     if _require_open(request, meeting):
         existing = Answer.objects.filter(
             meeting=meeting, member_id=scope_for(request).member_id

@@ -60,9 +60,7 @@ STEPS = {
 
 def _prepared(request: HttpRequest, code: UUID) -> Meeting:
     """The meeting, for those who run it; 403 for those who may only read it."""
-    meeting, rights = get_meeting_for_user(request, code)
-    if not rights.prepare:
-        raise PermissionDenied
+    meeting, _rights = get_meeting_for_user(request, code, may="prepare")
     return meeting
 
 
@@ -102,12 +100,13 @@ def _qr(request: HttpRequest, meeting: Meeting) -> SafeString:
 @login_required
 def hold(request: HttpRequest, code: UUID) -> HttpResponse:
     """The secretary's phone during the meeting: open it, the roll, rule 9's count, votes."""
-    meeting = _prepared(request, code)
+    meeting, rights = get_meeting_for_user(request, code, may="prepare")
     return render(
         request,
         "meetings/holding/hold.html",
         {
             "meeting": meeting,
+            "rights": rights,
             "roll": holding.roll_of(meeting),
             "votes": meeting.votes.all(),
             "vote_form": VoteForm(),
@@ -170,10 +169,8 @@ def vote(request: HttpRequest, code: UUID) -> HttpResponse:
 @login_required
 def check_in(request: HttpRequest, code: UUID) -> HttpResponse:
     """The address inside the QR code: a member of the cell says "I am here"."""
-    meeting, _rights = get_meeting_for_user(request, code)
+    meeting, _rights = get_meeting_for_user(request, code, may="check_in")
     scope = scope_for(request)
-    if not scope.can_check_in(meeting):
-        raise PermissionDenied
     if request.method == "POST":
         member = Member.objects.get(pk=scope.member_id)
         _attempt(
@@ -420,10 +417,7 @@ def _with_state(items: QuerySet, today: date) -> QuerySet:
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """Every task the signed-in member owns, across the cells they belong or belonged to."""
-    member_id = scope_for(request).member_id
-    items = (
-        ActionItem.objects.filter(owner_id=member_id) if member_id else ActionItem.objects.none()
-    )
+    items = scope_for(request).my_tasks()
     today = timezone.localdate()
     return render(
         request,
@@ -441,15 +435,12 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 def task(request: HttpRequest, code: UUID) -> HttpResponse:
     """One task with its history; its owner and the cell's leaders report progress."""
     scope = scope_for(request)
-    item = (
-        _with_state(ActionItem.objects.select_related("cell", "owner"), timezone.localdate())
-        .filter(code=code)
-        .first()
-    )
-    may_update = item is not None and scope.can_follow_up(item.cell_id, item.owner_id)
-    # Owners keep their tasks in sight after moving to another cell.
-    if item is None or not (may_update or scope.can_see(item.cell)):
+    # Owners keep their tasks in sight after moving to another cell (`Scope.action_items`).
+    items = scope.action_items().select_related("cell", "owner")
+    item = _with_state(items, timezone.localdate()).filter(code=code).first()
+    if item is None:
         raise Http404
+    may_update = scope.can_follow_up(item)
     initial = {"status": item.status, "progress": item.progress}
     form = FollowUpForm(request.POST or None, initial=initial)
     if request.method == "POST":

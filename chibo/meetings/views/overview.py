@@ -9,11 +9,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from chibo.access.scope import get_organisation_for_user
+from chibo.access.scope import get_organisation_for_user, scope_for
 from chibo.lib.paging import window
 from chibo.lib.query import choice
 from chibo.meetings.overview import grid
-from chibo.orgs.models import Organisation
 
 YEARS = range(2000, 2101)
 
@@ -22,8 +21,9 @@ YEARS = range(2000, 2101)
 @login_required
 def calendar(request: HttpRequest, org: UUID) -> HttpResponse:
     organisation, _can_manage = get_organisation_for_user(request, org)
+    scope = scope_for(request)
     year = choice(request, "year", YEARS, timezone.localdate().year)
-    cells = Organisation.objects.cells().within(organisation).order_by("path")
+    cells = scope.organisations().cells().within(organisation).order_by("path")
     page = window(request, cells, settings.PAGE_SIZE)
     return render(
         request,
@@ -31,7 +31,7 @@ def calendar(request: HttpRequest, org: UUID) -> HttpResponse:
         {
             "org": organisation,
             "year": year,
-            "rows": grid(page.object_list, year),
+            "rows": grid(scope.meetings(), page.object_list, year),
             "page": page,
             "months": range(1, 13),
         },

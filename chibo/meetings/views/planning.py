@@ -8,11 +8,10 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chibo.access.scope import get_meeting_for_user, get_organisation_for_user, scope_for
+from chibo.access.scope import get_cell_for_user, get_meeting_for_user, scope_for
 from chibo.lib.months import month_of, next_month
 from chibo.meetings import documents
 from chibo.meetings.forms.planning import (
@@ -36,11 +35,7 @@ from chibo.orgs.models import Organisation
 
 def _cell_to_manage(request: HttpRequest, code: UUID) -> Organisation:
     """The cell if the user may plan its meetings: 404 out of reach or not a cell, 403 read-only."""
-    org, can_manage = get_organisation_for_user(request, code)
-    if not org.is_cell:
-        raise Http404
-    if not can_manage:
-        raise PermissionDenied
+    org, _can_manage = get_cell_for_user(request, code, may="manage")
     return org
 
 
@@ -53,9 +48,7 @@ def preparing(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapper(request: HttpRequest, code: UUID, **kwargs) -> HttpResponse:
-        meeting, rights = get_meeting_for_user(request, code)
-        if not rights.prepare:
-            raise PermissionDenied
+        meeting, _rights = get_meeting_for_user(request, code, may="prepare")
         if not meeting.is_editable:
             messages.error(
                 request,

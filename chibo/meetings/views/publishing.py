@@ -5,7 +5,6 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
@@ -39,9 +38,7 @@ def published_message(version: int, count: int) -> str:
 @require_POST
 @login_required
 def publish_meeting(request: HttpRequest, code: UUID) -> HttpResponse:
-    meeting, rights = get_meeting_for_user(request, code)
-    if not rights.prepare:
-        raise PermissionDenied
+    meeting, _rights = get_meeting_for_user(request, code, may="prepare")
     try:
         notice = publish(meeting, by=getattr(request.user, "member", None))
     except NothingChanged as error:

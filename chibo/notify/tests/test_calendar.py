@@ -2,7 +2,9 @@
 
 from datetime import UTC, timedelta
 
+import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
@@ -86,6 +88,27 @@ def test_it_keeps_a_cancelled_meeting_marked_cancelled(client, world):
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CANCELLED)
     event = events(fetch(client, feed_url(world.member)))[uid(meeting)]
     assert (str(event["status"]), event["sequence"]) == ("CANCELLED", 2)
+
+
+@pytest.mark.parametrize("persona", ["member", "secretary", "supervisor", "committee"])
+def test_it_lists_what_its_owner_may_open_and_no_draft(world, persona):
+    """The feed is the owner's list of meetings, read through their scope: each event opens
+    for them; a draft, theirs or another's, is nobody's appointment yet."""
+    announced = published(world.cell)
+    called_off = published(world.cell, starts_in=timedelta(days=5))
+    Meeting.objects.filter(pk=called_off.pk).update(status=Meeting.Status.CANCELLED)
+    mai = world.member.member
+    drafts = [plan(world.cell, starts_in=timedelta(days=7)), plan(world.cell, preparer=mai)]
+    never_told = plan(world.sister_cell, starts_in=timedelta(days=9))
+    Meeting.objects.filter(pk=never_told.pk).update(status=Meeting.Status.CANCELLED)
+    owner = getattr(world, persona)
+    found = set(events(fetch(Client(), feed_url(owner))))
+    expected = {"committee": set()}.get(persona, {uid(announced), uid(called_off)})
+    assert found == expected
+    client = world.client(persona)
+    for meeting in (announced, called_off, *drafts, never_told):
+        if uid(meeting) in found:
+            assert client.get(reverse("meetings:meeting", args=[meeting.code])).status_code == 200
 
 
 def test_it_shows_three_months_back_and_a_year_ahead(client, world):

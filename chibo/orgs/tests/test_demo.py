@@ -283,8 +283,9 @@ def test_it_shows_each_demo_account_what_its_role_reaches(demo):
     assert users["secretary"].member.cell == cell
 
     supervisor = Scope(users["supervisor"])
-    assert cell.pk in supervisor.supervised_cell_ids
-    assert supervisor.subtree_paths == (ward.path,)
+    assert cell in supervisor.supervised_cells()
+    assert supervisor.sits_above(ward)
+    assert not supervisor.sits_above(Organisation.objects.get_parent(ward))
     assert not supervisor.can_manage(cell)
     assert (
         users["supervisor"].member.positions.filter(organisation=ward, kind=Kind.COMMITTEE).exists()

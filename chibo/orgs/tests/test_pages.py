@@ -1,6 +1,7 @@
 """The tree, cell, member and search pages, for every persona."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -8,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from chibo.conftest import make_member
+from chibo.meetings.publishing import publish
+from chibo.meetings.tests.publishing_data import plan
 from chibo.orgs.models import Member, Position
 
 
@@ -239,6 +242,16 @@ def test_it_costs_a_fixed_number_of_queries_for_a_profile(world):
     mai.move_to(world.sister_cell)
     mai.move_to(world.cell)
     assert count_queries(client, member_url("Nguyễn Thị Mai")) == few
+    assert few <= 10
+
+
+def test_it_greets_a_member_in_the_same_queries_however_many_meetings(world):
+    client = world.client("member")
+    publish(plan(world.cell), by=None)
+    few = count_queries(client, reverse("home"))
+    for days in range(4, 12):
+        publish(plan(world.cell, starts_in=timedelta(days=days)), by=None)
+    assert count_queries(client, reverse("home")) == few
     assert few <= 10
 
 

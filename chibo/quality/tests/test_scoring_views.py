@@ -232,12 +232,15 @@ def test_it_writes_the_committees_decision_in_the_pdf(world, meeting):
     assert "Grade: Good (100/100), the superior committee's decision (Phạm Quốc Cường)." in text
 
 
-def test_it_keeps_the_score_page_within_a_fixed_budget(world):
+@pytest.mark.parametrize("persona", ["secretary", "supervisor", "committee"])
+def test_it_keeps_the_score_page_within_a_fixed_budget(world, persona):
+    """Measured as each who scores: the cell, its supervisor, the committee above."""
+    client = world.client(persona)
     small = held_with_records(world.cell, members=2, tasks=1)
-    big = held_with_records(world.sister_cell, members=40, tasks=12)
-    for meeting in (small, big):
-        save_score(meeting, Role.CELL, {**FULL, "attendance": 4}, None)
-    client = world.client("admin")
+    save_score(small, Role.CELL, {**FULL, "attendance": 4}, None)
     few = count_queries(client, url(small))
+    # Before the small one, so that neither follows up on the other's tasks (rule 6).
+    big = held_with_records(world.cell, members=40, tasks=12, days=1, name="Thành viên")
+    save_score(big, Role.CELL, {**FULL, "attendance": 4}, None)
     assert count_queries(client, url(big)) == few
     assert few <= 25

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -34,9 +34,7 @@ from chibo.quality.scoring import decided
 @require_GET
 @login_required
 def dashboard(request: HttpRequest, org: UUID) -> HttpResponse:
-    organisation, _can_manage = get_organisation_for_user(request, org)
-    if not scope_for(request).can_see_quality(organisation):
-        raise PermissionDenied
+    organisation, _can_manage = get_organisation_for_user(request, org, may="see_quality")
     today = timezone.localdate()
     last = last_complete_month(today)
     count = choice(request, "months", PERIODS, PERIODS[0])
@@ -68,7 +66,7 @@ def dashboard(request: HttpRequest, org: UUID) -> HttpResponse:
             "risk_count": len(risks),
         }
     else:
-        context["meetings"] = _graded_meetings(organisation)
+        context["meetings"] = _graded_meetings(scope_for(request).meetings(), organisation)
         context["can_oversee"] = scope_for(request).can_oversee(organisation)
     return render(request, "quality/dashboard.html", context)
 
@@ -80,10 +78,12 @@ def _ancestors(request: HttpRequest, org: Organisation) -> list[tuple[Organisati
     return [(a, scope.can_see_quality(a)) for a in above]
 
 
-def _graded_meetings(cell: Organisation) -> list[tuple[Meeting, MeetingScore | None]]:
+def _graded_meetings(
+    meetings: QuerySet[Meeting], cell: Organisation
+) -> list[tuple[Meeting, MeetingScore | None]]:
     """The cell's last twelve held meetings with the score that stands for each."""
     held = list(
-        Meeting.objects.filter(cell=cell, status=Meeting.Status.CLOSED).order_by("-starts_at")[:12]
+        meetings.filter(cell=cell, status=Meeting.Status.CLOSED).order_by("-starts_at")[:12]
     )
     scores: dict[int, dict[str, MeetingScore]] = {m.pk: {} for m in held}
     for score in MeetingScore.objects.filter(meeting__in=held):

@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chibo.access.scope import get_organisation_for_user, scope_for
+from chibo.access.scope import (
+    get_committee_for_user,
+    get_evaluation_for_user,
+    get_organisation_for_user,
+    scope_for,
+)
 from chibo.lib.paging import window
 from chibo.lib.query import choice
 from chibo.orgs.models import Organisation
@@ -79,26 +84,22 @@ def mine(request: HttpRequest) -> HttpResponse:
     """A member's own evaluations and their cells', the rounds they take part in running, and
     the committees they may open a round for."""
     scope = scope_for(request)
-    own = Q(member_id=scope.member_id) if scope.member_id else Q(pk__in=[])
     evaluations = (
-        Evaluation.objects.filter(own | Q(organisation_id__in=scope.led_cell_ids))
+        scope.my_evaluations()
         .select_related("round", "member", "organisation")
         .order_by("-round__ends_on", "-round_id", F("member_id").asc(nulls_last=True))
     )
-    managed = scope.overseen_evaluations() | Evaluation.objects.filter(
-        cell_id__in=scope.led_cell_ids
-    )
+    managed = scope.overseen_evaluations() | Evaluation.objects.filter(cell__in=scope.led_cells())
     rounds = EvaluationRound.objects.filter(
         Exists(managed.filter(round=OuterRef("pk")))
     ).select_related("organisation")
-    committees = [org for org in scope.roots() if org.kind == Organisation.Kind.COMMITTEE]
     return render(
         request,
         "quality/evaluation/mine.html",
         {
             "evaluations": evaluations[:RECENT],
             "rounds": rounds[:RECENT],
-            "committees": [org for org in committees if scope.can_open_evaluations(org)],
+            "committees": [org for org in scope.roots() if scope.can_open_evaluations(org)],
         },
     )
 
@@ -107,9 +108,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 def open_view(request: HttpRequest, org: UUID) -> HttpResponse:
     """A committee opens a round for its subtree."""
-    organisation, _can_manage = get_organisation_for_user(request, org)
-    if not scope_for(request).can_open_evaluations(organisation):
-        raise PermissionDenied
+    organisation, _can_manage = get_committee_for_user(request, org, may="open_evaluations")
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -140,9 +139,7 @@ def round_view(request: HttpRequest, code: UUID) -> HttpResponse:
     scope = scope_for(request)
     opened = _get_round(code)
     grassroots = _tallies(scope.overseen_evaluations().filter(round=opened), "grassroots")
-    cells = _tallies(
-        Evaluation.objects.filter(round=opened, cell_id__in=scope.led_cell_ids), "cell"
-    )
+    cells = _tallies(Evaluation.objects.filter(round=opened, cell__in=scope.led_cells()), "cell")
     names = Organisation.objects.in_bulk(
         [row["grassroots"] for row in grassroots] + [row["cell"] for row in cells]
     )
@@ -211,24 +208,10 @@ def round_list(request: HttpRequest, code: UUID, org: UUID) -> HttpResponse:
     )
 
 
-def _get_evaluation(request: HttpRequest, code: UUID) -> Evaluation:
-    """The evaluation, if the user may see it; 404 otherwise."""
-    found = (
-        Evaluation.objects.select_related(
-            "round", "member", "organisation", "cell", "grassroots", "round__organisation"
-        )
-        .filter(code=code)
-        .first()
-    )
-    if found is None or not scope_for(request).can_see_evaluation(found):
-        raise Http404
-    return found
-
-
 @require_GET
 @login_required
 def evaluation_view(request: HttpRequest, code: UUID) -> HttpResponse:
-    return _page(request, _get_evaluation(request, code))
+    return _page(request, get_evaluation_for_user(request, code))
 
 
 @require_POST
@@ -239,7 +222,7 @@ def take(request: HttpRequest, code: UUID, step: str) -> HttpResponse:
     if step not in SLUGS:
         raise Http404
     step = SLUGS[step]
-    evaluation = _get_evaluation(request, code)
+    evaluation = get_evaluation_for_user(request, code)
     if not scope_for(request).can_evaluate(evaluation, step):
         raise PermissionDenied
     form = step_form(evaluation, step, request.POST)

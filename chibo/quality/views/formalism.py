@@ -8,12 +8,11 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from chibo.access.scope import get_organisation_for_user, scope_for
+from chibo.access.scope import get_cell_for_user
 from chibo.lib.paging import window
 from chibo.lib.query import choice
 from chibo.quality.formalism import MAX_WORDS, by_meeting, flags_in, load_histories, period_start
@@ -27,11 +26,7 @@ MEETINGS_PER_PAGE = 10
 @require_GET
 @login_required
 def cell_formalism(request: HttpRequest, org: UUID) -> HttpResponse:
-    cell, _can_manage = get_organisation_for_user(request, org)
-    if not cell.is_cell:
-        raise Http404
-    if not scope_for(request).can_oversee(cell):
-        raise PermissionDenied
+    cell, _can_manage = get_cell_for_user(request, org, may="oversee")
     months = choice(request, "months", PERIODS, DEFAULT_MONTHS)
     since = period_start(months)
     history = load_histories([cell.pk], since).get(cell.pk, [])

@@ -8,7 +8,6 @@ from uuid import UUID
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET
 
-from chibo.access.scope import get_organisation_for_user, scope_for
+from chibo.access.scope import get_organisation_for_user
 from chibo.lib.text import fold
 from chibo.orgs.models import Organisation
 from chibo.quality.exports import WRITERS
@@ -51,9 +50,7 @@ class ReportForm(forms.Form):
 
 def _organisation(request: HttpRequest, code: UUID) -> Organisation:
     """As the dashboard: 404 out of reach, 403 for those who see it but not its quality."""
-    organisation, _can_manage = get_organisation_for_user(request, code)
-    if not scope_for(request).can_see_quality(organisation):
-        raise PermissionDenied
+    organisation, _can_manage = get_organisation_for_user(request, code, may="see_quality")
     return organisation
 
 

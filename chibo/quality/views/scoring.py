@@ -47,7 +47,7 @@ def score(request: HttpRequest, code: UUID) -> HttpResponse:
     above score it, each in their own role."""
     meeting, rights = get_meeting_for_user(request, code)
     scope = scope_for(request)
-    held = [role for role in Role.values if scope.can_score(meeting, role)]
+    held = list(rights.score)
     if request.method == "POST" and not held:
         raise PermissionDenied
     scores = {s.role: s for s in meeting.scores.select_related("by")}
