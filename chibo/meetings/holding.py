@@ -1,11 +1,13 @@
 """Holding a meeting and what follows it: the roll, votes, minutes, the resolution and its tasks.
 
 Each function is one step of the process in one transaction. A step the rules forbid raises a
-translated ValidationError before anything is written, so the caller can show it as it is.
+translated ValidationError before anything is written, so the caller can show it as it is. A
+step that changes what the monthly indicators count recomputes the cells' months it changed
+(`rollup.refresh`) in the same transaction.
 """
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,6 +32,7 @@ from chibo.meetings.models import (
 from chibo.meetings.publishing import recipients
 from chibo.notify.models import Notification
 from chibo.orgs.models import Member, Organisation
+from chibo.quality import rollup
 
 Presence = Attendance.Presence
 Standing = Member.Status
@@ -150,12 +153,36 @@ def close_meeting(meeting: Meeting) -> None:
     _require_in_progress(meeting)
     meeting.status = Meeting.Status.CLOSED
     meeting.save(update_fields=["status", "updated_at"])
+    # Held, it counts; meetings held after it (closed out of turn) are judged against it.
+    rollup.refresh(rollup.held_months(meeting, onwards=True))
 
 
 def _require_latest(record: Record) -> None:
     newest = type(record).objects.filter(meeting_id=record.meeting_id).aggregate(v=Max("version"))
     if record.version != newest["v"]:
         raise ValidationError(_("A newer version exists: work on that one."), code="not_latest")
+
+
+@transaction.atomic
+def save_minutes(
+    meeting: Meeting, latest: Minutes | None, sections: dict[str, str], by_id: int | None
+) -> Minutes:
+    """Write the draft minutes along the agenda (its latest version, or the first one)."""
+    if latest is not None and latest.status != Minutes.Status.DRAFT:
+        raise ValidationError(
+            _("Approved minutes never change. Correct them: the correction is a new version."),
+            code="approved",
+        )
+    if not meeting.has_opened:
+        raise ValidationError(_("Minutes are written once the meeting has opened."), code="early")
+    if latest is None:
+        latest = Minutes.objects.create(meeting=meeting, sections=sections, written_by_id=by_id)
+    else:
+        latest.sections = sections
+        latest.save(update_fields=["sections"])
+    # What they say under self-criticism counts for a held meeting.
+    rollup.refresh(rollup.held_months(meeting))
+    return latest
 
 
 @transaction.atomic
@@ -243,12 +270,13 @@ def _action(task: ResolutionTask, cell_id: int) -> ActionItem:
     )
 
 
-def _follow_tasks(resolution: Resolution) -> None:
+def _follow_tasks(resolution: Resolution) -> set[date]:
     """Part II's rows become action items; a correction takes over the follow-up row by row.
 
     Items of the corrected version move to the row at the same position with its new text,
     owner and deadline, keeping their status and progress; rows that are new get new items, and
-    open items whose row was dropped are cancelled.
+    open items whose row was dropped are cancelled. Returns the deadlines of every item made,
+    moved (before and after) or cancelled.
     """
     earlier = {
         item.task.position: item
@@ -258,20 +286,23 @@ def _follow_tasks(resolution: Resolution) -> None:
         ).select_related("task")
     }
     now = timezone.now()
-    moved, created = [], []
+    moved, created, deadlines = [], [], set()
     for task in resolution.tasks.all():
         item = earlier.pop(task.position, None)
         if item is None:
             created.append(_action(task, resolution.cell_id))
+            deadlines.add(task.deadline)
             continue
+        deadlines |= {item.deadline, task.deadline}
         item.task, item.what, item.owner_id = task, task.what, task.owner_id
         item.deadline, item.updated_at = task.deadline, now
         moved.append(item)
     ActionItem.objects.bulk_update(moved, ["task", "what", "owner", "deadline", "updated_at"])
     ActionItem.objects.bulk_create(created)
-    ActionItem.objects.filter(pk__in=[item.pk for item in earlier.values()]).open().update(
-        status=ActionItem.Status.CANCELLED, updated_at=now
-    )
+    dropped = ActionItem.objects.filter(pk__in=[item.pk for item in earlier.values()]).open()
+    deadlines.update(dropped.values_list("deadline", flat=True))
+    dropped.update(status=ActionItem.Status.CANCELLED, updated_at=now)
+    return deadlines
 
 
 @transaction.atomic
@@ -287,7 +318,8 @@ def adopt_resolution(resolution: Resolution, vote: Vote | None) -> None:
     resolution.status = Resolution.Status.ADOPTED
     resolution.adopted_at = timezone.now()
     resolution.save(update_fields=["number", "vote", "status", "adopted_at"])
-    _follow_tasks(resolution)
+    # The tasks count in the months they fall due (and fell due, for a correction's).
+    rollup.refresh(rollup.task_months(resolution.cell_id, _follow_tasks(resolution)))
 
 
 @transaction.atomic
@@ -349,6 +381,8 @@ def publish_records(meeting: Meeting) -> list[Record]:
     for record in ready:
         record.status, record.published_at = record.Status.PUBLISHED, now
         record.save(update_fields=["status", "published_at"])
+    # Published records are what later meetings are compared with (formalism).
+    rollup.refresh(rollup.held_months(meeting, onwards=True))
     # Those who got the notice get the records; `chibo remind` mails them as each person chose.
     Notification.objects.bulk_create(
         Notification(recipient_id=pk, meeting=meeting, kind=Notification.Kind.RECORDS)
@@ -368,6 +402,7 @@ def follow_up(
         item.done_on = timezone.localdate()
     item.status, item.progress = status, progress
     item.save(update_fields=["status", "progress", "done_on", "updated_at"])
+    rollup.refresh(rollup.task_months(item.cell_id, [item.deadline]))
     return ActionUpdate.objects.create(
         item=item, author_id=author_id, status=status, progress=progress, note=note
     )

@@ -168,6 +168,11 @@ class Meeting(models.Model):
         return self.status in {self.Status.DRAFT, self.Status.PUBLISHED}
 
     @property
+    def has_opened(self) -> bool:
+        """Under way or over: the roll, minutes and votes have something to record."""
+        return self.status in {self.Status.OPEN, self.Status.CLOSED}
+
+    @property
     def accepts_answers(self) -> bool:
         """Comments and attendance answers close when the meeting opens."""
         return self.status == self.Status.PUBLISHED and timezone.now() < self.starts_at

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class QualityConfig(AppConfig):
     name = "chibo.quality"
     verbose_name = _("Quality of cell life")
-
-    def ready(self) -> None:
-        from chibo.quality import signals  # noqa: F401

@@ -1,6 +1,11 @@
 """Rolling the indicators up the tree: a cell's month from its records, a committee's month as
-the sum of its children's. `refresh` keeps them current as records change; `rebuild` starts
-over from every record."""
+the sum of its children's.
+
+Every cell has a row for every month from the first one kept to the current one. The process
+functions that change what a row counts say which cells' months they changed (`held_months`,
+`task_months`) and call `refresh` in their own transaction; `open_month` gives each cell its row
+when a month begins; `rebuild` starts over from every record, and equals what they keep.
+"""
 
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
@@ -142,25 +147,60 @@ def _sums(children, parent_of: Callable[[dict], int]) -> list[MonthlyIndicators]
     ]
 
 
+CellMonths = set[tuple[int, date]]
+
+
+def held_months(meeting: Meeting, onwards: bool = False) -> CellMonths:
+    """The cell's months that a change to `meeting` alters: its own once it is held (only held
+    meetings count), and with `onwards` every month after it too, up to now, for the changes
+    that later meetings are judged against (formalism compares them with the ones before)."""
+    if meeting.status != Meeting.Status.CLOSED:
+        return set()
+    month = month_of(meeting.starts_at)
+    last = max(month, month_of(timezone.now())) if onwards else month
+    return {(meeting.cell_id, month), (meeting.cell_id, last)}
+
+
+def task_months(cell_id: int, deadlines: Iterable[date]) -> CellMonths:
+    """The cell's months in which tasks due by these deadlines are counted."""
+    return {(cell_id, month_of(deadline)) for deadline in deadlines}
+
+
 @transaction.atomic
 def refresh(changed: Collection[tuple[int, date]]) -> None:
-    """Recompute the months of cells whose records changed, and every committee above them."""
+    """Recompute the months of cells whose records changed, and every committee above them.
+
+    Each cell's rows are recomputed from its first changed month through its last (a thematic
+    meeting counts for its whole quarter), never past the current month: a month's rows are
+    made when it begins (`open_month`)."""
     current = month_of(timezone.now())
     by_cell: dict[int, set[date]] = defaultdict(set)
     for cell_id, month in changed:
-        by_cell[cell_id].add(month)
+        if month <= current:
+            by_cell[cell_id].add(month)
+    if not by_cell:
+        return
+    # Rows are kept from the first month on: the start of its quarter gets none.
+    kept = first_month() or current
     touched: set[date] = set()
     paths: set[str] = set()
     cells = Organisation.objects.filter(pk__in=by_cell).values_list("pk", "path")
     for cell_id, path in cells:
         changed_months = by_cell[cell_id]
-        # A thematic meeting counts for its whole quarter.
-        first = quarter_start(min(changed_months))
-        last = max(min(quarter_end(m), current) for m in changed_months)
-        span = months(first, max(last, max(changed_months)))
+        span = months(
+            max(quarter_start(min(changed_months)), kept),
+            min(max(quarter_end(m) for m in changed_months), current),
+        )
+        if not span:
+            continue
         _save(cell_months([cell_id], span[0], span[-1]))
         touched.update(span)
         paths.update(Organisation(path=path).ancestor_paths())
+    _sum_committees(paths, touched)
+
+
+def _sum_committees(paths: Collection[str], touched: Collection[date]) -> None:
+    """The rows of the committees at `paths` for the months `touched`, deepest first."""
     committees = Organisation.objects.filter(path__in=paths).order_by("-depth")
     for committee in committees.only("pk", "path", "depth"):
         children = MonthlyIndicators.objects.filter(
@@ -171,12 +211,33 @@ def refresh(changed: Collection[tuple[int, date]]) -> None:
         _save(_sums(children, lambda row, pk=committee.pk: pk))
 
 
+@transaction.atomic
+def open_month(progress: Callable[[int], None] = lambda done: None) -> int:
+    """Give every cell without one its row of the current month, and sum the committees above
+    them; safe to repeat (`chibo clock` runs it every hour). Returns the cells given a row."""
+    current = month_of(timezone.now())
+    missing = list(
+        Organisation.objects.cells()
+        .exclude(monthly_indicators__month=current)
+        .order_by("path")
+        .values_list("pk", "path")
+    )
+    paths: set[str] = set()
+    for start in range(0, len(missing), BATCH):
+        batch = missing[start : start + BATCH]
+        _save(cell_months([pk for pk, _path in batch], current, current))
+        for _pk, path in batch:
+            paths.update(Organisation(path=path).ancestor_paths())
+        progress(len(batch))
+    _sum_committees(paths, [current])
+    return len(missing)
+
+
 def rebuild(progress: Callable[[int], None] = lambda done: None, today: date | None = None) -> int:
     """Recompute every row from every record, up to the month of `today`; `progress` hears of
     each batch of cells done. Returns the number of rows written."""
-    first_meeting = Meeting.objects.order_by("starts_at").values_list("starts_at", flat=True)[:1]
     current = month_of(today or timezone.localdate())
-    first = month_of(first_meeting[0]) if first_meeting else current
+    first = min(first_month() or current, current)
     cell_ids = list(Organisation.objects.cells().order_by("path").values_list("pk", flat=True))
     written = 0
     with transaction.atomic():
@@ -189,6 +250,16 @@ def rebuild(progress: Callable[[int], None] = lambda done: None, today: date | N
             progress(len(batch))
         written += _roll_up_every_committee()
     return written
+
+
+def first_month() -> date | None:
+    """The first month kept: that of the first meeting, or of the first row if earlier (rows
+    begin with the first month the installation opened, meetings or not)."""
+    starts = Meeting.objects.order_by("starts_at").values_list("starts_at", flat=True)[:1]
+    rows = MonthlyIndicators.objects.order_by("month").values_list("month", flat=True)[:1]
+    found = [month_of(starts[0])] if starts else []
+    found += list(rows)
+    return min(found, default=None)
 
 
 def _roll_up_every_committee() -> int:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from chibo.meetings import holding
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import Member
+from chibo.quality import rollup
 from chibo.quality.facts import MeetingFacts, facts_of
 from chibo.quality.models import Grade, MeetingScore
 
@@ -215,6 +216,7 @@ def save_score(
     score.points, score.total, score.grade = values, sum(values.values()), grade(values)
     score.by, score.note = by, note
     score.save()
+    rollup.refresh(rollup.held_months(meeting))
     return score
 
 

@@ -28,10 +28,11 @@ def file_report(
 ) -> Report:
     """The supervisor's score and report of one meeting, both or neither; filing again revises
     them until the committee decides."""
-    save_score(meeting, MeetingScore.Role.SUPERVISOR, points, supervisor, note)
     report, _created = Report.objects.update_or_create(
         meeting=meeting, supervisor=supervisor, defaults={"went_well": went_well, "to_fix": to_fix}
     )
+    # After the report, so that the month it recomputes counts the visit too.
+    save_score(meeting, MeetingScore.Role.SUPERVISOR, points, supervisor, note)
     return report
 
 

@@ -48,8 +48,6 @@ from chibo.meetings.models import (
 from chibo.orgs.models import Member
 
 CLOSED_TASKS = [ActionItem.Status.DONE, ActionItem.Status.CANCELLED]
-# Minutes are written once the meeting has begun; before that there is nothing to record.
-UNDER_WAY = {Meeting.Status.OPEN, Meeting.Status.CLOSED}
 # The records of a meeting by the name of their pages, and where the meeting keeps them.
 RECORDS = {"minutes": "minutes", "resolution": "resolutions"}
 STEPS = {
@@ -192,15 +190,14 @@ def minutes(request: HttpRequest, code: UUID) -> HttpResponse:
     latest = versions[0] if versions else None
     items = list(meeting.agenda_items.all())
     form = MinutesForm(items, request.POST or None, initial=latest.sections if latest else None)
-    if request.method == "POST":
-        refusal = _minutes_refusal(meeting, latest)
-        if refusal:
-            messages.error(request, refusal)
-            return redirect("meetings:minutes", code=meeting.code)
-        if form.is_valid():
-            _save_minutes(request, meeting, latest, form.sections())
-            messages.success(request, _("The minutes were saved."))
-            return redirect("meetings:minutes", code=meeting.code)
+    if request.method == "POST" and form.is_valid():
+        sections, by_id = form.sections(), scope_for(request).member_id
+        _attempt(
+            request,
+            lambda: holding.save_minutes(meeting, latest, sections, by_id),
+            _("The minutes were saved."),
+        )
+        return redirect("meetings:minutes", code=meeting.code)
     return render(
         request,
         "meetings/holding/minutes.html",
@@ -209,7 +206,7 @@ def minutes(request: HttpRequest, code: UUID) -> HttpResponse:
             "minutes": latest,
             "versions": versions,
             "sections": _sections(items, latest),
-            "writable": meeting.status in UNDER_WAY,
+            "writable": meeting.has_opened,
             "form": form,
             "correction_form": CorrectionForm(),
         },
@@ -220,27 +217,6 @@ def _sections(items: list[AgendaItem], minutes: Minutes | None) -> list[tuple[Ag
     """Each agenda item with what the minutes say about it."""
     written = minutes.sections if minutes else {}
     return [(item, written.get(str(item.position), "")) for item in items]
-
-
-def _minutes_refusal(meeting: Meeting, latest: Minutes | None) -> str:
-    """Why the minutes cannot be written now, or nothing."""
-    if latest is not None and latest.status != Minutes.Status.DRAFT:
-        return _("Approved minutes never change. Correct them: the correction is a new version.")
-    if meeting.status not in UNDER_WAY:
-        return _("Minutes are written once the meeting has opened.")
-    return ""
-
-
-def _save_minutes(
-    request: HttpRequest, meeting: Meeting, latest: Minutes | None, sections: dict
-) -> None:
-    if latest is None:
-        Minutes.objects.create(
-            meeting=meeting, sections=sections, written_by_id=scope_for(request).member_id
-        )
-    else:
-        latest.sections = sections
-        latest.save(update_fields=["sections"])
 
 
 @require_POST

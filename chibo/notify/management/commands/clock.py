@@ -1,4 +1,5 @@
-"""`chibo clock`: run `chibo remind` on its schedule, for installations without cron.
+"""`chibo clock`: run `chibo remind` on its schedule, for installations without cron, and
+open each month's indicators as it begins (`chibo quality month`, a no-op once done).
 
 `chibo serve` starts it beside the web server; a larger installation may use cron or a systemd
 timer instead (the README says how).
@@ -17,7 +18,10 @@ TICK_SECONDS = 60
 
 
 class Command(BaseCommand):
-    help = "Run `chibo remind` every hour and `chibo remind --digest` once a day."
+    help = (
+        "Run `chibo remind` and `chibo quality month` every hour and `chibo remind --digest` "
+        "once a day."
+    )
 
     def handle(self, *args, **options) -> None:
         clock = Clock()
@@ -25,6 +29,7 @@ class Command(BaseCommand):
             now = timezone.now()
             run, digest = clock.due(now)
             if run:
+                call_command("quality", "month", stdout=self.stdout)
                 call_command("remind", *(["--digest"] if digest else []), stdout=self.stdout)
                 clock.ran(now, digest)
             time.sleep(TICK_SECONDS)

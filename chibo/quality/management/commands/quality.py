@@ -1,4 +1,4 @@
-"""`chibo quality rebuild`: recompute every monthly indicator from the records."""
+"""`chibo quality rebuild | month`: the monthly indicators, recomputed or opened for the month."""
 
 import time
 
@@ -11,14 +11,27 @@ from chibo.quality import rollup
 
 
 class Command(BaseCommand):
-    help = "Quality of cell life: `rebuild` recomputes every monthly indicator from the records."
+    help = (
+        "Quality of cell life: `rebuild` recomputes every monthly indicator from the records; "
+        "`month` gives every cell its row of the month that has begun."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
         actions.add_parser("rebuild", help="Recompute every indicator of every cell and committee.")
+        actions.add_parser(
+            "month", help="Give each cell without one its row of the current month (hourly)."
+        )
 
     def handle(self, *args, action: str, **options) -> None:
         started = time.monotonic()
+        if action == "month":
+            cells = rollup.open_month()
+            if cells:
+                self.stdout.write(
+                    _("The current month opened for %(cells)d cells.") % {"cells": cells}
+                )
+            return
         cells = Organisation.objects.cells().count()
         # tqdm redraws its line with \r: Django's output wrapper must not end each write in \n.
         self.stderr.ending = ""
