@@ -32,6 +32,7 @@ from chibo.supervision.reports import file_report
 START = datetime(2027, 12, 20, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 Status = Meeting.Status
 pick = st.integers(min_value=0, max_value=1000)
+kinds = st.sampled_from(Meeting.Kind.values)
 
 
 def live_rows() -> dict:
@@ -104,12 +105,7 @@ class CellLife(RuleBasedStateMachine):
     def time_passes(self, hours: int) -> None:
         self._travel(timezone.now() + timedelta(hours=hours))
 
-    @rule(
-        cell=pick,
-        days=st.integers(min_value=1, max_value=40),
-        kind=st.sampled_from(Meeting.Kind.values),
-    )
-    def plan(self, cell: int, days: int, kind: str) -> None:
+    def _plan(self, cell: int, days: int, kind: str) -> Meeting:
         day = timezone.localdate() + timedelta(days=days)
         meeting = Meeting.objects.create(
             cell=self.cells[cell % len(self.cells)],
@@ -118,6 +114,39 @@ class CellLife(RuleBasedStateMachine):
             place="Nhà văn hóa",
         )
         meeting.add_official_agenda()
+        return meeting
+
+    @rule(cell=pick, days=st.integers(min_value=1, max_value=40), kind=kinds)
+    def plan(self, cell: int, days: int, kind: str) -> None:
+        self._plan(cell, days, kind)
+
+    @rule(
+        cell=pick,
+        days=st.integers(min_value=1, max_value=40),
+        kind=kinds,
+        deadlines=st.lists(st.integers(min_value=0, max_value=70), min_size=1, max_size=3),
+        self_criticism=st.booleans(),
+        publish=st.booleans(),
+    )
+    def a_whole_meeting(
+        self,
+        cell: int,
+        days: int,
+        kind: str,
+        deadlines: list[int],
+        self_criticism: bool,
+        publish: bool,
+    ) -> None:
+        """Planned, published, held with everyone, closed, with its minutes and a resolution
+        adopted (and maybe published): the other steps then revisit it in any order."""
+        meeting = self._plan(cell, days, kind)
+        publishing.publish(meeting, self.secretary)
+        self._hold(meeting, absent=0, vote=True)
+        self._write_minutes(meeting, self_criticism, words=30, approve=True, publish=False)
+        self._resolve(meeting, who=0, deadlines=deadlines, adopt=True)
+        holding.close_meeting(meeting)
+        if publish:
+            holding.publish_records(meeting)
 
     @exists(Status.DRAFT, Status.PUBLISHED)
     @rule(n=pick)
@@ -144,8 +173,10 @@ class CellLife(RuleBasedStateMachine):
     @exists(Status.PUBLISHED)
     @rule(n=pick, absent=st.integers(min_value=0, max_value=2), vote=st.booleans())
     def hold(self, n: int, absent: int, vote: bool) -> None:
+        self._hold(self._meeting(n, Status.PUBLISHED), absent, vote)
+
+    def _hold(self, meeting: Meeting, absent: int, vote: bool) -> None:
         """The meeting opens at its time, all but `absent` members check in, and it may vote."""
-        meeting = self._meeting(n, Status.PUBLISHED)
         self._travel(meeting.starts_at)
         holding.open_meeting(meeting)
         for member in Member.objects.filter(cell_id=meeting.cell_id).order_by("pk")[absent:]:
@@ -172,8 +203,13 @@ class CellLife(RuleBasedStateMachine):
     def write_minutes(
         self, n: int, self_criticism: bool, words: int, approve: bool, publish: bool
     ) -> None:
-        """The minutes, then maybe approved, then maybe published with the resolution."""
         meeting = self._meeting(n, Status.OPEN, Status.CLOSED)
+        self._write_minutes(meeting, self_criticism, words, approve, publish)
+
+    def _write_minutes(
+        self, meeting: Meeting, self_criticism: bool, words: int, approve: bool, publish: bool
+    ) -> None:
+        """The minutes, then maybe approved, then maybe published with the resolution."""
         situation = meeting.agenda_items.filter(step=Step.SITUATION).first()
         first = meeting.agenda_items.first()
         sections = {str(first.position): " ".join(["Chi bộ thảo luận"] * words)}
@@ -194,8 +230,10 @@ class CellLife(RuleBasedStateMachine):
         adopt=st.booleans(),
     )
     def resolve(self, n: int, who: int, deadlines: list[int], adopt: bool) -> None:
+        self._resolve(self._meeting(n, Status.OPEN, Status.CLOSED), who, deadlines, adopt)
+
+    def _resolve(self, meeting: Meeting, who: int, deadlines: list[int], adopt: bool) -> None:
         """The draft resolution with its tasks, adopted by a vote that passed if asked."""
-        meeting = self._meeting(n, Status.OPEN, Status.CLOSED)
         day = timezone.localtime(meeting.starts_at).date()
         owner = self._member(meeting, who)
         rows = [
