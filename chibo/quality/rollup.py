@@ -171,17 +171,13 @@ def refresh(changed: Collection[tuple[int, date]]) -> None:
     """Recompute the months of cells whose records changed, and every committee above them.
 
     Each cell's rows are recomputed from its first changed month through its last (a thematic
-    meeting counts for its whole quarter), never past the current month: a month's rows are
-    made when it begins (`open_month`)."""
+    meeting counts for its whole quarter), within the months kept: from the first one to the
+    current one. Cells without a row in a month kept get theirs (`open_month`)."""
     current = month_of(timezone.now())
+    kept = first_month() or current
     by_cell: dict[int, set[date]] = defaultdict(set)
     for cell_id, month in changed:
-        if month <= current:
-            by_cell[cell_id].add(month)
-    if not by_cell:
-        return
-    # Rows are kept from the first month on: the start of its quarter gets none.
-    kept = first_month() or current
+        by_cell[cell_id].add(month)
     touched: set[date] = set()
     paths: set[str] = set()
     cells = Organisation.objects.filter(pk__in=by_cell).values_list("pk", "path")
@@ -197,6 +193,7 @@ def refresh(changed: Collection[tuple[int, date]]) -> None:
         touched.update(span)
         paths.update(Organisation(path=path).ancestor_paths())
     _sum_committees(paths, touched)
+    open_month()
 
 
 def _sum_committees(paths: Collection[str], touched: Collection[date]) -> None:
@@ -213,24 +210,36 @@ def _sum_committees(paths: Collection[str], touched: Collection[date]) -> None:
 
 @transaction.atomic
 def open_month(progress: Callable[[int], None] = lambda done: None) -> int:
-    """Give every cell without one its row of the current month, and sum the committees above
-    them; safe to repeat (`chibo clock` runs it every hour). Returns the cells given a row."""
+    """Give every cell its row in each month kept that has none for it yet: the month just
+    begun, before anything happens in it; the first months of a history; a cell added. Safe to
+    repeat: a glance at the top committees' rows finds nothing missing (`chibo clock` runs it
+    every hour). Returns the rows added; `progress` hears of each batch of cells."""
     current = month_of(timezone.now())
-    missing = list(
-        Organisation.objects.cells()
-        .exclude(monthly_indicators__month=current)
-        .order_by("path")
-        .values_list("pk", "path")
+    span = months(first_month() or current, current)
+    roots = Organisation.objects.filter(depth=1)
+    expected = sum(roots.values_list("cell_count", flat=True))
+    counted = dict(
+        MonthlyIndicators.objects.filter(organisation__in=roots, month__in=span)
+        .values_list("month")
+        .annotate(n=Sum("cells"))
+        .order_by()
     )
-    paths: set[str] = set()
-    for start in range(0, len(missing), BATCH):
-        batch = missing[start : start + BATCH]
-        _save(cell_months([pk for pk, _path in batch], current, current))
-        for _pk, path in batch:
-            paths.update(Organisation(path=path).ancestor_paths())
-        progress(len(batch))
-    _sum_committees(paths, [current])
-    return len(missing)
+    added, paths, gaps = 0, set(), [month for month in span if counted.get(month, 0) < expected]
+    for month in gaps:
+        missing = list(
+            Organisation.objects.cells()
+            .exclude(monthly_indicators__month=month)
+            .values_list("pk", "path")
+        )
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start : start + BATCH]
+            _save(cell_months([pk for pk, _path in batch], month, month))
+            for _pk, path in batch:
+                paths.update(Organisation(path=path).ancestor_paths())
+            progress(len(batch))
+        added += len(missing)
+    _sum_committees(paths, gaps)
+    return added
 
 
 def rebuild(progress: Callable[[int], None] = lambda done: None, today: date | None = None) -> int:

@@ -32,10 +32,11 @@ def held(
     comments: tuple[str, ...] = (),
     situation: str = "",
     topic: str = "",
+    close: bool = True,
 ) -> Meeting:
     """A meeting held on `day`: its notice `notice_hours` before, the named members present,
     comments by the named authors, minutes saying `situation` under self-criticism, and the
-    month's own `topic` under discussion."""
+    month's own `topic` under discussion; closed, or left in progress."""
     starts = at(day)
     meeting = Meeting.objects.create(
         cell=cell, kind=kind, starts_at=starts, place="Nhà văn hóa", status=Meeting.Status.PUBLISHED
@@ -62,7 +63,8 @@ def held(
     if situation:
         item = items.filter(step=Step.SITUATION).first()
         Minutes.objects.create(meeting=meeting, sections={str(item.position): situation})
-    holding.close_meeting(meeting)
+    if close:
+        holding.close_meeting(meeting)
     return meeting
 
 

@@ -1,12 +1,13 @@
 """Indicators from small hand-made histories, the expected values worked out in each test."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
-from chibo.meetings.models import Meeting
+from chibo.meetings import holding
+from chibo.meetings.models import ActionItem, Meeting, Step
 from chibo.quality import rollup
 from chibo.quality.indicators import BY_KEY, total
 from chibo.quality.models import MeetingScore, MonthlyIndicators
@@ -14,7 +15,9 @@ from chibo.quality.tests.history import held, task
 
 MAI, SON = "Nguyễn Thị Mai", "Trần Văn Sơn"
 VU, CUONG = "Lê Văn Vũ", "Phạm Quốc Cường"
-SEP, OCT, NOV = date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)
+SEP, OCT, NOV, DEC = (date(2026, month, 1) for month in (9, 10, 11, 12))
+# The histories are of last autumn: December has begun, whatever the day the tests run.
+pytestmark = pytest.mark.time_machine(datetime(2026, 12, 15, 3, 0, tzinfo=UTC))
 
 
 def value(org, month: date, key: str):
@@ -23,12 +26,11 @@ def value(org, month: date, key: str):
 
 
 @pytest.fixture
-def history(world, django_capture_on_commit_callbacks):
+def history(world):
     """September: the cell meets fully, prepared, with talk and self-criticism; its sister cell
     meets with half its members. October: the cell holds only a thematic meeting, late, with
     one member absent without a reason; the sister cell does not meet."""
-    with django_capture_on_commit_callbacks(execute=True):
-        _make_history(world)
+    _make_history(world)
     rollup.rebuild()
     return world
 
@@ -108,29 +110,93 @@ def test_a_committee_sums_its_cells(history):
     assert (province.cells, province.regular_held) == (3, 2)
 
 
-def test_changes_after_the_rebuild_reach_every_level_when_they_commit(
-    history, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        held(history.sister_cell, date(2026, 10, 20), [VU, CUONG])
+def rows() -> list[dict]:
+    return [
+        {k: v for k, v in row.items() if k != "id"}
+        for row in MonthlyIndicators.objects.order_by("organisation", "month").values()
+    ]
+
+
+def test_a_meeting_closed_after_the_rebuild_reaches_every_level_at_once(history):
+    held(history.sister_cell, date(2026, 10, 20), [VU, CUONG])
     assert value(history.sister_cell, OCT, "regular") == 1
     assert value(history.ward, OCT, "regular") == 1 / 2
     assert value(history.province, OCT, "attendance") == (1 + 2) / (2 + 2)
-    incremental = list(MonthlyIndicators.objects.order_by("organisation", "month").values())
+    live = rows()
     rollup.rebuild()
-    rebuilt = list(MonthlyIndicators.objects.order_by("organisation", "month").values())
-    strip = [{k: v for k, v in row.items() if k != "id"} for row in incremental]
-    assert strip == [{k: v for k, v in row.items() if k != "id"} for row in rebuilt]
+    assert live == rows()
 
 
-def test_a_transaction_recomputes_once_whatever_it_touched(
-    world, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        held(world.cell, date(2026, 9, 10), [MAI, SON], comments=(MAI, SON))
-        held(world.sister_cell, date(2026, 9, 11), [VU])
-    assert len(callbacks) == 1
-    assert value(world.ward, SEP, "attendance") == (2 + 1) / (2 + 2)
+def _adopted(meeting: Meeting, deadline: date):
+    """A resolution of `meeting` with one task, adopted by a vote of everyone present."""
+    holding.record_vote(meeting, "Nghị quyết", 2, 0, 0)
+    draft = holding.save_resolution(
+        meeting,
+        None,
+        {"assessment": "", "assignment": "", "quality": ""},
+        [{"what": "Thu gom rác thải", "owner": None, "deadline": deadline}],
+    )
+    holding.adopt_resolution(draft, meeting.votes.get())
+    return draft
+
+
+def test_a_correction_that_moves_a_deadline_recounts_both_months(world):
+    """The task falls due in September, then a correction moves it to November: September
+    counts nothing due any more, November one task."""
+    august = held(world.cell, date(2026, 8, 20), [MAI, SON], close=False)
+    adopted = _adopted(august, date(2026, 9, 25))
+    holding.close_meeting(august)
+    assert MonthlyIndicators.objects.get(organisation=world.cell, month=SEP).tasks_due == 1
+    draft = holding.correct(adopted, "Lùi thời hạn")
+    task = draft.tasks.get()
+    row = {"position": task.position, "what": task.what, "owner": None}
+    holding.save_resolution(august, draft, {}, [{**row, "deadline": date(2026, 11, 20)}])
+    holding.adopt_resolution(draft, None)
+    due = dict(
+        MonthlyIndicators.objects.filter(organisation=world.cell).values_list("month", "tasks_due")
+    )
+    assert (due[SEP], due[NOV]) == (0, 1)
+    assert ActionItem.objects.get().deadline == date(2026, 11, 20)
+    assert value(world.ward, NOV, "tasks") == 0 / 1
+    live = rows()
+    rollup.rebuild()
+    assert live == rows()
+
+
+def test_records_published_late_reach_the_meetings_judged_against_them(world):
+    """October's minutes copy September's; while September's are unpublished there is nothing
+    to compare with. Publishing them flags October's meeting, in October's row."""
+    text = " ".join(["Chi bộ bàn việc thu gom rác thải và giữ vệ sinh đường làng."] * 4)
+    meetings = [
+        held(world.cell, day, [MAI, SON], comments=(MAI,), close=False)
+        for day in (date(2026, 9, 10), date(2026, 10, 8))
+    ]
+    for meeting in meetings:
+        item = meeting.agenda_items.get(step=Step.DISCUSSION)
+        minutes = holding.save_minutes(meeting, None, {str(item.position): text}, None)
+        holding.approve_minutes(minutes)
+        holding.close_meeting(meeting)
+    september, october = meetings
+    holding.publish_records(october)
+    assert MonthlyIndicators.objects.get(organisation=world.cell, month=OCT).formal == 0
+    holding.publish_records(september)
+    assert MonthlyIndicators.objects.get(organisation=world.cell, month=OCT).formal == 1
+    assert MonthlyIndicators.objects.get(organisation=world.ward, month=OCT).formal == 1
+
+
+def test_each_month_opens_with_a_row_for_every_cell(history):
+    """December has begun: every cell counts as a cell of the month before anything happens
+    in it, so a committee's rate of regular meetings has all its cells below it."""
+    MonthlyIndicators.objects.filter(month=DEC).delete()
+    out = StringIO()
+    call_command("quality", "month", stdout=out)
+    assert "3" in out.getvalue()
+    ward = MonthlyIndicators.objects.get(organisation=history.ward, month=DEC)
+    assert (ward.cells, ward.regular_held) == (2, 0)
+    live = rows()
+    rollup.rebuild()
+    assert live == rows()
+    assert rollup.open_month() == 0, "a second run finds every cell's row there"
 
 
 def test_a_quarter_adds_up_its_months(history):

@@ -13,24 +13,21 @@ from chibo.quality import rollup
 class Command(BaseCommand):
     help = (
         "Quality of cell life: `rebuild` recomputes every monthly indicator from the records; "
-        "`month` gives every cell its row of the month that has begun."
+        "`month` gives every cell its row of each month kept, the one just begun included."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
         actions.add_parser("rebuild", help="Recompute every indicator of every cell and committee.")
         actions.add_parser(
-            "month", help="Give each cell without one its row of the current month (hourly)."
+            "month", help="Give each cell its row of the month just begun (run it hourly)."
         )
 
     def handle(self, *args, action: str, **options) -> None:
         started = time.monotonic()
         if action == "month":
-            cells = rollup.open_month()
-            if cells:
-                self.stdout.write(
-                    _("The current month opened for %(cells)d cells.") % {"cells": cells}
-                )
+            if rows := rollup.open_month():
+                self.stdout.write(_("%(rows)d monthly rows of cells added.") % {"rows": rows})
             return
         cells = Organisation.objects.cells().count()
         # tqdm redraws its line with \r: Django's output wrapper must not end each write in \n.
