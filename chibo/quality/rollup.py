@@ -23,7 +23,6 @@ from chibo.orgs.models import Organisation
 from chibo.quality.facts import facts_of
 from chibo.quality.formalism import flagged_meetings
 from chibo.quality.models import Grade, MeetingScore, MonthlyIndicators
-from chibo.quality.scoring import decided
 from chibo.supervision.models import Report
 
 COUNTS = [
@@ -55,7 +54,12 @@ def cell_months(cell_ids: Collection[int], first: date, last: date) -> list[Mont
         starts_at__lt=_local(end),
     )
     facts = facts_of(held)
-    standing = _decided_scores(held)
+    standing = {
+        score.meeting_id: score
+        for score in MeetingScore.objects.filter(meeting__in=held.values("pk"))
+        .standing()
+        .only("meeting_id", "total", "grade")
+    }
     formal = flagged_meetings(cell_ids, start)
     visits = defaultdict(int)
     for meeting_id in Report.objects.filter(meeting__in=held.values("pk")).values_list(
@@ -113,17 +117,6 @@ def task_counts(
         .order_by()
     )
     return {(row["cell_id"], row["month"]): (row["due"], row["on_time"]) for row in rows}
-
-
-def _decided_scores(held) -> dict[int, MeetingScore]:
-    """The score that stands for each held meeting (`scoring.decided`)."""
-    by_meeting: dict[int, dict[str, MeetingScore]] = defaultdict(dict)
-    scores = MeetingScore.objects.filter(meeting__in=held.values("pk")).only(
-        "meeting_id", "role", "total", "grade"
-    )
-    for score in scores:
-        by_meeting[score.meeting_id][score.role] = score
-    return {pk: decided(roles) for pk, roles in by_meeting.items()}
 
 
 def _save(rows: Iterable[MonthlyIndicators]) -> None:

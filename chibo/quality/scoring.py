@@ -218,8 +218,3 @@ def save_score(
     score.save()
     rollup.refresh(rollup.held_months(meeting))
     return score
-
-
-def decided(scores: Mapping[str, MeetingScore]) -> MeetingScore | None:
-    """The score that stands: the committee's decision, else the cell's own."""
-    return scores.get(MeetingScore.Role.COMMITTEE) or scores.get(MeetingScore.Role.CELL)

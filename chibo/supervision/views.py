@@ -4,7 +4,7 @@ year against the minimum of their level. A fixed number of queries however many 
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,7 +15,6 @@ from chibo.access.scope import Scope, scope_for
 from chibo.meetings.models import ActionItem, Meeting
 from chibo.orgs.models import Organisation
 from chibo.quality.models import MeetingScore
-from chibo.quality.scoring import decided
 from chibo.supervision.models import Report
 from chibo.supervision.reports import visits_of
 
@@ -63,8 +62,9 @@ def _charges(scope: Scope) -> list[Charge]:
     held = scope.meetings().filter(cell__in=cells, status__in=HELD).annotate(reported=Exists(mine))
     last: dict[int, list[Held]] = {}
     latest = _first_per_cell(held, LAST_HELD, F("starts_at").desc())
-    for meeting in latest.prefetch_related("scores").order_by("-starts_at"):
-        score = decided({s.role: s for s in meeting.scores.all()})
+    standing = Prefetch("scores", MeetingScore.objects.standing(), to_attr="standing")
+    for meeting in latest.prefetch_related(standing).order_by("-starts_at"):
+        score = meeting.standing[0] if meeting.standing else None
         last.setdefault(meeting.cell_id, []).append(Held(meeting, score, meeting.reported))
     return [
         Charge(cell, nexts.get(cell.pk), last.get(cell.pk, []), overdue.get(cell.pk, 0))

@@ -2,7 +2,7 @@
 its grade (rules 11–13)."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from chibo.lib.text import validate_multiline_text
@@ -17,6 +17,18 @@ class Grade(models.TextChoices):
     FAIR = "fair", _("Fair")
     AVERAGE = "average", _("Average")
     WEAK = "weak", _("Weak")
+
+
+class MeetingScoreQuerySet(models.QuerySet):
+    def standing(self) -> "MeetingScoreQuerySet":
+        """The score that stands for each meeting (rule 13): the superior committee's decision,
+        else the cell's own self-score; the supervisor's never stands."""
+        decided = MeetingScore.objects.filter(
+            meeting=OuterRef("meeting"), role=MeetingScore.Role.COMMITTEE
+        )
+        return self.filter(
+            Q(role=MeetingScore.Role.COMMITTEE) | Q(role=MeetingScore.Role.CELL) & ~Exists(decided)
+        )
 
 
 class MeetingScore(models.Model):
@@ -39,6 +51,8 @@ class MeetingScore(models.Model):
     )
     by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True)
     scored_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingScoreQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meeting score")

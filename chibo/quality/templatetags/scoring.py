@@ -5,7 +5,6 @@ from django import template
 
 from chibo.meetings.models import Meeting
 from chibo.quality.models import MeetingScore
-from chibo.quality.scoring import decided
 
 register = template.Library()
 
@@ -13,4 +12,4 @@ register = template.Library()
 @register.simple_tag
 def standing_score(meeting: Meeting) -> MeetingScore | None:
     """One query, so each page that shows the grade costs one more, whatever the meeting."""
-    return decided({s.role: s for s in meeting.scores.select_related("by")})
+    return meeting.scores.standing().select_related("by").first()

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from chibo.meetings.models import Meeting
 from chibo.quality.facts import MeetingFacts
-from chibo.quality.models import Grade
+from chibo.quality.models import Grade, MeetingScore
 from chibo.quality.scoring import Tasks, attendance_band, check, grade, suggest
 
 WEIGHTS = settings.CHIBO_MEETING_CRITERIA
@@ -258,3 +258,34 @@ def test_it_suggests_for_a_thematic_meeting_without_a_vote():
         "results": 0,
         "closing": 2,  # 5 × 0.4: no resolution expected; minutes not approved
     }
+
+
+@pytest.mark.parametrize(
+    "roles, stands",
+    [
+        ((), None),
+        (("supervisor",), None),
+        (("cell",), "cell"),
+        (("cell", "supervisor"), "cell"),
+        (("cell", "supervisor", "committee"), "committee"),
+        (("supervisor", "committee"), "committee"),
+    ],
+)
+def test_the_committees_decision_stands_else_the_cells_own_score(world, roles, stands):
+    """Rule 13, for one meeting and for several at once: the supervisor's score never stands."""
+    meetings = [
+        Meeting.objects.create(
+            cell=world.cell, kind="regular", starts_at=STARTS, place="Hội trường"
+        )
+        for _ in range(2)
+    ]
+    for meeting in meetings:
+        for points, role in enumerate(roles, start=70):
+            MeetingScore.objects.create(
+                meeting=meeting, role=role, points={}, total=points, grade=Grade.FAIR
+            )
+    standing = MeetingScore.objects.filter(meeting__in=meetings).standing()
+    assert sorted(standing.values_list("meeting_id", "role")) == (
+        [(meeting.pk, stands) for meeting in meetings] if stands else []
+    )
+    assert getattr(meetings[0].scores.standing().first(), "role", None) == stands

@@ -28,7 +28,6 @@ from chibo.quality.dashboard import (
 from chibo.quality.indicators import INDICATORS
 from chibo.quality.models import MeetingScore
 from chibo.quality.risks import cells_at_risk
-from chibo.quality.scoring import decided
 
 
 @require_GET
@@ -85,7 +84,5 @@ def _graded_meetings(
     held = list(
         meetings.filter(cell=cell, status=Meeting.Status.CLOSED).order_by("-starts_at")[:12]
     )
-    scores: dict[int, dict[str, MeetingScore]] = {m.pk: {} for m in held}
-    for score in MeetingScore.objects.filter(meeting__in=held):
-        scores[score.meeting_id][score.role] = score
-    return [(meeting, decided(scores[meeting.pk])) for meeting in held]
+    standing = {s.meeting_id: s for s in MeetingScore.objects.filter(meeting__in=held).standing()}
+    return [(meeting, standing.get(meeting.pk)) for meeting in held]

@@ -21,7 +21,6 @@ from chibo.quality.models import MeetingScore
 from chibo.quality.scoring import (
     CRITERIA,
     attendance_band,
-    decided,
     facts_for,
     previous_tasks,
     save_score,
@@ -74,7 +73,7 @@ def score(request: HttpRequest, code: UUID) -> HttpResponse:
             "rows": _rows(scores, suggested),
             "suggested_total": sum(suggested.values()),
             "columns": [(label, scores.get(role)) for role, label in COLUMNS.items()],
-            "standing": decided(scores),
+            "standing": meeting.scores.standing().first(),
             "form": form,
             "role": Role(role) if role else None,
             "other_roles": [Role(r) for r in held if r != role],
