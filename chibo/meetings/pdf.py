@@ -1,35 +1,14 @@
-"""The minutes and the resolution of a meeting as PDF documents in the Party's official layout.
-
-WeasyPrint shapes the text with HarfBuzz; the fonts ship in `chibo/static/fonts/`, so a document
-looks the same on every machine, and the renderer may read those files and nothing else.
-"""
+"""The minutes and the resolution of a meeting as PDF documents in the Party's official layout
+(typeset by `chibo.lib.pdf`)."""
 
 from datetime import date
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from chibo.lib import pdf
 from chibo.meetings import holding
 from chibo.meetings.models import Meeting, Minutes, Resolution, Vote
 from chibo.orgs.models import Member, Organisation, Position
-
-FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
-
-
-class FontsOnly(URLFetcher):
-    """Serves the bundled fonts and refuses every other URL: a document never reaches out."""
-
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        path = Path(unquote(parts.path)).resolve()
-        if parts.scheme != "file" or parts.netloc or not path.is_relative_to(FONTS):
-            raise ValueError(f"Only the bundled fonts may be read, not {url}")
-        return URLFetcherResponse(path.as_uri(), path.read_bytes())
 
 
 def official_date(day: date) -> str:
@@ -53,7 +32,7 @@ def _render(template: str, document: Minutes | Resolution, context: dict) -> byt
     """The document in the active language, dated the day of its meeting."""
     meeting = document.meeting
     day = timezone.localdate(meeting.starts_at)
-    html = render_to_string(
+    return pdf.render(
         template,
         {
             "document": document,
@@ -63,12 +42,9 @@ def _render(template: str, document: Minutes | Resolution, context: dict) -> byt
             "superior": Organisation.objects.get_parent(meeting.cell),
             "official_date": official_date(day),
             "signer": secretary(meeting, day),
-            "lang": get_language(),
             **context,
         },
     )
-    # Relative URLs (the fonts in @font-face) resolve inside the fonts folder.
-    return HTML(string=html, base_url=FONTS.as_uri() + "/", url_fetcher=FontsOnly()).write_pdf()
 
 
 def minutes_pdf(minutes: Minutes) -> bytes:

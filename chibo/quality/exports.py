@@ -7,16 +7,13 @@ import re
 from collections.abc import Callable, Iterable
 from xml.etree import ElementTree
 
-from django.template.loader import render_to_string
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
-from weasyprint import HTML
 
-from chibo.meetings.pdf import FONTS, FontsOnly
+from chibo.lib import pdf
 from chibo.quality.charts import CHARTS, STYLE, charts
 from chibo.quality.dashboard import Cell
 from chibo.quality.indicators import BY_KEY, HOURS, INDICATORS, PERCENT, Indicator
@@ -230,12 +227,9 @@ def to_pdf(report: Report) -> bytes:
         }
         for chart in charts(report.span, report.monthly)
     ]
-    html = render_to_string(
-        "quality/reports/pdf.html",
-        {"report": report, "charts": figures, "indicators": INDICATORS, "lang": get_language()},
+    return pdf.render(
+        "quality/reports/pdf.html", {"report": report, "charts": figures, "indicators": INDICATORS}
     )
-    # Relative URLs (the fonts in @font-face) resolve inside the fonts folder.
-    return HTML(string=html, base_url=FONTS.as_uri() + "/", url_fetcher=FontsOnly()).write_pdf()
 
 
 WRITERS: dict[str, tuple[Callable[[Report], bytes], str]] = {

@@ -194,25 +194,6 @@ def test_it_renders_with_no_system_fonts(world, monkeypatch, tmp_path, caplog):
     assert {"NotoSerif", "NotoSerifBold", "NotoSansKhmer"} <= names
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "https://example.org/font.ttf",
-        "file:///etc/passwd",
-        f"file://{pdf.FONTS}/../../settings.py",
-        f"file://example.org{pdf.FONTS}/NotoSerif-Regular.ttf",
-    ],
-)
-def test_it_fetches_nothing_but_the_fonts(url):
-    with pytest.raises(ValueError):
-        pdf.FontsOnly().fetch(url)
-
-
-def test_it_fetches_a_bundled_font():
-    response = pdf.FontsOnly().fetch((pdf.FONTS / "NotoSerif-Regular.ttf").as_uri())
-    assert response.read()[:4] == b"\x00\x01\x00\x00"
-
-
 def test_it_writes_the_date_in_the_legal_form():
     assert pdf.official_date(date(2026, 2, 5)) == "ngày 05 tháng 02 năm 2026"
     assert pdf.official_date(date(2026, 11, 20)) == "ngày 20 tháng 11 năm 2026"
