@@ -32,18 +32,10 @@ from chibo.meetings.tests.publishing_data import plan
 from chibo.orgs.models import Member, Organisation
 from chibo.quality.evaluation.process import open_round
 from chibo.quality.models import Evaluation, EvaluationRound
+from chibo.quality.tests.evaluation_data import YEAR
 
 PERSONAS = ["member", "secretary", "supervisor", "committee", "outsider", "admin"]
 Status = Meeting.Status
-YEAR = {
-    "title": "Đánh giá, xếp loại năm 2025",
-    "period": EvaluationRound.Period.YEAR,
-    "year": 2025,
-    "quarter": None,
-    "starts_on": date(2025, 1, 1),
-    "ends_on": date(2025, 12, 31),
-    "deadline": date(2025, 12, 20),
-}
 # Pages that list things: the browsing follows their links.
 LISTS = {
     "home",

@@ -17,19 +17,11 @@ from chibo.orgs.models import Member, Position
 from chibo.quality.evaluation.process import open_round, take_step
 from chibo.quality.models import Evaluation, EvaluationEvent, EvaluationRound
 from chibo.quality.models.evaluation import verify
+from chibo.quality.tests.evaluation_data import YEAR
 
 Step = Evaluation.Step
 Kind = Notification.Kind
 MAI, SON, VU, CUONG = "Nguyễn Thị Mai", "Trần Văn Sơn", "Lê Văn Vũ", "Phạm Quốc Cường"
-YEAR = {
-    "title": "Đánh giá, xếp loại năm 2025",
-    "period": EvaluationRound.Period.YEAR,
-    "year": 2025,
-    "quarter": None,
-    "starts_on": date(2025, 1, 1),
-    "ends_on": date(2025, 12, 31),
-    "deadline": date(2025, 12, 20),
-}
 # The same round as the form posts it: a year's dates come from the year.
 POSTED = {**YEAR, "quarter": "", "starts_on": "", "ends_on": ""}
 SELF = {
