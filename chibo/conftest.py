@@ -10,6 +10,7 @@ import functools
 import itertools
 import os
 import socket
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -95,6 +96,19 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(settings):
+    """A cache of each test's own, in memory: nothing kept by one test (a session, a version,
+    a dashboard) reaches the next, and the developer's cache in the data folder is left alone.
+    Tests of the shared backends set CACHES themselves."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4()}",
+        }
+    }
 
 
 @dataclass

@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from chibo.lib.env import env_bool, env_int, env_list, env_str
 
@@ -102,6 +103,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def _cache(url: str) -> dict:
+    """The cache every process of the installation shares (sessions, versions, dashboards):
+    files in the data folder on one machine; Redis (`redis://host:6379/0`) for several."""
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url == "locmem://":  # one process only: tests, or a single-process server
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith("file://"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": url.removeprefix("file://"),
+            # Culling walks the folder: rare with room for every session and dashboard.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    raise ImproperlyConfigured(
+        f"CHIBO_CACHE_URL must start with redis://, rediss://, file:// or be locmem://, not {url!r}"
+    )
+
+
+CACHES = {"default": _cache(env_str("CHIBO_CACHE_URL", f"file://{DATA_DIR / 'cache'}"))}
+# Sessions read from the shared cache, written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "orgs.User"
 PASSWORD_HASHERS = [

@@ -43,8 +43,12 @@ class Window:
         return len(self.object_list)
 
 
-def window(request: HttpRequest, queryset: QuerySet, size: int) -> Window:
+def page_number(request: HttpRequest) -> int:
     """The page asked for in `?page=`; anything that is not a sensible number means page 1."""
     raw = request.GET.get("page", "1")
     number = int(raw) if raw.isascii() and raw.isdigit() else 1
-    return Window(queryset, min(max(number, 1), MAX_PAGE), size)
+    return min(max(number, 1), MAX_PAGE)
+
+
+def window(request: HttpRequest, queryset: QuerySet, size: int) -> Window:
+    return Window(queryset, page_number(request), size)

@@ -7,10 +7,12 @@ functions that change what a row counts say which cells' months they changed (`h
 when a month begins; `rebuild` starts over from every record, and equals what they keep.
 """
 
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime, time
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import Substr, TruncMonth
@@ -31,6 +33,9 @@ COUNTS = [
     if f.name not in ("id", "organisation", "month")
 ]
 BATCH = 200
+# What an organisation's rows are at, kept in the shared cache: a token per organisation and
+# one for every organisation at once, changed after each write commits.
+EVERY = "indicators:every"
 
 
 def _local(day: date) -> datetime:
@@ -186,6 +191,9 @@ def refresh(changed: Collection[tuple[int, date]]) -> None:
         touched.update(span)
         paths.update(Organisation(path=path).ancestor_paths())
     _sum_committees(paths, touched)
+    above = Organisation.objects.filter(path__in=paths).values_list("pk", flat=True)
+    changed = [*by_cell, *above]
+    transaction.on_commit(lambda: _changed([f"indicators:{pk}" for pk in changed]))
     open_month()
 
 
@@ -232,7 +240,26 @@ def open_month(progress: Callable[[int], None] = lambda done: None) -> int:
             progress(len(batch))
         added += len(missing)
     _sum_committees(paths, gaps)
+    if added:
+        transaction.on_commit(lambda: _changed([EVERY]))
     return added
+
+
+def version(org: Organisation) -> str:
+    """What the organisation's rows are at: it changes once a write to a row of its subtree
+    commits, so whatever is drawn from those rows can be kept under it."""
+    keys = [EVERY, f"indicators:{org.pk}"]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:  # never set, or evicted: a new token, the first one set wins
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key)
+    return "-".join(found[key] for key in keys)
+
+
+def _changed(keys: list[str]) -> None:
+    token = uuid.uuid4().hex
+    cache.set_many(dict.fromkeys(keys, token), timeout=None)
 
 
 def rebuild(progress: Callable[[int], None] = lambda done: None, today: date | None = None) -> int:
@@ -251,6 +278,7 @@ def rebuild(progress: Callable[[int], None] = lambda done: None, today: date | N
             written += len(rows)
             progress(len(batch))
         written += _roll_up_every_committee()
+        transaction.on_commit(lambda: _changed([EVERY]))
     return written
 
 

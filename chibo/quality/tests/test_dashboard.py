@@ -1,7 +1,9 @@
 """The dashboard: who may open it, what it shows, the cells at risk and its query budget."""
 
+import re
 from datetime import date
 
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +15,9 @@ from chibo.meetings.tests.holding_data import count_queries
 from chibo.quality import rollup
 from chibo.quality.dashboard import last_complete_month, period, series
 from chibo.quality.indicators import BY_KEY, INDICATORS
+from chibo.quality.models import MonthlyIndicators
 from chibo.quality.risks import cells_at_risk
-from chibo.quality.tests.conftest import months_ago
+from chibo.quality.tests.conftest import MAI, SON, months_ago
 from chibo.quality.tests.history import held
 
 ENGLISH = {"Accept-Language": "en"}
@@ -87,15 +90,63 @@ def test_bad_parameters_fall_back_to_the_defaults(world):
 
 
 def test_the_query_count_does_not_grow_with_cells_or_history(slipping):
+    """Drawn afresh (the cache emptied before each request), as the committee."""
     client = slipping.client("committee")
+    cache.clear()
     small = count_queries(client, url(slipping.ward))
     for n in range(8):
         cell = child(slipping.ward, name=f"Chi bộ {n}", kind="cell", level=slipping.cell.level)
         make_member(cell, f"Đảng viên {n}")
         held(cell, months_ago(1), [])
     rollup.rebuild()
+    cache.clear()
     assert count_queries(client, url(slipping.ward)) == small
+    cache.clear()
     assert count_queries(client, url(slipping.ward) + "?months=60") == small
+
+
+def attendance_last_month(response) -> str:
+    """The figure of the "Last month" card's attendance, as the page writes it."""
+    page = response.content.decode()
+    return re.search(r">Attendance</dt><dd>([^<]*)</dd>", page).group(1)
+
+
+def test_a_drawn_dashboard_is_kept_until_its_rows_change(
+    slipping, django_capture_on_commit_callbacks
+):
+    """Kept under the version of the ward's rows: a second request draws nothing; a meeting
+    held in the ward shows on the next request; one held in another city changes nothing."""
+    client = slipping.client("committee")
+    drawn = count_queries(client, url(slipping.ward))
+    kept = count_queries(client, url(slipping.ward))
+    assert kept <= 8 < drawn
+    assert attendance_last_month(client.get(url(slipping.ward), headers=ENGLISH)) == "75%"
+    with django_capture_on_commit_callbacks(execute=True):
+        held(slipping.foreign_cell, months_ago(1), [])
+    assert count_queries(client, url(slipping.ward)) == kept
+    with django_capture_on_commit_callbacks(execute=True):
+        held(slipping.cell, months_ago(1), [MAI, SON])
+    after = client.get(url(slipping.ward), headers=ENGLISH)
+    assert attendance_last_month(after) == "83%", "(1 + 2 + 2) of (2 + 2 + 2)"
+
+
+def test_a_rebuild_and_a_new_month_draw_every_dashboard_again(
+    slipping, django_capture_on_commit_callbacks
+):
+    client = slipping.client("committee")
+    drawn = count_queries(client, url(slipping.ward))
+    with django_capture_on_commit_callbacks(execute=True):
+        rollup.rebuild()
+    assert count_queries(client, url(slipping.ward)) == drawn
+    # A cell added to the ward is given its rows, and the ward counts it.
+    child(slipping.ward, name="Chi bộ khu 3", kind="cell", level=slipping.cell.level)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert rollup.open_month() > 0
+    assert count_queries(client, url(slipping.ward)) == drawn
+    ward = MonthlyIndicators.objects.get(
+        organisation=slipping.ward, month=months_ago(1).replace(day=1)
+    )
+    assert ward.cells == 3
 
 
 def test_risks_look_only_at_the_subtree(slipping):

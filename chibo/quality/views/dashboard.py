@@ -5,17 +5,22 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from chibo.access.scope import get_organisation_for_user, scope_for
-from chibo.lib.paging import window
+from chibo.lib.paging import page_number, window
 from chibo.lib.query import choice
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import Organisation
+from chibo.quality import rollup
 from chibo.quality.charts import charts
 from chibo.quality.dashboard import (
     PERIODS,
@@ -29,20 +34,62 @@ from chibo.quality.indicators import INDICATORS
 from chibo.quality.models import MeetingScore
 from chibo.quality.risks import cells_at_risk
 
+# A day's dashboards: the day is part of their key, as the months shown follow it.
+DAY = 24 * 60 * 60
+
 
 @require_GET
 @login_required
 def dashboard(request: HttpRequest, org: UUID) -> HttpResponse:
+    """The page, its body kept in the cache under the version of the organisation's rows, the
+    day and what the address asks: drawn again only once a row of its subtree has changed."""
     organisation, _can_manage = get_organisation_for_user(request, org, may="see_quality")
     today = timezone.localdate()
-    last = last_complete_month(today)
     count = choice(request, "months", PERIODS, PERIODS[0])
     sort = choice(request, "sort", [i.key for i in INDICATORS], "grade")
+    # A cell's page offers the formalism page to those who oversee it.
+    oversee = organisation.kind == Organisation.Kind.CELL and scope_for(request).can_oversee(
+        organisation
+    )
+    key = ":".join(
+        str(part)
+        for part in (
+            "dashboard",
+            organisation.pk,
+            rollup.version(organisation),
+            today,
+            get_language(),
+            count,
+            sort,
+            page_number(request),
+            oversee,
+        )
+    )
+    body = cache.get(key)
+    if body is None:
+        context = _body(request, organisation, today, count, sort) | {"can_oversee": oversee}
+        body = render_to_string("quality/dashboard_body.html", context, request)
+        cache.set(key, body, timeout=DAY)
+    return render(
+        request,
+        "quality/dashboard.html",
+        # Rendered by our own template: its variables were escaped when it was drawn.
+        {
+            "org": organisation,
+            "ancestors": _ancestors(request, organisation),
+            "body": mark_safe(body),
+        },
+    )
+
+
+def _body(request: HttpRequest, organisation: Organisation, today, count: int, sort: str) -> dict:
+    """What the body shows: the indicators month by month and their charts; for a committee,
+    the cells at risk and its children ranked; for a cell, its recent meetings."""
+    last = last_complete_month(today)
     span = period(last, count)
     rows = series(organisation, span)
     context = {
         "org": organisation,
-        "ancestors": _ancestors(request, organisation),
         "months": count,
         "periods": PERIODS,
         "sort": sort,
@@ -66,8 +113,7 @@ def dashboard(request: HttpRequest, org: UUID) -> HttpResponse:
         }
     else:
         context["meetings"] = _graded_meetings(scope_for(request).meetings(), organisation)
-        context["can_oversee"] = scope_for(request).can_oversee(organisation)
-    return render(request, "quality/dashboard.html", context)
+    return context
 
 
 def _ancestors(request: HttpRequest, org: Organisation) -> list[tuple[Organisation, bool]]:
