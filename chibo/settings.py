@@ -4,6 +4,7 @@ Without any environment a fresh clone just runs: SQLite in ./data, mail printed 
 Production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and the EMAIL_* variables.
 """
 
+import hashlib
 import secrets
 from pathlib import Path
 
@@ -125,6 +126,9 @@ def _cache(url: str) -> dict:
 
 
 CACHES = {"default": _cache(env_str("CHIBO_CACHE_URL", f"file://{DATA_DIR / 'cache'}"))}
+# Named after the database, so that one cache serving two databases never mixes them up.
+_where = [str(DATABASES["default"].get(part)) for part in ("ENGINE", "HOST", "PORT", "NAME")]
+CACHES["default"]["KEY_PREFIX"] = hashlib.sha256(" ".join(_where).encode()).hexdigest()[:12]
 # Sessions read from the shared cache, written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -7,6 +7,7 @@ open an object through the very list that shows it, so a list never shows what c
 opened. Views ask for lists and rights; the ids and paths stay inside.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, wraps
@@ -14,12 +15,22 @@ from typing import Literal
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 
 from chibo.meetings.models import ActionItem, Meeting
-from chibo.orgs.models import LEADS_CELL, STANDING, Member, Organisation, Position, User
+from chibo.orgs.models import (
+    LEADS_CELL,
+    SEATS,
+    STANDING,
+    Member,
+    Organisation,
+    Position,
+    User,
+)
 from chibo.quality.models import Evaluation, MeetingScore
 from chibo.supervision.models import Assignment
 
@@ -28,6 +39,11 @@ Status = Meeting.Status
 ANNOUNCED = Q(status__in=[Status.PUBLISHED, Status.OPEN, Status.CLOSED]) | Q(
     status=Status.CANCELLED, published_at__isnull=False
 )
+
+
+# Everyone's reach as last read, kept in the shared cache for the day (positions begin and end
+# on dates) and under the token of who sits where (`orgs.models.seats_changed`).
+DAY = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,23 @@ def _reach_of(user: User) -> _Reach:
     )
 
 
+def _kept_reach(user: User) -> _Reach:
+    """The user's reach from the shared cache, read from the database when the day or the
+    generation has moved on since it was kept."""
+    key = f"access:reach:{user.pk}:{timezone.localdate()}"
+    found = cache.get_many([SEATS, key])
+    seats = found.get(SEATS)
+    if seats is None:  # never set, or evicted: a new token, the first one set wins
+        cache.add(SEATS, uuid.uuid4().hex, timeout=None)
+        seats = cache.get(SEATS)
+    kept = found.get(key)
+    if kept is not None and kept[0] == seats:
+        return kept[1]
+    reach = _reach_of(user)
+    cache.set(key, (seats, reach), timeout=DAY)
+    return reach
+
+
 class Scope:
     """What one user may reach in the tree, computed once per request, when first asked."""
 
@@ -93,7 +126,7 @@ class Scope:
         user = self.user
         if self.is_admin or not (user.is_authenticated and user.is_active):
             return _Reach()
-        return _reach_of(user)
+        return _kept_reach(user)
 
     @property
     def member_id(self) -> int | None:

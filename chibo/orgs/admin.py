@@ -7,13 +7,30 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from chibo.orgs.models import Level, Member, Membership, Organisation, Position, User
+from chibo.orgs.models import (
+    Level,
+    Member,
+    Membership,
+    Organisation,
+    Position,
+    User,
+    seats_changed,
+)
 
 admin.site.site_header = _("chibo administration")
 admin.site.site_title = _("chibo administration")
 admin.site.index_title = _("Organisations, people and positions")
 
 admin.site.register(User, UserAdmin)
+
+
+class MovesPeople(admin.ModelAdmin):
+    """Lists whose bulk deletion removes people, positions or supervisions from the tree: a
+    deletion in bulk passes by the models' own `delete`, which says so one at a time."""
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        seats_changed()
 
 
 @admin.register(Level)
@@ -52,7 +69,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(MovesPeople):
     list_display = ["full_name", "card_number", "cell", "status"]
     list_filter = ["status", "gender"]
     search_fields = ["search_name", "card_number"]
@@ -75,7 +92,7 @@ class MemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(MovesPeople):
     list_display = ["member", "kind", "organisation", "started_on", "ended_on"]
     list_filter = ["kind"]
     list_select_related = ["member", "organisation"]

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -58,6 +59,22 @@ class Level(models.Model):
     @property
     def label(self) -> str:
         return getattr(self, f"name_{get_language()}", "") or self.name
+
+
+# Who sits where (members' cells and sign-ins, positions, supervisions), as `access` keeps it
+# read for each user: a token in the shared cache that every change of those moves on.
+SEATS = "orgs:seats"
+
+
+def seats_changed() -> None:
+    """Who sits where has changed: what was kept of it is read again. Moved on at once and
+    again once the change commits, for a request that read the rows in between."""
+
+    def move_on() -> None:
+        cache.set(SEATS, uuid.uuid4().hex, timeout=None)
+
+    move_on()
+    transaction.on_commit(move_on)
 
 
 class OrganisationQuerySet(MP_NodeQuerySet):
@@ -245,9 +262,20 @@ class Member(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.search_name = fold(self.full_name)
-        if (update_fields := kwargs.get("update_fields")) and "full_name" in update_fields:
+        update_fields = kwargs.get("update_fields")
+        if update_fields and "full_name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "search_name"}
+        # A newcomer without a sign-in moves nobody; a whole record saved may move its owner.
+        moves = self.user_id is not None if self._state.adding else update_fields is None
         super().save(*args, **kwargs)
+        if moves or {"cell", "user"} & set(update_fields or ()):
+            seats_changed()
+
+    def delete(self, *args, **kwargs):
+        # Their positions and supervisions go with them.
+        deleted = super().delete(*args, **kwargs)
+        seats_changed()
+        return deleted
 
     @classmethod
     @transaction.atomic
@@ -356,6 +384,15 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.member} ({self.organisation})"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        seats_changed()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        seats_changed()
+        return deleted
 
 
 # The offices that lead a cell.

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from chibo.orgs.admin import MovesPeople
 from chibo.supervision.models import Assignment
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(MovesPeople):
     list_display = ["supervisor", "cell", "started_on", "ended_on"]
     list_select_related = ["supervisor", "cell"]
     autocomplete_fields = ["supervisor", "cell"]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.lib.text import validate_multiline_text
-from chibo.orgs.models import Member, Organisation
+from chibo.orgs.models import Member, Organisation, seats_changed
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -53,6 +53,15 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supervisor} → {self.cell}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        seats_changed()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        seats_changed()
+        return deleted
 
 
 class Report(models.Model):

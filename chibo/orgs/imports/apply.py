@@ -14,7 +14,7 @@ from django.utils import timezone
 from chibo.lib.text import fold
 from chibo.orgs.imports.reader import FileProblem, read_rows
 from chibo.orgs.imports.rows import MEMBER_FIELDS, Checked, Problem, Record, check_rows, chunks
-from chibo.orgs.models import Member, Membership, Organisation
+from chibo.orgs.models import Member, Membership, Organisation, seats_changed
 
 Progress = Callable[[int, int], None]  # rows written so far, rows to write
 BATCH = 1000
@@ -136,6 +136,8 @@ def write(changes: Plan, progress: Progress) -> None:
         done += len(batch)
         progress(done, changes.size)
     Organisation.objects.recount()
+    if changes.moved:
+        seats_changed()  # in bulk: their own cell is another
 
 
 def _update(members: Sequence[Member], names: list[str]) -> None:

@@ -241,6 +241,8 @@ def test_it_costs_a_fixed_number_of_queries_for_a_profile(world):
         )
     mai.move_to(world.sister_cell)
     mai.move_to(world.cell)
+    # Seats changed: the secretary's reach is read again once, then kept.
+    assert count_queries(client, member_url("Nguyễn Thị Mai")) == few + 3
     assert count_queries(client, member_url("Nguyễn Thị Mai")) == few
     assert few <= 10
 

@@ -4,6 +4,7 @@ import random
 import time
 from datetime import datetime
 
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
@@ -73,6 +74,9 @@ class Command(BaseCommand):
         """The demo as it stands at `now`: one reading of the clock for every part of it."""
         started = time.monotonic()
         today = timezone.localdate(now)
+        # A new database: nothing kept for an earlier one (sessions, reach, dashboards) may be
+        # read for this one.
+        cache.clear()
         with transaction.atomic():
             tree = generate(scale, seed, today, progress=progress)
             create_accounts()
