@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -12,7 +14,7 @@ from chibo.access.scope import (
     get_committee_for_user,
     get_organisation_for_user,
 )
-from chibo.orgs.models import Member, Organisation
+from chibo.orgs.models import Member, Organisation, Position
 
 
 def names(qs) -> set[str]:
@@ -82,10 +84,43 @@ def test_it_opens_personal_data_to_committee_staff_with_the_permission(world):
 
 
 def test_it_ends_reach_when_a_position_ends(world):
-    from datetime import date
-
-    world.committee.member.positions.update(ended_on=date(2021, 1, 1))
+    """The reach is kept between requests; the end of a position closes it on the next one."""
+    client, ward = world.client("committee"), reverse("orgs:organisation", args=[world.ward.code])
+    assert client.get(ward).status_code == 200
+    seat = world.committee.member.positions.get()
+    seat.ended_on = date(2021, 1, 1)
+    seat.save(update_fields=["ended_on"])
+    assert client.get(ward).status_code == 404
     assert not Scope(world.committee).can_see(world.ward)
+
+
+def test_it_opens_reach_when_a_position_begins(world):
+    client, cell = world.client("member"), reverse("meetings:plan", args=[world.cell.code])
+    assert client.get(cell).status_code == 403
+    Position.objects.create(
+        member=world.member.member,
+        organisation=world.cell,
+        kind=Position.Kind.DEPUTY,
+        started_on=date(2025, 1, 1),
+    )
+    assert client.get(cell).status_code == 200
+
+
+def test_it_ends_reach_when_the_admin_deletes_seats_in_bulk(world):
+    client, ward = world.client("committee"), reverse("orgs:organisation", args=[world.ward.code])
+    assert client.get(ward).status_code == 200
+    admin = world.client("admin")
+    response = admin.post(
+        reverse("admin:orgs_position_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [world.committee.member.positions.get().pk],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert not Position.objects.filter(member=world.committee.member).exists()
+    assert client.get(ward).status_code == 404
 
 
 def request_of(user) -> HttpRequest:
