@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -409,7 +409,8 @@ def follow_up(
 
 
 def previous_tasks(meeting: Meeting) -> list[ActionItem]:
-    """The tasks of the cell's last adopted resolution before this meeting (rule 6, step 2)."""
+    """The tasks of the cell's last adopted resolution before this meeting (rule 6, step 2),
+    in one query."""
     last = (
         Resolution.objects.filter(
             cell_id=meeting.cell_id,
@@ -417,12 +418,10 @@ def previous_tasks(meeting: Meeting) -> list[ActionItem]:
             meeting__starts_at__lt=meeting.starts_at,
         )
         .order_by("-meeting__starts_at", "-version")
-        .first()
+        .values("pk")[:1]
     )
-    if last is None:
-        return []
     return list(
-        ActionItem.objects.filter(task__resolution=last)
+        ActionItem.objects.filter(task__resolution=Subquery(last))
         .select_related("owner")
         .order_by("task__position")
     )

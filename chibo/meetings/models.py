@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Case, F, Max, Q, When
 from django.utils import timezone
@@ -55,6 +56,8 @@ THEMATIC_STEPS = [
 
 
 UNDER_WAY = timedelta(hours=4)
+# Long enough to outlast a meeting's notice period; a receipt forgotten is only asked again.
+RECEIPT_KEPT = 60 * 24 * 60 * 60
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -382,7 +385,10 @@ class Notice(models.Model):
 
 
 class Receipt(models.Model):
-    """A member opened the meeting's notice; the secretary sees who has not."""
+    """A member opened the meeting's notice; the secretary sees who has not.
+
+    Written once, at the first opening; remembered in the shared cache from then on, so that
+    reading a meeting writes nothing and asks nothing more."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="receipts")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="receipts")
@@ -395,6 +401,13 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.meeting}"
+
+    @classmethod
+    def note(cls, meeting_id: int, member_id: int) -> None:
+        key = f"receipt:{meeting_id}:{member_id}"
+        if cache.get(key) is None:
+            cls.objects.get_or_create(meeting_id=meeting_id, member_id=member_id)
+            cache.set(key, True, timeout=RECEIPT_KEPT)
 
 
 class Answer(models.Model):

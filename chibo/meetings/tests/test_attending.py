@@ -125,6 +125,16 @@ def test_it_records_that_a_member_opened_the_notice(world, meeting):
     assert Receipt.objects.filter(meeting=meeting).count() == 1
 
 
+def test_reading_a_meeting_again_asks_and_writes_nothing_of_receipts(world, meeting):
+    client = world.client("member")
+    client.get(url(meeting))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url(meeting)).status_code == 200
+    sql = " ".join(query["sql"] for query in queries)
+    assert "meetings_receipt" not in sql
+    assert not any(q["sql"].startswith(("INSERT", "UPDATE", "DELETE")) for q in queries)
+
+
 def test_it_shows_the_secretary_who_has_not_opened_the_notice(world, meeting):
     make_member(world.cell, "Đỗ Văn Tư")
     make_member(world.cell, "Vũ Thị Hoa", status=Member.Status.EXEMPT)  # no obligation to read

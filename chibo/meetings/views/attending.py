@@ -6,8 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from chibo.access.scope import get_cell_for_user, get_meeting_for_user, scope_fo
 from chibo.lib.paging import window
 from chibo.meetings.forms.attending import AnswerForm, CommentForm
 from chibo.meetings.holding import previous_tasks
-from chibo.meetings.models import AgendaItem, Answer, Comment, Document, Meeting, Receipt
+from chibo.meetings.models import AgendaItem, Answer, Comment, Document, Meeting, Receipt, Step
 
 # Comments shown per agenda item on a phone's meeting page; the rest are one tap away, paged.
 COMMENTS_PER_ITEM = 5
@@ -78,11 +78,6 @@ def _latest_comments(items: list[AgendaItem]) -> dict[int, list[Comment]]:
     return by_item
 
 
-def _comment_counts(items: list[AgendaItem]) -> dict[int, int]:
-    counts = Comment.objects.filter(item_id__in=[item.pk for item in items])
-    return dict(counts.values_list("item_id").annotate(n=Count("pk")).order_by())
-
-
 def _preparation(meeting: Meeting) -> dict:
     """What the secretary sees before the meeting: answers, and who has not opened the notice."""
     expected = meeting.cell.members.summoned()
@@ -100,12 +95,17 @@ def meeting(request: HttpRequest, code: UUID) -> HttpResponse:
     meeting, rights = get_meeting_for_user(request, code)
     scope = scope_for(request)
     if rights.respond and meeting.status != Meeting.Status.DRAFT:
-        Receipt.objects.get_or_create(meeting=meeting, member_id=scope.member_id)
-    items = list(meeting.agenda_items.prefetch_related("documents"))
-    comments, counts = _latest_comments(items), _comment_counts(items)
+        Receipt.note(meeting.pk, scope.member_id)
+    # Counted through the item index, item by item (a joined count made PostgreSQL scan).
+    count = Comment.objects.filter(item=OuterRef("pk")).values("item").annotate(n=Count("pk"))
+    items = list(
+        meeting.agenda_items.annotate(
+            comment_count=Coalesce(Subquery(count.values("n")), 0)
+        ).prefetch_related("documents")
+    )
+    comments = _latest_comments(items)
     for item in items:
         item.latest_comments = comments.get(item.pk, [])
-        item.comment_count = counts.get(item.pk, 0)
         # Reversed once per item, not once per comment that links to it.
         item.thread_url = reverse("meetings:comments", args=[meeting.code, item.position])
     answer = None
@@ -120,7 +120,9 @@ def meeting(request: HttpRequest, code: UUID) -> HttpResponse:
         "comment_form": CommentForm(),
         "member_id": scope.member_id,
         # Rule 6: the meeting assesses last month's resolution task by task.
-        "previous_tasks": previous_tasks(meeting),
+        "previous_tasks": (
+            previous_tasks(meeting) if any(i.step == Step.ASSESSMENT for i in items) else []
+        ),
     }
     if rights.prepare:
         context |= _preparation(meeting)
