@@ -49,11 +49,10 @@ MEETING_DAY = {"home": 25, "meeting": 40, "thread": 5, "tasks": 15, "comment": 1
 SUMMARY = """
 done = function(summary, latency, requests)
   io.write(string.format(
-    '{"requests": %d, "seconds": %f, "errors": %d, "p50": %f, "p99": %f}\\n',
+    '{"requests": %d, "seconds": %f, "errors": %d, "timeouts": %d, "p50": %f, "p99": %f}\\n',
     summary.requests, summary.duration / 1e6,
-    summary.errors.status + summary.errors.connect + summary.errors.read
-      + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write,
+    summary.errors.timeout, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
 """
 
@@ -109,7 +108,8 @@ def wrk(url: str, seconds: int, connections: int, script: Path) -> Run:
         check=True,
     ).stdout
     found = json.loads(out.strip().splitlines()[-1])
-    return Run(found["requests"] / found["seconds"], found["p50"], found["p99"], found["errors"])
+    errors = found["errors"] + found["timeouts"]
+    return Run(found["requests"] / found["seconds"], found["p50"], found["p99"], errors)
 
 
 def lua_for(cookie: str, folder: Path, name: str) -> Path:
