@@ -250,6 +250,37 @@ def test_it_serves_documents_only_to_those_who_see_the_meeting(world, meeting, s
     assert world.client("outsider").get(target).status_code == 404
 
 
+def read_comments(client, target: str) -> tuple[str, bool]:
+    """The page, and whether it read comments themselves (not only their counts)."""
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(target).content.decode()
+    return page, any('"meetings_comment"."body"' in q["sql"] for q in queries)
+
+
+def test_a_discussion_kept_between_views_shows_each_change_on_the_next_view(world, meeting):
+    """Items' latest comments are kept rendered between members' views: a kept fragment must
+    never hide a new or edited comment, nor give one member another's "Edit" links."""
+    world.client("member").post(comments_url(meeting), {"body": "Ý kiến thứ nhất"})
+    comment = Comment.objects.get()
+    edit = reverse("meetings:comment_edit", args=[comment.code])
+    secretary = world.client("secretary")
+    page, read = read_comments(secretary, url(meeting))
+    assert "Ý kiến thứ nhất" in page and edit not in page and read
+    page, read = read_comments(secretary, url(meeting))
+    assert "Ý kiến thứ nhất" in page and not read  # kept
+    page, _ = read_comments(world.client("member"), url(meeting))
+    assert edit in page  # the author's own view has their link
+    world.client("member").post(edit, {"body": "Ý kiến đã sửa"})
+    page, read = read_comments(secretary, url(meeting))
+    assert "Ý kiến đã sửa" in page and "Ý kiến thứ nhất" not in page and read
+    secretary.post(comments_url(meeting), {"body": "Trả lời", "parent": comment.code})
+    assert "Trả lời</p>" in read_comments(secretary, url(meeting))[0]
+    english = secretary.get(url(meeting), headers={"Accept-Language": "en"}).content.decode()
+    assert ">Reply</a>" in english
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.OPEN)
+    assert f"#comment-{comment.code}" not in read_comments(secretary, url(meeting))[0]
+
+
 def count_queries(client, target: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(target).status_code == 200

@@ -5,13 +5,17 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,6 +27,8 @@ from chibo.meetings.models import AgendaItem, Answer, Comment, Document, Meeting
 
 # Comments shown per agenda item on a phone's meeting page; the rest are one tap away, paged.
 COMMENTS_PER_ITEM = 5
+# Seconds an item's rendered comments are kept: the bound on how long a renamed author shows.
+DISCUSSION_KEPT = 600
 
 
 @require_GET
@@ -78,6 +84,55 @@ def _latest_comments(items: list[AgendaItem]) -> dict[int, list[Comment]]:
     return by_item
 
 
+def _discussions(request: HttpRequest, meeting: Meeting, rights, items: list[AgendaItem]) -> None:
+    """Each item's latest comments as HTML, kept in the shared cache between members' views.
+
+    Most of the meeting page's time went on these comments, the same for every member: a
+    fragment is kept under what it shows (the item's count of comments and its latest change,
+    the language, whether replies are open) and the viewer only when they wrote in it, for
+    their "Edit" links. A name changed since is seen when the fragment expires."""
+    member_id = scope_for(request).member_id
+    replies_open = rights.respond and meeting.accepts_answers
+    language, zone = get_language(), timezone.get_current_timezone_name()
+    keys = {
+        item.pk: ":".join(
+            str(part)
+            for part in (
+                "comments",
+                item.pk,
+                item.comment_count,
+                item.comments_changed and item.comments_changed.timestamp(),
+                language,
+                zone,
+                replies_open,
+                member_id if item.commented else "",
+            )
+        )
+        for item in items
+        if item.comment_count
+    }
+    kept = cache.get_many(keys.values())
+    missing = [item for item in items if item.pk in keys and keys[item.pk] not in kept]
+    comments = _latest_comments(missing) if missing else {}
+    fresh = {
+        keys[item.pk]: render_to_string(
+            "meetings/attending/latest_comments.html",
+            {
+                "comments": comments.get(item.pk, []),
+                "item": item,
+                "meeting": meeting,
+                "rights": rights,
+                "member_id": member_id,
+            },
+        )
+        for item in missing
+    }
+    cache.set_many(fresh, timeout=DISCUSSION_KEPT)
+    kept |= fresh
+    for item in items:
+        item.latest_comments_html = mark_safe(kept.get(keys.get(item.pk), ""))
+
+
 def _preparation(meeting: Meeting) -> dict:
     """What the secretary sees before the meeting: answers, and who has not opened the notice."""
     expected = meeting.cell.members.summoned()
@@ -97,17 +152,19 @@ def meeting(request: HttpRequest, code: UUID) -> HttpResponse:
     if rights.respond and meeting.status != Meeting.Status.DRAFT:
         Receipt.note(meeting.pk, scope.member_id)
     # Counted through the item index, item by item (a joined count made PostgreSQL scan).
-    count = Comment.objects.filter(item=OuterRef("pk")).values("item").annotate(n=Count("pk"))
+    on_item = Comment.objects.filter(item=OuterRef("pk")).values("item")
+    changed = Coalesce("edited_at", "created_at")
     items = list(
         meeting.agenda_items.annotate(
-            comment_count=Coalesce(Subquery(count.values("n")), 0)
+            comment_count=Coalesce(Subquery(on_item.annotate(n=Count("pk")).values("n")), 0),
+            comments_changed=Subquery(on_item.annotate(t=Max(changed)).values("t")),
+            commented=Exists(on_item.filter(author_id=scope.member_id)),
         ).prefetch_related("documents")
     )
-    comments = _latest_comments(items)
     for item in items:
-        item.latest_comments = comments.get(item.pk, [])
         # Reversed once per item, not once per comment that links to it.
         item.thread_url = reverse("meetings:comments", args=[meeting.code, item.position])
+    _discussions(request, meeting, rights, items)
     answer = None
     if rights.respond:
         answer = Answer.objects.filter(meeting=meeting, member_id=scope.member_id).first()
