@@ -8,6 +8,7 @@ time of the load for `auto_now` fields, else "" or NULL. A caller that hands in 
 """
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC
 from itertools import islice
 
 from django.core.management.color import no_style
@@ -30,6 +31,8 @@ PLAIN = {
     "SmallIntegerField",
     "TextField",
 }
+# Types psycopg writes in COPY as they are.
+NATIVE = {"DateField", "DateTimeField", "UUIDField"}
 CHUNK = 5000
 
 
@@ -51,12 +54,15 @@ def load(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]) ->
     ]
     now = timezone.now()
     fills = [_fill(field, now) for field in rest]
-    convert = [_converter(field) for field in [*given, *rest]]
+    converters = [_converter(field) for field in [*given, *rest]]
+    convert = [(i, c) for i, c in enumerate(converters) if c]
     columns = [field.column for field in [*given, *rest]]
 
-    def prepared(row: Sequence) -> tuple:
+    def prepared(row: Sequence) -> list:
         values = [*row, *(fill() for fill in fills)]
-        return tuple(c(v) if c else v for c, v in zip(convert, values, strict=True))
+        for i, c in convert:
+            values[i] = c(values[i])
+        return values
 
     table = model._meta.db_table
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
@@ -94,6 +100,12 @@ def _fill(field: Field, now) -> Callable[[], object]:
 
 
 def _converter(field: Field) -> Callable | None:
-    if field.get_internal_type() in PLAIN:
+    kind = field.get_internal_type()
+    if kind in PLAIN:
         return None
+    if connection.vendor == "postgresql" and kind in NATIVE:
+        return None
+    if connection.vendor == "sqlite" and kind == "DateTimeField":
+        # What Django's adapter writes (naive UTC), without its checks on each value.
+        return lambda value: value and str(value.astimezone(UTC).replace(tzinfo=None))
     return lambda value: field.get_db_prep_save(value, connection)

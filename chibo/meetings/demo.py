@@ -11,6 +11,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -135,13 +136,14 @@ class Keys:
         return pk
 
 
-@dataclass
-class Item:
-    """An agenda item written, as comments need it."""
+class Item(NamedTuple):
+    """An agenda item written, as its notice and comments need it."""
 
     pk: int
     meeting: Meeting
     step: str
+    title: str
+    body: str
 
 
 # The columns each table is written with, in the order of the rows' tuples.
@@ -280,13 +282,12 @@ class History:
         bodies = {Step.PRESENTATION: meeting.theme, Step.DISCUSSION: topic}
         items = []
         for i, step in enumerate(steps, start=1):
-            item = AgendaItem(
-                position=i, step=step, title=str(step.label), body=bodies.get(step, "")
+            item = Item(
+                self.keys.take(AgendaItem), meeting, step, str(step.label), bodies.get(step, "")
             )
             items.append(item)
-            pk = self.keys.take(AgendaItem)
-            self.rows[AgendaItem].append((pk, meeting.pk, i, step, item.title, item.body))
-            self.items.append(Item(pk, meeting, step))
+            self.rows[AgendaItem].append((item.pk, meeting.pk, i, step, item.title, item.body))
+        self.items += items
         self.rows[Notice].append(
             (
                 meeting.pk,
