@@ -217,6 +217,8 @@ class History:
         self.rows: dict[type, list[tuple]] = defaultdict(list)
         self.items: list[Item] = []
         self.held: list[tuple[Meeting, int]] = []  # with the id of its vote
+        # Translated once: the labels are lazy, and every meeting has seven or more items.
+        self.labels = {step: str(step.label) for step in Step}
 
     def write(self, cells: list[Organisation]) -> None:
         plans = [(cell, meeting) for cell in cells for meeting in self.plan(cell)]
@@ -283,7 +285,7 @@ class History:
         items = []
         for i, step in enumerate(steps, start=1):
             item = Item(
-                self.keys.take(AgendaItem), meeting, step, str(step.label), bodies.get(step, "")
+                self.keys.take(AgendaItem), meeting, step, self.labels[step], bodies.get(step, "")
             )
             items.append(item)
             self.rows[AgendaItem].append((item.pk, meeting.pk, i, step, item.title, item.body))
@@ -350,7 +352,7 @@ class History:
         if cell.habit.copies_minutes and hasattr(cell, "last_minutes"):
             return cell.last_minutes  # formalism: the same minutes month after month
         texts = {
-            str(i): f"{step.label}: {self.rng.choice(REMARKS)}"
+            str(i): f"{self.labels[step]}: {self.rng.choice(REMARKS)}"
             for i, step in enumerate(steps, start=1)
         }
         cell.last_minutes = texts

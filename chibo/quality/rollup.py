@@ -80,7 +80,7 @@ def cell_months(cell_ids: Collection[int], first: date, last: date) -> list[Mont
         month = month_of(f.starts_at)
         row = rows[(f.cell_id, month)]
         row.meetings += 1
-        row.regular_held = row.regular_held or f.kind in REGULAR_KINDS
+        row.regular_held = int(row.regular_held or f.kind in REGULAR_KINDS)
         if f.kind in THEMATIC_KINDS:
             thematic.add((f.cell_id, month))
         row.expected += f.expected
@@ -104,7 +104,7 @@ def cell_months(cell_ids: Collection[int], first: date, last: date) -> list[Mont
         row.tasks_due, row.tasks_on_time = due, on_time
     for (cell_id, month), row in rows.items():
         quarter = months(quarter_start(month), quarter_end(month))
-        row.thematic_quarter = any((cell_id, m) in thematic for m in quarter)
+        row.thematic_quarter = int(any((cell_id, m) in thematic for m in quarter))
     return [row for (_cell, month), row in rows.items() if first <= month <= last]
 
 
