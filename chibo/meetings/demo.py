@@ -2,19 +2,22 @@
 votes, minutes, resolutions and their tasks, and next month's meetings already published.
 
 Cells differ as they do in life: a few strong, most ordinary, some weak (missed months, low
-attendance, late documents, minutes copied from month to month). Everything goes in with bulk
-inserts, cell by cell, so the city's 24 months take seconds.
+attendance, late documents, minutes copied from month to month). Rows are made as plain tuples
+and written with one bulk load per table for every few dozen cells, so a province's five years
+take minutes.
 """
 
 import random
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from chibo.lib import bulk
 from chibo.lib.months import month_of, shift
 from chibo.lib.months import months as month_range
 from chibo.meetings import quorum
@@ -36,7 +39,7 @@ from chibo.meetings.models import (
 from chibo.meetings.publishing import snapshot
 from chibo.orgs.models import Member, Organisation, Position
 
-BATCH = 2000
+CELLS = 40  # written together, in one bulk load per table
 STEPS_WITH_COMMENTS = {Step.ASSESSMENT, Step.NEXT_TASKS, Step.DISCUSSION, Step.THEME_DISCUSSION}
 
 
@@ -102,10 +105,11 @@ def generate_history(
         .filter(kind=Position.Kind.SECRETARY, organisation__kind=Organisation.Kind.CELL)
         .values_list("organisation_id", "member_id")
     )
+    keys = Keys()
     with tqdm(total=len(cells), desc=_("Meeting history"), unit="", disable=not progress) as bar:
-        for start in range(0, len(cells), 40):
-            batch = cells[start : start + 40]
-            History(rng, now, months, roster, secretaries).write(batch)
+        for start in range(0, len(cells), CELLS):
+            batch = cells[start : start + CELLS]
+            History(rng, now, months, roster, secretaries, keys).write(batch)
             bar.update(len(batch))
 
 
@@ -116,8 +120,92 @@ def _roster() -> dict[int, list[tuple[int, str]]]:
     return roster
 
 
+class Keys:
+    """The next primary key of each table the history writes, so rows can point at rows not
+    yet written and every table goes in with one bulk load."""
+
+    def __init__(self) -> None:
+        self.next = {
+            model: bulk.next_id(model)
+            for model in (Meeting, AgendaItem, Vote, Resolution, ResolutionTask)
+        }
+
+    def take(self, model: type) -> int:
+        pk = self.next[model]
+        self.next[model] += 1
+        return pk
+
+
+class Item(NamedTuple):
+    """An agenda item written, as its notice and comments need it."""
+
+    pk: int
+    meeting: Meeting
+    step: str
+    title: str
+    body: str
+
+
+# The columns each table is written with, in the order of the rows' tuples.
+COLUMNS = {
+    Meeting: (
+        "id",
+        "cell_id",
+        "kind",
+        "theme",
+        "starts_at",
+        "planned_minutes",
+        "place",
+        "preparer_id",
+        "status",
+        "published_at",
+    ),
+    AgendaItem: ("id", "meeting_id", "position", "step", "title", "body"),
+    Notice: ("meeting_id", "version", "published_at", "published_by_id", "late", "content"),
+    Attendance: ("meeting_id", "member_id", "standing", "presence", "reason"),
+    Vote: (
+        "id",
+        "meeting_id",
+        "subject",
+        "votes_for",
+        "votes_against",
+        "abstentions",
+        "adjusted_count",
+        "needed",
+        "passed",
+    ),
+    Minutes: ("meeting_id", "status", "sections", "written_by_id", "approved_at", "published_at"),
+    Receipt: ("meeting_id", "member_id"),
+    Answer: ("meeting_id", "member_id", "choice"),
+    Resolution: (
+        "id",
+        "meeting_id",
+        "cell_id",
+        "year",
+        "number",
+        "status",
+        "vote_id",
+        "assignment",
+        "adopted_at",
+        "published_at",
+    ),
+    ResolutionTask: ("id", "resolution_id", "position", "what", "owner_id", "deadline"),
+    ActionItem: (
+        "task_id",
+        "cell_id",
+        "what",
+        "owner_id",
+        "deadline",
+        "status",
+        "progress",
+        "done_on",
+    ),
+    Comment: ("item_id", "author_id", "body", "created_at"),
+}
+
+
 class History:
-    def __init__(self, rng, now, months, roster, secretaries) -> None:
+    def __init__(self, rng, now, months, roster, secretaries, keys: Keys) -> None:
         self.rng = rng
         self.now = now
         self.today = timezone.localdate(now)
@@ -125,18 +213,21 @@ class History:
         self.months = month_range(shift(this_month, -months), shift(this_month, 1))
         self.roster = roster
         self.secretaries = secretaries
-        self.rows: dict[type, list] = defaultdict(list)
-        self.held: list[tuple[Meeting, Vote]] = []
+        self.keys = keys
+        self.rows: dict[type, list[tuple]] = defaultdict(list)
+        self.items: list[Item] = []
+        self.held: list[tuple[Meeting, int]] = []  # with the id of its vote
+        # Translated once: the labels are lazy, and every meeting has seven or more items.
+        self.labels = {step: str(step.label) for step in Step}
 
     def write(self, cells: list[Organisation]) -> None:
         plans = [(cell, meeting) for cell in cells for meeting in self.plan(cell)]
-        Meeting.objects.bulk_create([m for _, m in plans], batch_size=BATCH)
         for cell, meeting in plans:
             self.fill(cell, meeting)
-        for model in (AgendaItem, Notice, Attendance, Vote, Minutes, Receipt, Answer):
-            model.objects.bulk_create(self.rows[model], batch_size=BATCH)
         self.resolutions()
         self.comments()
+        for model, columns in COLUMNS.items():
+            bulk.load(model, columns, self.rows[model])
 
     # -- meetings -------------------------------------------------------------------------
 
@@ -151,6 +242,7 @@ class History:
         evening = cell.category in {Organisation.Category.VILLAGE, "residential"}
         hour = time(19, 30) if evening else time(14, 0)
         day = self.rng.randint(3, 12)
+        place = _place(cell)
         meetings = []
         for month in self.months:
             upcoming = month >= self.today.replace(day=1)
@@ -161,19 +253,20 @@ class History:
             kind = Meeting.Kind.COMBINED if themed else Meeting.Kind.REGULAR
             starts = timezone.make_aware(datetime.combine(month.replace(day=day), hour))
             held = starts < self.now
-            meetings.append(
-                Meeting(
-                    cell=cell,
-                    kind=kind,
-                    theme=self.rng.choice(THEMES) if themed else "",
-                    starts_at=starts,
-                    planned_minutes=120 if themed else self.rng.choice([90, 90, 100, 120]),
-                    place=_place(cell),
-                    preparer_id=self.secretaries.get(cell.pk),
-                    status=Meeting.Status.CLOSED if held else Meeting.Status.PUBLISHED,
-                    published_at=self.published_at(starts, habit),
-                )
+            meeting = Meeting(
+                pk=self.keys.take(Meeting),
+                cell=cell,
+                kind=kind,
+                theme=self.rng.choice(THEMES) if themed else "",
+                starts_at=starts,
+                planned_minutes=120 if themed else self.rng.choice([90, 90, 100, 120]),
+                place=place,
+                preparer_id=self.secretaries.get(cell.pk),
+                status=Meeting.Status.CLOSED if held else Meeting.Status.PUBLISHED,
+                published_at=self.published_at(starts, habit),
             )
+            self.rows[Meeting].append(tuple(getattr(meeting, c) for c in COLUMNS[Meeting]))
+            meetings.append(meeting)
         return meetings
 
     def published_at(self, starts: datetime, habit: Habit) -> datetime:
@@ -189,21 +282,22 @@ class History:
         # Cells that work discuss this month's own matter; monotonous ones repeat a bare agenda.
         topic = "" if cell.habit.copies_minutes else self.rng.choice(TASKS)
         bodies = {Step.PRESENTATION: meeting.theme, Step.DISCUSSION: topic}
-        items = [
-            AgendaItem(
-                meeting=meeting, position=i, step=step, title=step.label, body=bodies.get(step, "")
+        items = []
+        for i, step in enumerate(steps, start=1):
+            item = Item(
+                self.keys.take(AgendaItem), meeting, step, self.labels[step], bodies.get(step, "")
             )
-            for i, step in enumerate(steps, start=1)
-        ]
-        self.rows[AgendaItem] += items
+            items.append(item)
+            self.rows[AgendaItem].append((item.pk, meeting.pk, i, step, item.title, item.body))
+        self.items += items
         self.rows[Notice].append(
-            Notice(
-                meeting=meeting,
-                version=1,
-                published_at=meeting.published_at,
-                published_by_id=meeting.preparer_id,
-                late=meeting.published_late,
-                content=snapshot(meeting, [(item, []) for item in items]),
+            (
+                meeting.pk,
+                1,
+                meeting.published_at,
+                meeting.preparer_id,
+                meeting.published_late,
+                snapshot(meeting, [(item, []) for item in items]),
             )
         )
         if meeting.status == Meeting.Status.CLOSED:
@@ -215,6 +309,7 @@ class History:
         members = self.roster[cell.pk]
         rate = self.rng.uniform(*cell.habit.attendance)
         lines = []
+        roll = self.rows[Attendance]
         for pk, status in members:
             presence = (
                 Attendance.Presence.PRESENT
@@ -223,33 +318,33 @@ class History:
             )
             reason = "Đi công tác" if presence == Attendance.Presence.EXCUSED else ""
             lines.append(quorum.Line(status, presence))
-            self.rows[Attendance].append(
-                Attendance(
-                    meeting=meeting, member_id=pk, standing=status, presence=presence, reason=reason
-                )
-            )
+            roll.append((meeting.pk, pk, status, presence, reason))
         count = quorum.count(lines)
         votes_for = max(count.voters_present - self.rng.randint(0, 1), 0)
-        vote = Vote(
-            meeting=meeting,
-            subject=_("Resolution"),
-            votes_for=votes_for,
-            votes_against=0,
-            abstentions=count.voters_present - votes_for,
-            adjusted_count=count.adjusted,
-            needed=count.needed,
-            passed=count.passes(votes_for),
+        vote = self.keys.take(Vote)
+        self.rows[Vote].append(
+            (
+                vote,
+                meeting.pk,
+                _("Resolution"),
+                votes_for,
+                0,
+                count.voters_present - votes_for,
+                count.adjusted,
+                count.needed,
+                count.passes(votes_for),
+            )
         )
-        self.rows[Vote].append(vote)
         self.held.append((meeting, vote))
+        sections = self.sections(cell, meeting, steps)
         self.rows[Minutes].append(
-            Minutes(
-                meeting=meeting,
-                status=Minutes.Status.PUBLISHED,
-                sections=self.sections(cell, meeting, steps),
-                written_by_id=meeting.preparer_id,
-                approved_at=meeting.ends_at,
-                published_at=meeting.ends_at + timedelta(days=self.rng.randint(0, 3)),
+            (
+                meeting.pk,
+                Minutes.Status.PUBLISHED,
+                sections,
+                meeting.preparer_id,
+                meeting.ends_at,
+                meeting.ends_at + timedelta(days=self.rng.randint(0, 3)),
             )
         )
 
@@ -257,7 +352,7 @@ class History:
         if cell.habit.copies_minutes and hasattr(cell, "last_minutes"):
             return cell.last_minutes  # formalism: the same minutes month after month
         texts = {
-            str(i): f"{step.label}: {self.rng.choice(REMARKS)}"
+            str(i): f"{self.labels[step]}: {self.rng.choice(REMARKS)}"
             for i, step in enumerate(steps, start=1)
         }
         cell.last_minutes = texts
@@ -268,11 +363,9 @@ class History:
         for pk, status in self.roster[cell.pk]:
             if status == Member.Status.EXEMPT or self.rng.random() > 0.6:
                 continue
-            self.rows[Receipt].append(Receipt(meeting=meeting, member_id=pk))
+            self.rows[Receipt].append((meeting.pk, pk))
             if self.rng.random() < 0.6:
-                self.rows[Answer].append(
-                    Answer(meeting=meeting, member_id=pk, choice=Answer.Choice.ATTENDING)
-                )
+                self.rows[Answer].append((meeting.pk, pk, Answer.Choice.ATTENDING))
 
     # -- resolutions, tasks and comments --------------------------------------------------
 
@@ -283,59 +376,61 @@ class History:
         for meeting, vote in sorted(self.held, key=lambda held: held[0].starts_at):
             year = timezone.localtime(meeting.starts_at).year
             numbers[meeting.cell_id, year] += 1
-            resolutions.append(
-                Resolution(
-                    meeting=meeting,
-                    cell_id=meeting.cell_id,
-                    year=year,
-                    number=numbers[meeting.cell_id, year],
-                    status=Resolution.Status.PUBLISHED,
-                    vote=vote,
-                    assignment="Các đồng chí chi ủy viên phụ trách theo lĩnh vực được phân công.",
-                    adopted_at=meeting.ends_at,
-                    published_at=meeting.ends_at + timedelta(days=self.rng.randint(0, 3)),
+            pk = self.keys.take(Resolution)
+            self.rows[Resolution].append(
+                (
+                    pk,
+                    meeting.pk,
+                    meeting.cell_id,
+                    year,
+                    numbers[meeting.cell_id, year],
+                    Resolution.Status.PUBLISHED,
+                    vote,
+                    "Các đồng chí chi ủy viên phụ trách theo lĩnh vực được phân công.",
+                    meeting.ends_at,
+                    meeting.ends_at + timedelta(days=self.rng.randint(0, 3)),
                 )
             )
-        Resolution.objects.bulk_create(resolutions, batch_size=BATCH)
+            resolutions.append((pk, meeting))
         self.tasks(resolutions)
 
-    def tasks(self, resolutions: list[Resolution]) -> None:
+    def tasks(self, resolutions: list[tuple[int, Meeting]]) -> None:
         tasks = []
-        for resolution in resolutions:
-            members = [pk for pk, _status in self.roster[resolution.cell_id]]
-            start = timezone.localtime(resolution.meeting.starts_at).date()
+        for resolution, meeting in resolutions:
+            members = [pk for pk, _status in self.roster[meeting.cell_id]]
+            start = timezone.localtime(meeting.starts_at).date()
             for position in range(1, self.rng.randint(2, 4) + 1):
-                tasks.append(
-                    ResolutionTask(
-                        resolution=resolution,
-                        position=position,
-                        what=self.rng.choice(TASKS),
-                        owner_id=self.rng.choice(members) if members else None,
-                        deadline=start + timedelta(days=self.rng.randint(10, 35)),
-                    )
+                task = (
+                    self.keys.take(ResolutionTask),
+                    resolution,
+                    position,
+                    self.rng.choice(TASKS),
+                    self.rng.choice(members) if members else None,
+                    start + timedelta(days=self.rng.randint(10, 35)),
                 )
-        ResolutionTask.objects.bulk_create(tasks, batch_size=BATCH)
-        ActionItem.objects.bulk_create([self.action(task) for task in tasks], batch_size=BATCH)
+                tasks.append((task, meeting.cell))
+        self.rows[ResolutionTask] += [task for task, _cell in tasks]
+        self.rows[ActionItem] += [self.action(task, cell) for task, cell in tasks]
 
-    def action(self, task: ResolutionTask) -> ActionItem:
-        habit = task.resolution.meeting.cell.habit
-        due = task.deadline < self.today
-        done = due and self.rng.random() < habit.done
-        return ActionItem(
-            task=task,
-            cell_id=task.resolution.cell_id,
-            what=task.what,
-            owner_id=task.owner_id,
-            deadline=task.deadline,
-            status=ActionItem.Status.DONE if done else ActionItem.Status.IN_PROGRESS,
-            progress=100 if done else self.rng.choice([0, 30, 60]),
-            done_on=task.deadline - timedelta(days=self.rng.randint(0, 5)) if done else None,
+    def action(self, task: tuple, cell: Organisation) -> tuple:
+        pk, _resolution, _position, what, owner_id, deadline = task
+        due = deadline < self.today
+        done = due and self.rng.random() < cell.habit.done
+        return (
+            pk,
+            cell.pk,
+            what,
+            owner_id,
+            deadline,
+            ActionItem.Status.DONE if done else ActionItem.Status.IN_PROGRESS,
+            100 if done else self.rng.choice([0, 30, 60]),
+            deadline - timedelta(days=self.rng.randint(0, 5)) if done else None,
         )
 
     def comments(self) -> None:
         """Members' comments before each meeting, on the items open to discussion."""
-        comments = []
-        for item in self.rows[AgendaItem]:
+        comments = self.rows[Comment]
+        for item in self.items:
             meeting = item.meeting
             if item.step not in STEPS_WITH_COMMENTS or not meeting.published_at:
                 continue
@@ -347,15 +442,13 @@ class History:
             window = max((until - meeting.published_at).total_seconds(), 60)
             for _n in range(self.rng.randint(low, high) if members else 0):
                 comments.append(
-                    Comment(
-                        item=item,
-                        author_id=self.rng.choice(members),
-                        body=self.rng.choice(REMARKS),
-                        created_at=meeting.published_at
-                        + timedelta(seconds=self.rng.uniform(0, window)),
+                    (
+                        item.pk,
+                        self.rng.choice(members),
+                        self.rng.choice(REMARKS),
+                        meeting.published_at + timedelta(seconds=self.rng.uniform(0, window)),
                     )
                 )
-        Comment.objects.bulk_create(comments, batch_size=BATCH)
 
 
 def _place(cell: Organisation) -> str:

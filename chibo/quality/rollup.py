@@ -9,15 +9,19 @@ when a month begins; `rebuild` starts over from every record, and equals what th
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from datetime import date, datetime, time
+from multiprocessing import get_context
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count, Sum
-from django.db.models.functions import Substr, TruncMonth
+from django.db import connection, connections, transaction
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from chibo.lib import bulk
 from chibo.lib.months import month_of, months, next_month, quarter_end, quarter_start
 from chibo.meetings.models import DONE_ON_TIME, ActionItem, Meeting
 from chibo.meetings.overview import REGULAR_KINDS, THEMATIC_KINDS
@@ -76,7 +80,7 @@ def cell_months(cell_ids: Collection[int], first: date, last: date) -> list[Mont
         month = month_of(f.starts_at)
         row = rows[(f.cell_id, month)]
         row.meetings += 1
-        row.regular_held = row.regular_held or f.kind in REGULAR_KINDS
+        row.regular_held = int(row.regular_held or f.kind in REGULAR_KINDS)
         if f.kind in THEMATIC_KINDS:
             thematic.add((f.cell_id, month))
         row.expected += f.expected
@@ -100,7 +104,7 @@ def cell_months(cell_ids: Collection[int], first: date, last: date) -> list[Mont
         row.tasks_due, row.tasks_on_time = due, on_time
     for (cell_id, month), row in rows.items():
         quarter = months(quarter_start(month), quarter_end(month))
-        row.thematic_quarter = any((cell_id, m) in thematic for m in quarter)
+        row.thematic_quarter = int(any((cell_id, m) in thematic for m in quarter))
     return [row for (_cell, month), row in rows.items() if first <= month <= last]
 
 
@@ -262,24 +266,82 @@ def _changed(keys: list[str]) -> None:
     cache.set_many(dict.fromkeys(keys, token), timeout=None)
 
 
-def rebuild(progress: Callable[[int], None] = lambda done: None, today: date | None = None) -> int:
-    """Recompute every row from every record, up to the month of `today`; `progress` hears of
-    each batch of cells done. Returns the number of rows written."""
+def rebuild(
+    progress: Callable[[int], None] = lambda done: None,
+    today: date | None = None,
+    under: Organisation | None = None,
+    workers: int = 1,
+) -> int:
+    """Recompute every row of `under`'s subtree (of the whole tree if None) from every record,
+    up to the month of `today`, then the rows of the committees above it; `progress` hears of
+    the cells done. Returns the number of rows written in the subtree.
+
+    With `workers` above one, that many processes read the records and compute the cells' rows
+    of each subtree below `under` (a province of a country) at once; this process writes them,
+    all in one transaction, and sums the committees once. They read what is committed, so
+    a caller inside a transaction keeps to one worker."""
     current = month_of(today or timezone.localdate())
     first = min(first_month() or current, current)
-    cell_ids = list(Organisation.objects.cells().order_by("path").values_list("pk", flat=True))
+    subtree = Organisation.objects.all() if under is None else Organisation.objects.get_tree(under)
+    parts = _parts(subtree, under, split=workers > 1)
     written = 0
-    with transaction.atomic():
-        MonthlyIndicators.objects.all().delete()
-        for start in range(0, len(cell_ids), BATCH):
-            batch = cell_ids[start : start + BATCH]
-            rows = cell_months(batch, first, current)
-            MonthlyIndicators.objects.bulk_create(rows, batch_size=1000)
-            written += len(rows)
-            progress(len(batch))
-        written += _roll_up_every_committee()
+    with _computed(parts, first, current, workers) as computed, transaction.atomic():
+        MonthlyIndicators.objects.filter(organisation__in=subtree.values("pk")).delete()
+        for rows, done in computed:
+            written += bulk.load(MonthlyIndicators, ROW, rows)
+            progress(done)
+        written += _roll_up_committees(under)
+        if under is not None:
+            _sum_committees(under.ancestor_paths(), months(first, current))
         transaction.on_commit(lambda: _changed([EVERY]))
     return written
+
+
+# A row of a cell as the rebuild writes it.
+ROW = ["organisation_id", "month", *COUNTS]
+
+
+def _parts(
+    subtree: QuerySet[Organisation], under: Organisation | None, split: bool
+) -> list[list[int]]:
+    """The subtree's cells in path order, in one list; or, for workers, split by the children
+    of the subtree's top (each a province of a country, or a city of a province)."""
+    cells = list(subtree.filter(kind=Organisation.Kind.CELL).values_list("pk", "path"))
+    if not split:
+        return [[pk for pk, _path in cells]]
+    top = under.path if under else "-" * Organisation.steplen  # the roots' length
+    cut = len(top) + Organisation.steplen
+    parts: dict[str, list[int]] = defaultdict(list)
+    for pk, path in cells:
+        parts[path[:cut]].append(pk)
+    return list(parts.values())
+
+
+@contextmanager
+def _computed(
+    parts: list[list[int]], first: date, last: date, workers: int
+) -> Iterator[Iterator[tuple[list[tuple], int]]]:
+    """The cells' rows of each part as tuples of ROW, with the number of cells they are for:
+    computed here as they are asked for, or by `workers` processes started at once."""
+    if workers <= 1:
+        batches = [part[i : i + BATCH] for part in parts for i in range(0, len(part), BATCH)]
+        yield ((_as_rows(batch, first, last), len(batch)) for batch in batches)
+        return
+    if transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Workers read committed records: rebuild outside a transaction.")
+    # A connection must not be shared across the fork: each worker opens its own.
+    connections.close_all()
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        futures = {pool.submit(_as_rows, part, first, last): len(part) for part in parts}
+        yield ((future.result(), futures[future]) for future in as_completed(futures))
+
+
+def _as_rows(cell_ids: list[int], first: date, last: date) -> list[tuple]:
+    rows = []
+    for start in range(0, len(cell_ids), BATCH):
+        for row in cell_months(cell_ids[start : start + BATCH], first, last):
+            rows.append(tuple(getattr(row, name) for name in ROW))
+    return rows
 
 
 def first_month() -> date | None:
@@ -292,17 +354,29 @@ def first_month() -> date | None:
     return min(found, default=None)
 
 
-def _roll_up_every_committee() -> int:
-    """Committee rows level by level from the deepest: each sums the level below."""
+def _roll_up_committees(under: Organisation | None) -> int:
+    """The rows of the committees of `under`'s subtree (of the tree), level by level from the
+    deepest: each sums its children's rows, in one INSERT … SELECT … GROUP BY per level."""
     steplen = Organisation.steplen
-    deepest = Organisation.objects.order_by("-depth").values_list("depth", flat=True).first() or 1
-    by_path = dict(Organisation.objects.committees().values_list("path", "pk"))
+    orgs = Organisation.objects.all() if under is None else Organisation.objects.get_tree(under)
+    top = under.depth if under else 1
+    deepest = orgs.order_by("-depth").values_list("depth", flat=True).first() or top
+    table = MonthlyIndicators._meta.db_table
+    tree = Organisation._meta.db_table
+    counts = ", ".join(MonthlyIndicators._meta.get_field(c).column for c in COUNTS)
+    sums = ", ".join(f"SUM(ind.{MonthlyIndicators._meta.get_field(c).column})" for c in COUNTS)
     written = 0
-    for depth in range(deepest - 1, 0, -1):
-        children = MonthlyIndicators.objects.filter(organisation__depth=depth + 1).values(
-            "month", parent=Substr("organisation__path", 1, steplen * depth)
-        )
-        rows = _sums(children, lambda row: by_path[row["parent"]])
-        MonthlyIndicators.objects.bulk_create(rows, batch_size=1000)
-        written += len(rows)
+    with connection.cursor() as cursor:
+        for depth in range(deepest - 1, top - 1, -1):
+            cursor.execute(
+                f"""INSERT INTO {table} (organisation_id, month, {counts})
+                SELECT parent.id, ind.month, {sums}
+                FROM {table} ind
+                JOIN {tree} child ON child.id = ind.organisation_id
+                JOIN {tree} parent ON parent.path = SUBSTR(child.path, 1, %s)
+                WHERE child.depth = %s AND child.path LIKE %s
+                GROUP BY parent.id, ind.month""",
+                [steplen * depth, depth + 1, f"{under.path if under else ''}%"],
+            )
+            written += cursor.rowcount
     return written

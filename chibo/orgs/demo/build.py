@@ -15,13 +15,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from chibo.lib import bulk
 from chibo.orgs.demo import names
-from chibo.orgs.demo.people import People
+from chibo.orgs.demo.people import COLUMNS, People, Person
 from chibo.orgs.demo.plan import SCALES, Node, plan
 from chibo.orgs.models import STANDING, Level, Member, Membership, Organisation, Position
 from chibo.supervision.models import Assignment
 
 BATCH = 2000
+MEMBERSHIP = ("member_id", "cell_id", "started_on", "ended_on")
+POSITION = ("member_id", "organisation_id", "kind", "started_on")
 Kind = Position.Kind
 MOVED = 0.035  # members with an earlier cell in their history
 OFFICE_AGES = (28, 62)
@@ -33,8 +36,8 @@ class Pool:
     """Members a committee can elect from: seniors of the level below first (those on its
     standing committee), then others."""
 
-    seniors: list[Member] = field(default_factory=list)
-    reserve: list[Member] = field(default_factory=list)
+    seniors: list[Person] = field(default_factory=list)
+    reserve: list[Person] = field(default_factory=list)
 
     def extend(self, other: "Pool") -> None:
         self.seniors += other.seniors
@@ -60,7 +63,7 @@ class Builder:
     def __init__(self, rng: random.Random, today: date, total: int, bar: tqdm) -> None:
         self.rng = rng
         self.today = today
-        self.people = People(rng, today, total)
+        self.people = People(rng, today, total, bulk.next_id(Member))
         self.bar = bar
         self.orgs: dict[str, Organisation] = {}
         self.all_cells: list[Organisation] = []
@@ -70,7 +73,7 @@ class Builder:
         rows: list[Organisation] = []
         self.place(tree, levels, "", 1, 1, rows)
         Organisation.objects.bulk_create(rows, batch_size=BATCH)
-        self.all_cells = [org for org in rows if org.is_cell]
+        self.all_cells = [org.pk for org in rows if org.is_cell]
         self.fill(tree)
 
     def levels(self, tree: Node) -> dict[str, Level]:
@@ -132,32 +135,27 @@ class Builder:
             rest = plan_cell.size - leaders
             members += crew + [self.people.member(cell, cell.category) for _ in range(rest)]
             positions += self.cell_offices(cell, crew)
-        Member.objects.bulk_create(members, batch_size=BATCH)
-        Membership.objects.bulk_create(self.memberships(members), batch_size=BATCH)
+        bulk.load(Member, COLUMNS, members)
+        bulk.load(Membership, MEMBERSHIP, self.memberships(members))
         eligible = [m for m in members if self.can_hold_office(m)]
         self.rng.shuffle(eligible)
         seated = self.seat(node, spread(eligible))
-        Position.objects.bulk_create(positions, batch_size=BATCH)
+        bulk.load(Position, POSITION, positions)
         self.supervise(node, seated, cells)
         self.bar.update(len(members))
         chosen = {m.pk for m, _ in seated}
         reserve = [m for m in eligible if m.pk not in chosen][:RESERVE]
         return Pool([m for m, kind in seated if kind in STANDING], reserve)
 
-    def cell_offices(self, cell: Organisation, crew: list[Member]) -> list[Position]:
+    def cell_offices(self, cell: Organisation, crew: list[Person]) -> list[tuple]:
         kinds = [Kind.SECRETARY, Kind.DEPUTY] + [Kind.CELL_COMMITTEE] * (len(crew) - 2)
         started = self.today - timedelta(days=self.rng.randint(60, 1500))
         return [
-            Position(
-                member=member,
-                organisation=cell,
-                kind=kind,
-                started_on=max(started, member.official_on),
-            )
+            (member.pk, cell.pk, kind, max(started, member.official_on))
             for member, kind in zip(crew, kinds, strict=True)
         ]
 
-    def memberships(self, members: list[Member]) -> list[Membership]:
+    def memberships(self, members: list[Person]) -> list[tuple]:
         """One open membership each; a few members came from another cell."""
         rows = []
         latest_move = self.today - timedelta(days=60)
@@ -166,38 +164,40 @@ class Builder:
             settled = joined + timedelta(days=365)
             if settled < latest_move and self.rng.random() < MOVED:
                 moved = settled + timedelta(days=self.rng.randint(0, (latest_move - settled).days))
-                before = self.other_cell(member.cell)
-                rows.append(
-                    Membership(member=member, cell=before, started_on=joined, ended_on=moved)
-                )
+                before = self.other_cell(member.cell_id)
+                rows.append((member.pk, before, joined, moved))
                 joined = moved
-            rows.append(Membership(member=member, cell=member.cell, started_on=joined))
+            rows.append((member.pk, member.cell_id, joined, None))
         return rows
 
-    def other_cell(self, cell: Organisation) -> Organisation:
-        while (other := self.rng.choice(self.all_cells)) is cell:
+    def other_cell(self, cell_id: int) -> int:
+        while (other := self.rng.choice(self.all_cells)) == cell_id:
             pass
         return other
 
-    def can_hold_office(self, member: Member) -> bool:
+    def can_hold_office(self, member: Person) -> bool:
         low, high = OFFICE_AGES
         age = (self.today - member.birth_date).days / 365.2425
         return member.status == Member.Status.OFFICIAL and low <= age <= high
 
-    def seat(self, node: Node, candidates: list[Member]) -> list[tuple[Member, str]]:
+    def seat(self, node: Node, candidates: list[Person]) -> list[tuple[Person, str]]:
         """Elect `node`'s committee from the first distinct candidates: a secretary first."""
         elected = list(dict.fromkeys(candidates))[: node.seats]
         kinds = council(len(elected))
         term = self.today - timedelta(days=self.rng.randint(100, 800))
         org = self.orgs[node.ref]
-        Position.objects.bulk_create(
-            Position(member=m, organisation=org, kind=k, started_on=max(term, m.official_on))
-            for m, k in zip(elected, kinds, strict=True)
+        bulk.load(
+            Position,
+            POSITION,
+            [
+                (m.pk, org.pk, k, max(term, m.official_on))
+                for m, k in zip(elected, kinds, strict=True)
+            ],
         )
         return list(zip(elected, kinds, strict=True))
 
     def supervise(
-        self, node: Node, seated: list[tuple[Member, str]], cells: list[Organisation]
+        self, node: Node, seated: list[tuple[Person, str]], cells: list[Organisation]
     ) -> None:
         """Each cell gets a committee member from another cell; each of them takes about three."""
         pool = [m for m, kind in seated if kind == Kind.COMMITTEE]
@@ -210,17 +210,11 @@ class Builder:
             order = pool[turn:active] + pool[:turn] + pool[active:]
             supervisor = next((m for m in order if m.cell_id != cell.pk), order[0])
             started = self.today - timedelta(days=self.rng.randint(30, 700))
-            rows.append(
-                Assignment(
-                    supervisor=supervisor,
-                    cell=cell,
-                    started_on=max(started, supervisor.official_on),
-                )
-            )
-        Assignment.objects.bulk_create(rows, batch_size=BATCH)
+            rows.append((supervisor.pk, cell.pk, max(started, supervisor.official_on)))
+        bulk.load(Assignment, ("supervisor_id", "cell_id", "started_on"), rows)
 
 
-def spread(members: list[Member]) -> list[Member]:
+def spread(members: list[Person]) -> list[Person]:
     """Order candidates so that every cell has a seat before any cell has a second."""
     turn: Counter[int] = Counter()
     ranked = []

@@ -4,6 +4,7 @@ import random
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import accumulate
+from typing import NamedTuple
 
 from chibo.lib.text import fold
 from chibo.orgs.demo import names
@@ -65,17 +66,39 @@ def plus_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-class People:
-    """Draws members one at a time, keeping card numbers, citizen IDs and phones unique."""
+class Person(NamedTuple):
+    """A member to write: the columns of `Member` named in COLUMNS, in that order."""
 
-    def __init__(self, rng: random.Random, today: date, total: int) -> None:
+    pk: int
+    cell_id: int
+    full_name: str
+    search_name: str
+    birth_date: date
+    gender: str
+    admitted_on: date
+    official_on: date | None
+    card_number: str
+    citizen_id: str
+    phone: str
+    status: str
+
+
+COLUMNS = ("id", *Person._fields[1:])
+
+
+class People:
+    """Draws members one at a time, keeping card numbers, citizen IDs and phones unique, and
+    numbering them from `first_pk` so they can be written in bulk as plain rows."""
+
+    def __init__(self, rng: random.Random, today: date, total: int, first_pk: int) -> None:
         self.rng = rng
         self.today = today
         self.cards = iter(rng.sample(range(10_000_000, 100_000_000), total))
         self.citizen_ids: set[str] = set()
         self.phones: set[str] = set()
+        self.next_pk = first_pk
 
-    def member(self, cell: Organisation, category: str, *, leader: bool = False) -> Member:
+    def member(self, cell: Organisation, category: str, *, leader: bool = False) -> Person:
         """A member of `cell`; a `leader` is an official member of an age to hold office."""
         rng = self.rng
         gender = MALE if rng.random() < MALE_SHARE.get(category, 0.55) else FEMALE
@@ -90,8 +113,10 @@ class People:
         admitted = self.admission(birth, status)
         official = None if status == Status.PROBATIONARY else plus_years(admitted, 1)
         full_name = self.name(gender)
-        return Member(
-            cell=cell,
+        self.next_pk += 1
+        return Person(
+            pk=self.next_pk - 1,
+            cell_id=cell.pk,
             full_name=full_name,
             search_name=search_name(full_name),
             birth_date=birth,
