@@ -22,10 +22,10 @@ from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from hypothesis import HealthCheck
-from hypothesis import settings as hypothesis_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import sync_playwright
 
 from chibo.access.scope import Scope
