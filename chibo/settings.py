@@ -147,14 +147,16 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Django's rules, worded by chibo: long enough, not the account's own words, not common, not
+# only digits ("Nguyen123" fails two of them).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "chibo.signin.passwords.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "chibo.signin.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": env_int("CHIBO_PASSWORD_MIN_LENGTH", 12)},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "chibo.signin.passwords.CommonPasswordValidator"},
+    {"NAME": "chibo.signin.passwords.NumericPasswordValidator"},
 ]
 # Axes counts failed sign-ins first; a locked-out account or address never reaches the password.
 AUTHENTICATION_BACKENDS = [
