@@ -173,6 +173,8 @@ AXES_FAILURE_LIMIT = env_int("CHIBO_SIGNIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("CHIBO_SIGNIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# Axes keeps the failures it counts; successful sign-ins are the audit log's to keep, once.
+AXES_DISABLE_ACCESS_LOG = True
 # Tries while locked out do not start the wait again, so the minutes shown come true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "chibo.signin.views.locked_out"
