@@ -141,9 +141,7 @@ class World:
         user = getattr(self, persona)
         client.force_login(user)
         if Scope(user).needs_second_factor:  # and they gave their code when they signed in
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
-            session.save()
+            give_second_factor(client, user)
         client.get(reverse("home"))
         return client
 
@@ -248,6 +246,13 @@ def authenticator(user: User) -> TOTPDevice:
     """The user's authenticator app, set up already."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     return device or TOTPDevice.objects.create(user=user, name=factors.APP, confirmed=True)
+
+
+def give_second_factor(client: Client, user: User) -> None:
+    """The signed-in client has given the code of the user's authenticator."""
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+    session.save()
 
 
 def second_factor_code(user: User) -> str:

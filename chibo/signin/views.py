@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
+from chibo.access.scope import scope_for
 from chibo.signin import factors, sessions
 from chibo.signin.forms import ConfirmForm, VerifyForm
 
@@ -42,6 +43,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in of someone who needs a second factor: scan, type the code, keep the
     recovery codes."""
     user = request.user
+    if not scope_for(request).needs_second_factor:  # members are not asked for one
+        return redirect(_next(request))
     if user_has_device(user):
         return _step("signin:verify", request)
     device = factors.pending_authenticator(user)

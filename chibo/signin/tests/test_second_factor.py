@@ -65,6 +65,8 @@ def test_a_deputy_a_cell_committee_member_and_staff_need_one_too(world):
 def test_a_member_goes_straight_in(world):
     client = signed_in("mai")
     assert client.get(HOME).status_code == 200
+    assert client.get(ENROL)["Location"] == "/"
+    assert not TOTPDevice.objects.exists()
 
 
 def test_a_secretary_enrols_on_first_sign_in_and_keeps_the_codes(world, caplog):
