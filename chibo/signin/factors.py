@@ -44,7 +44,7 @@ def secret(device: TOTPDevice) -> str:
 
 def confirm(device: TOTPDevice, code: str) -> bool:
     """The first code from the app proves it was set up right; only then does the device count."""
-    if not device.verify_token(_digits(code)):
+    if not device.verify_token(_normalised(code)):
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -65,7 +65,7 @@ def new_recovery_codes(user: User) -> list[str]:
 def check(user: User, code: str) -> Device | None:
     """The device that accepts the code: six digits are the app's, anything else a recovery
     code (used up by this). Raises `Throttled` while wrong codes are being held back."""
-    code = _digits(code)
+    code = _normalised(code)
     model = TOTPDevice if code.isdigit() else StaticDevice
     with transaction.atomic():
         for device in model.objects.devices_for_user(user).select_for_update():
@@ -77,7 +77,8 @@ def check(user: User, code: str) -> Device | None:
     return None
 
 
-def _digits(code: str) -> str:
+def _normalised(code: str) -> str:
+    """As typed: spaces and capitals do not matter."""
     return "".join(code.split()).lower()
 
 

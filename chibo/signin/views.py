@@ -60,7 +60,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         # segno escapes the title; the rest is its own markup.
-        "qr": mark_safe(qr),  # noqa: S308
+        "qr": mark_safe(qr),
         "secret": factors.secret(device),
         "next": _next(request),
     }
