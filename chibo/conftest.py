@@ -10,6 +10,7 @@ import functools
 import itertools
 import os
 import socket
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -21,11 +22,15 @@ from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import sync_playwright
 
+from chibo.access.scope import Scope
 from chibo.orgs.models import Level, Member, Organisation, Position, User
+from chibo.signin import factors
 from chibo.supervision.models import Assignment
 
 PASSWORD = "correct horse battery staple"
@@ -133,7 +138,10 @@ class World:
         so their reach is kept, as it is for anyone who uses the site (query budgets measure
         pages as people meet them)."""
         client = Client()
-        client.force_login(getattr(self, persona))
+        user = getattr(self, persona)
+        client.force_login(user)
+        if Scope(user).needs_second_factor:  # and they gave their code when they signed in
+            give_second_factor(client, user)
         client.get(reverse("home"))
         return client
 
@@ -234,12 +242,45 @@ def page(browser, live_server):
     context.close()
 
 
+def authenticator(user: User) -> TOTPDevice:
+    """The user's authenticator app, set up already."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name=factors.APP, confirmed=True)
+
+
+def give_second_factor(client: Client, user: User) -> None:
+    """The signed-in client has given the code of the user's authenticator."""
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+    session.save()
+
+
+def second_factor_code(user: User) -> str:
+    """A code the user's authenticator accepts now: the current one, or the next if the current
+    one was used already (a code is good once; the device allows one step ahead)."""
+    device = authenticator(user)
+    device.refresh_from_db()
+    return factors.current_code(
+        device, at=max(time.time(), device.t0 + (device.last_t + 1) * device.step)
+    )
+
+
 def sign_in(page, username: str) -> None:
+    """Through the sign-in form, giving the code from the authenticator when one is asked."""
+    user = User.objects.get(username=username)
+    needs_code = Scope(user).needs_second_factor
+    if needs_code:
+        authenticator(user)
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if needs_code:
+        page.wait_for_url("**/second-factor/verify/**")
+        page.fill("input[name=code]", second_factor_code(user))
+        page.click("main button[type=submit]")
+        page.wait_for_url(lambda url: "/second-factor/" not in url)
 
 
 class Mailbox:

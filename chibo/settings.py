@@ -6,6 +6,7 @@ Production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and the EMAIL_* variable
 
 import hashlib
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "chibo.meetings",
     "chibo.notify",
     "chibo.quality",
+    "chibo.signin",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -54,6 +56,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "treebeard",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -64,9 +70,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "chibo.signin.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it answers a locked-out sign-in whichever form was posted (ours, the admin's).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "chibo.urls"
@@ -137,15 +147,47 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Django's rules, worded by chibo: long enough, not the account's own words, not common, not
+# only digits ("Nguyen123" fails two of them).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "chibo.signin.passwords.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "chibo.signin.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("CHIBO_PASSWORD_MIN_LENGTH", 12)},
+    },
+    {"NAME": "chibo.signin.passwords.CommonPasswordValidator"},
+    {"NAME": "chibo.signin.passwords.NumericPasswordValidator"},
+]
+# Axes counts failed sign-ins first; a locked-out account or address never reaches the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Failed sign-ins: after this many in a row for one account, or from one address, the next are
+# refused for the cool-off, and the page says how long is left.
+AXES_FAILURE_LIMIT = env_int("CHIBO_SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("CHIBO_SIGNIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Axes keeps the failures it counts; successful sign-ins are the audit log's to keep, once.
+AXES_DISABLE_ACCESS_LOG = True
+# Tries while locked out do not start the wait again, so the minutes shown come true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "chibo.signin.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "chibo.signin.addresses.client_address"
+# Behind a reverse proxy, the header it writes the client's address into (e.g. X-Real-IP, or
+# X-Forwarded-For, whose last address is the one the proxy saw); empty: the connection's own.
+CHIBO_CLIENT_IP_HEADER = env_str("CHIBO_CLIENT_IP_HEADER")
+# Sessions: members stay signed in for weeks on their own phone; those who see other members'
+# personal data (`Scope.needs_second_factor`) for a working day, and never past the browser.
+SESSION_COOKIE_AGE = env_int("CHIBO_SESSION_DAYS", 14) * 24 * 60 * 60
+CHIBO_OFFICE_SESSION_HOURS = env_int("CHIBO_OFFICE_SESSION_HOURS", 8)
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = env_str("CHIBO_OTP_ISSUER", "chibo")
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "vi")
 # Each language is named in itself, as language pickers do, so anyone can find their own.
@@ -173,10 +215,10 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
 EMAIL_TIMEOUT = 20
+# Without a mail server nothing is sent, and nothing of a message is written anywhere: a
+# password-reset link in a log would open the account to whoever reads the log.
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "chibo.lib.mail.UnsentBackend"
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chibo <noreply@localhost>")
 
@@ -244,5 +286,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     # Rule 21: every export of party data is logged, whatever the general level.
-    "loggers": {"chibo.exports": {"level": "INFO"}},
+    "loggers": {
+        "chibo.exports": {"level": "INFO"},
+        # Issue 10: every sign-in event (failures, lockouts, second factors) is kept.
+        "chibo.signin": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/second-factor/", include("chibo.signin.urls")),
     path("imports/", include((import_patterns, "imports"))),
     path("meetings/", include("chibo.meetings.urls")),
     path("quality/", include("chibo.quality.urls")),

@@ -57,6 +57,8 @@ class _Reach:
     led: frozenset[int] = frozenset()
     secretary_of: frozenset[int] = frozenset()
     supervised: frozenset[int] = frozenset()
+    # Holds any current position (secretary, deputy, a seat on a cell's or a committee's board).
+    holds_office: bool = False
 
     @property
     def cells(self) -> frozenset[int]:
@@ -74,10 +76,11 @@ def _reach_of(user: User) -> _Reach:
         return _Reach()
     member_id, own_cell_id = row
     positions = Position.objects.current().filter(member_id=member_id)
-    paths, led, secretary = [], set(), set()
+    paths, led, secretary, offices = [], set(), set(), 0
     for kind, org_id, path, org_kind in positions.values_list(
         "kind", "organisation_id", "organisation__path", "organisation__kind"
     ):
+        offices += 1
         if org_kind == Organisation.Kind.COMMITTEE:
             paths.append(path)
         elif kind in LEADS_CELL:
@@ -93,6 +96,7 @@ def _reach_of(user: User) -> _Reach:
         led=frozenset(led),
         secretary_of=frozenset(secretary),
         supervised=frozenset(supervised.values_list("cell_id", flat=True)),
+        holds_office=offices > 0,
     )
 
 
@@ -267,6 +271,18 @@ class Scope:
     def can_manage(self, org: Organisation) -> bool:
         """Change the cell's records: its secretary and deputy, and administrators."""
         return self.is_admin or org.pk in self._reach.led
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Sign-in with a code from an authenticator app, and a working day's session: everyone
+        who may see other members' personal data (`can_see_personal_data`: secretaries, and
+        committee staff, who need a seat to reach anyone), every holder of an office (deputies,
+        cell and committee members, whose pages show the members they lead), and the staff
+        of the admin site. Read from the kept reach: no query on a member's page."""
+        user = self.user
+        if not (user.is_authenticated and user.is_active):
+            return False
+        return user.is_staff or self.is_admin or self._reach.holds_office
 
     @cached_property
     def has_personal_data_permission(self) -> bool:

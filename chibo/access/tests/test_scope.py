@@ -14,6 +14,7 @@ from chibo.access.scope import (
     get_committee_for_user,
     get_organisation_for_user,
 )
+from chibo.conftest import give_second_factor
 from chibo.orgs.models import Member, Organisation, Position
 
 
@@ -103,6 +104,9 @@ def test_it_opens_reach_when_a_position_begins(world):
         kind=Position.Kind.DEPUTY,
         started_on=date(2025, 1, 1),
     )
+    # A deputy sees members' personal data: first the second factor, then the cell's pages.
+    assert client.get(cell)["Location"].startswith(reverse("signin:enrol"))
+    give_second_factor(client, world.member)
     assert client.get(cell).status_code == 200
 
 

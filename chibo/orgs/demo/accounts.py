@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.access.scope import Scope
 from chibo.orgs.models import Member, Organisation, Position, User
+from chibo.signin import factors
 
 PASSWORD = "chibo-demo"
 CITY_REF = "QN.UB"
@@ -19,8 +20,9 @@ ROLES = {
 }
 
 
-def create_accounts() -> None:
-    """Give a sign-in to one person of each role, all sharing one password."""
+def create_accounts(seed: int) -> None:
+    """Give a sign-in to one person of each role, all sharing one password; those who need a
+    second factor have an authenticator already, its secret following from the seed."""
     people = demo_people()
     # Hashing with argon2 is slow on purpose: do it once for every account.
     password = make_password(PASSWORD)
@@ -36,6 +38,9 @@ def create_accounts() -> None:
     User.objects.get(username="committee").user_permissions.add(
         Permission.objects.get(content_type__app_label="orgs", codename="view_personal_data")
     )
+    for user in User.objects.filter(username__in=people):
+        if Scope(user).needs_second_factor:
+            factors.enrol_demo(user, seed)
 
 
 def demo_people() -> dict[str, Member | None]:
@@ -80,3 +85,10 @@ def describe_accounts() -> list[tuple[str, str, str, str]]:
         sees = ", ".join(org.name for org in Scope(user).roots())
         rows.append((str(role), username, member.full_name if member else "—", sees))
     return rows
+
+
+def demo_authenticators() -> list[tuple[str, str]]:
+    """(username, secret to type into an authenticator app) of each demo account that has one."""
+    devices = factors.demo_devices().filter(user__username__in=ROLES).select_related("user")
+    found = {device.user.username: factors.secret(device) for device in devices}
+    return [(username, found[username]) for username in ROLES if username in found]

@@ -8,11 +8,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from base64 import b32encode
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
+import pyotp
 import pytest
 import time_machine
 from django.conf import settings
@@ -22,6 +24,8 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django_otp import devices_for_user
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chibo.access.scope import Scope
 from chibo.lib.text import fold
@@ -33,6 +37,7 @@ from chibo.orgs.demo.plan import SCALES, plan
 from chibo.orgs.management.commands.demo import Command
 from chibo.orgs.models import Level, Member, Membership, Organisation, Position, User
 from chibo.quality.models import Evaluation, EvaluationEvent, EvaluationRound
+from chibo.signin.factors import enrol_demo
 from chibo.supervision.models import Assignment
 
 Kind = Position.Kind
@@ -262,11 +267,41 @@ def test_it_gives_members_unique_plausible_numbers(demo):
         assert len(full.split()) == 3 and search == fold(full)
 
 
-def test_it_prints_demo_accounts_that_sign_in(demo):
+def test_it_prints_demo_accounts_that_sign_in(demo, rf):
     assert PASSWORD in demo
     for username in ("member", "secretary", "supervisor", "committee", "admin"):
         assert re.search(rf"\b{username}\b", demo)
-        assert authenticate(username=username, password=PASSWORD) is not None, username
+        request = rf.post("/accounts/login/")
+        assert authenticate(request, username=username, password=PASSWORD) is not None, username
+
+
+def test_it_prints_how_to_get_the_code_of_each_account_that_needs_one(demo):
+    """The printed key is the device's, `chibo otp` prints a code it accepts, and the member,
+    who needs no second factor, has none."""
+    for username in ("secretary", "supervisor", "committee", "admin"):
+        user = User.objects.get(username=username)
+        [device] = devices_for_user(user)
+        key = b32encode(device.bin_key).decode()
+        line = next(line for line in demo.splitlines() if f"chibo otp {username}" in line)
+        assert key == "".join(line.split()[1:-3]), line
+        assert pyotp.TOTP(key).now() == run_otp(username)
+        assert device.verify_token(run_otp(username))
+    assert "chibo otp member" not in demo
+    assert list(devices_for_user(User.objects.get(username="member"))) == []
+
+
+def test_the_keys_follow_from_the_seed(demo):
+    user = User.objects.get(username="secretary")
+    printed = TOTPDevice.objects.get(user=user).key
+    TOTPDevice.objects.filter(user=user).delete()
+    assert enrol_demo(user, seed=1).key == printed
+    assert enrol_demo(user, seed=2).key != printed
+
+
+def run_otp(username: str) -> str:
+    out = StringIO()
+    call_command("otp", username, stdout=out)
+    return out.getvalue().strip()
 
 
 def test_it_shows_each_demo_account_what_its_role_reaches(demo):

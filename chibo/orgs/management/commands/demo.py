@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.meetings.demo import generate_history
-from chibo.orgs.demo.accounts import PASSWORD, create_accounts, describe_accounts
+from chibo.orgs.demo.accounts import (
+    PASSWORD,
+    create_accounts,
+    demo_authenticators,
+    describe_accounts,
+)
 from chibo.orgs.demo.build import generate
 from chibo.orgs.demo.plan import SCALES
 from chibo.orgs.models import Organisation
@@ -79,7 +84,7 @@ class Command(BaseCommand):
         cache.clear()
         with transaction.atomic():
             tree = generate(scale, seed, today, progress=progress)
-            create_accounts()
+            create_accounts(seed)
             generate_history(random.Random(seed), now, months, progress=progress)
             generate_scores(random.Random(seed), today, progress=progress)
             open_year_round(today)
@@ -105,3 +110,14 @@ class Command(BaseCommand):
         for row in [header, *rows]:
             cells = [text.ljust(width) for text, width in zip(row, widths, strict=False)]
             self.stdout.write("  " + "  ".join([*cells, row[-1]]))
+        authenticators = demo_authenticators()
+        if authenticators:
+            self.stdout.write(
+                _(
+                    "These accounts also ask for a code after the password. Add the key to an "
+                    "authenticator app, or print the current code with the command beside it:"
+                )
+            )
+            width = max(len(username) for username, _key in authenticators)
+            for username, key in authenticators:
+                self.stdout.write(f"  {username.ljust(width)}  {key}  chibo otp {username}")
