@@ -192,6 +192,9 @@ def save_minutes(
         )
     if not meeting.has_opened:
         raise ValidationError(_("Minutes are written once the meeting has opened."), code="early")
+    meeting.lock()
+    # A first version saved by another request meanwhile is the one to write on.
+    latest = latest or meeting.minutes.first()
     if latest is None:
         latest = Minutes.objects.create(meeting=meeting, sections=sections, written_by_id=by_id)
     else:
@@ -221,6 +224,9 @@ def save_resolution(
     meeting: Meeting, draft: Resolution | None, texts: dict[str, str], rows: list[dict]
 ) -> Resolution:
     """Write the draft resolution: parts I, III, IV as texts, part II as rows of tasks."""
+    meeting.lock()
+    # A first draft saved by another request meanwhile is the one to write on.
+    draft = draft or meeting.resolutions.first()
     if draft is None:
         year = timezone.localtime(meeting.starts_at).year
         draft = Resolution.objects.create(

@@ -190,6 +190,11 @@ class Meeting(models.Model):
         """Comments and attendance answers close when the meeting opens."""
         return self.status == self.Status.PUBLISHED and timezone.now() < self.starts_at
 
+    def lock(self) -> None:
+        """Hold the meeting's row until the transaction ends, so that two requests writing one
+        of its one-of-a-kind rows (the first minutes, a score per role) take turns."""
+        list(Meeting.objects.select_for_update().filter(pk=self.pk).values_list("pk", flat=True))
+
     def opening_window(self) -> tuple[datetime, datetime]:
         """When the meeting may be opened: around its start (CHIBO_OPEN_WINDOW)."""
         window = settings.CHIBO_OPEN_WINDOW
@@ -474,6 +479,14 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.get_choice_display()}"
+
+    @classmethod
+    def give(cls, meeting: Meeting, member_id: int, choice: str, reason: str) -> "Answer":
+        """A member's answer, new or changed; two taps at once leave one answer, not an error."""
+        answer, _created = cls.objects.update_or_create(
+            meeting=meeting, member_id=member_id, defaults={"choice": choice, "reason": reason}
+        )
+        return answer
 
 
 class Comment(models.Model):

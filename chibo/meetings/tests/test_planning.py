@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from chibo.meetings.models import REGULAR_STEPS, Meeting, Notice, Step
 from chibo.conftest import make_member
+from chibo.meetings.models import REGULAR_STEPS, Meeting, Notice, Step
 from chibo.meetings.tests.test_roles import seat
 from chibo.orgs.models import Member
 
