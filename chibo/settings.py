@@ -279,6 +279,13 @@ CHIBO_SITE_URL = env_str("CHIBO_SITE_URL", "http://127.0.0.1:8000")
 CHIBO_DIGEST_HOUR = env_int("CHIBO_DIGEST_HOUR", 6)
 # Largest file a secretary may attach to an agenda item.
 CHIBO_DOCUMENT_MAX_BYTES = env_int("CHIBO_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# A meeting opens from this many hours before its start until this many hours after it.
+CHIBO_OPEN_WINDOW = {
+    "before": env_int("CHIBO_OPEN_BEFORE_HOURS", 2),
+    "after": env_int("CHIBO_OPEN_AFTER_HOURS", 24),
+}
+# The years any date typed into chibo may fall in (meetings, rounds, deadlines, series).
+CHIBO_YEARS = (env_int("CHIBO_FIRST_YEAR", 2000), env_int("CHIBO_LAST_YEAR", 2100))
 
 LOGGING = {
     "version": 1,

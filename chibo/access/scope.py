@@ -9,7 +9,7 @@ opened. Views ask for lists and rights; the ids and paths stay inside.
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, wraps
 from typing import Literal
 
@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from chibo.meetings.models import ActionItem, Meeting
 from chibo.orgs.models import (
+    CELL_COMMITTEE,
     LEADS_CELL,
     SEATS,
     STANDING,
@@ -56,6 +57,8 @@ class _Reach:
     subtree_paths: tuple[str, ...] = ()
     led: frozenset[int] = frozenset()
     secretary_of: frozenset[int] = frozenset()
+    # The cells on whose committee they sit (leaders included): where they may prepare.
+    on_cell_committee: frozenset[int] = frozenset()
     supervised: frozenset[int] = frozenset()
     # Holds any current position (secretary, deputy, a seat on a cell's or a committee's board).
     holds_office: bool = False
@@ -76,15 +79,17 @@ def _reach_of(user: User) -> _Reach:
         return _Reach()
     member_id, own_cell_id = row
     positions = Position.objects.current().filter(member_id=member_id)
-    paths, led, secretary, offices = [], set(), set(), 0
+    paths, led, secretary, committee, offices = [], set(), set(), set(), 0
     for kind, org_id, path, org_kind in positions.values_list(
         "kind", "organisation_id", "organisation__path", "organisation__kind"
     ):
         offices += 1
         if org_kind == Organisation.Kind.COMMITTEE:
             paths.append(path)
-        elif kind in LEADS_CELL:
-            led.add(org_id)
+        elif kind in CELL_COMMITTEE:
+            committee.add(org_id)
+            if kind in LEADS_CELL:
+                led.add(org_id)
             if kind == Position.Kind.SECRETARY:
                 secretary.add(org_id)
     supervised = Assignment.objects.current().filter(supervisor_id=member_id)
@@ -95,6 +100,7 @@ def _reach_of(user: User) -> _Reach:
         subtree_paths=tuple(p for p in paths if not any(p != q and p.startswith(q) for q in paths)),
         led=frozenset(led),
         secretary_of=frozenset(secretary),
+        on_cell_committee=frozenset(committee),
         supervised=frozenset(supervised.values_list("cell_id", flat=True)),
         holds_office=offices > 0,
     )
@@ -263,10 +269,24 @@ class Scope:
         )
 
     def can_prepare(self, meeting: Meeting) -> bool:
-        """Edit and publish: the cell's secretary and deputy, the member assigned to prepare."""
+        """Plan, the agenda and its documents: the cell's secretary and deputy, and the member
+        assigned to prepare while they sit on the cell committee (rule 4)."""
         return self.can_manage(meeting.cell) or (
-            self.member_id is not None and meeting.preparer_id == self.member_id
+            self.member_id is not None
+            and meeting.preparer_id == self.member_id
+            and meeting.cell_id in self._reach.on_cell_committee
         )
+
+    def presides(self, meeting: Meeting) -> tuple[bool, bool]:
+        """Publish the notice, open and close the meeting, approve the minutes, adopt the
+        resolution, publish the records: the secretary, or the deputy while the secretary is
+        away (`Meeting.secretary_away`). Returns whether the user may, and whether they would
+        act in the secretary's stead (which is recorded)."""
+        if self.is_admin or meeting.cell_id in self._reach.secretary_of:
+            return True, False
+        if meeting.cell_id in self._reach.led and meeting.secretary_away():
+            return True, True
+        return False, False
 
     def can_manage(self, org: Organisation) -> bool:
         """Change the cell's records: its secretary and deputy, and administrators."""
@@ -456,21 +476,41 @@ def get_committee_for_user(
 class MeetingRights:
     """What the user may do with a meeting they see; templates ask these, never roles."""
 
+    # The plan, the agenda and its documents.
     prepare: bool
+    # The roll, votes, the drafts of the minutes and the resolution: the cell's leaders.
+    hold: bool
     respond: bool
     check_in: bool
     # The roles in which they may score it (rule 13); empty if they may only read the scores.
     score: tuple[str, ...]
+    meeting: Meeting = field(repr=False, compare=False)
+    _scope: Scope = field(repr=False, compare=False)
+
+    @cached_property
+    def _presiding(self) -> tuple[bool, bool]:
+        # Asked only by the pages that act on it: whether the secretary is away costs queries.
+        return self._scope.presides(self.meeting)
+
+    @property
+    def preside(self) -> bool:
+        """Publish, open, close, approve, adopt and publish the records (`Scope.presides`)."""
+        return self._presiding[0]
+
+    @property
+    def in_stead(self) -> bool:
+        """Presiding as the deputy in the secretary's stead."""
+        return self._presiding[1]
 
     def records(self, versions):
         """Versions of the minutes or resolution this user may read: every one for those who
-        prepare the meeting, the published ones for everyone else who sees it."""
-        if self.prepare:
+        hold the meeting, the published ones for everyone else who sees it."""
+        if self.hold:
             return versions
         return versions.filter(status=versions.model.Status.PUBLISHED)
 
 
-MeetingRight = Literal["prepare", "respond", "check_in", "score"]
+MeetingRight = Literal["prepare", "hold", "preside", "respond", "check_in", "score"]
 
 
 def get_meeting_for_user(
@@ -486,9 +526,12 @@ def get_meeting_for_user(
         raise Http404
     rights = MeetingRights(
         prepare=scope.can_prepare(meeting),
+        hold=scope.can_manage(meeting.cell),
         respond=scope.can_respond(meeting),
         check_in=scope.can_check_in(meeting),
         score=tuple(scope.score_roles(meeting)),
+        meeting=meeting,
+        _scope=scope,
     )
     if may is not None and not getattr(rights, may):
         raise PermissionDenied

@@ -70,15 +70,32 @@ def _require_in_progress(meeting: Meeting) -> None:
         raise ValidationError(_("The meeting is not in progress."), code="not_open")
 
 
+def _require_window(meeting: Meeting, now: datetime) -> None:
+    """A meeting opens around its start, not weeks before it or long after."""
+    earliest, latest = meeting.opening_window()
+    if not earliest <= now <= latest:
+        raise ValidationError(
+            _("A meeting opens between %(earliest)s and %(latest)s, around its start.")
+            % {
+                "earliest": date_format(timezone.localtime(earliest), "DATETIME_FORMAT"),
+                "latest": date_format(timezone.localtime(latest), "DATETIME_FORMAT"),
+            },
+            code="window",
+        )
+
+
 @transaction.atomic
-def open_meeting(meeting: Meeting) -> None:
-    """Open a published meeting and call the roll of everyone now in the cell; safe to repeat.
+def open_meeting(meeting: Meeting, now: datetime | None = None) -> None:
+    """Open a published meeting at `now` (within its window) and call the roll of everyone now
+    in the cell; safe to repeat.
 
     Those who answered that they cannot come start as absent with their reason; everyone else
     starts absent until marked present or checked in.
     """
     if meeting.status not in {Meeting.Status.PUBLISHED, Meeting.Status.OPEN}:
         raise ValidationError(_("Only a published meeting can be opened."), code="not_published")
+    if meeting.status == Meeting.Status.PUBLISHED:
+        _require_window(meeting, now or timezone.now())
     excuses = dict(
         meeting.answers.filter(choice=Answer.Choice.ABSENT).values_list("member_id", "reason")
     )
@@ -175,6 +192,9 @@ def save_minutes(
         )
     if not meeting.has_opened:
         raise ValidationError(_("Minutes are written once the meeting has opened."), code="early")
+    meeting.lock()
+    # A first version saved by another request meanwhile is the one to write on.
+    latest = latest or meeting.minutes.first()
     if latest is None:
         latest = Minutes.objects.create(meeting=meeting, sections=sections, written_by_id=by_id)
     else:
@@ -190,6 +210,8 @@ def approve_minutes(minutes: Minutes) -> None:
     """Step 9 of rule 6: the minutes are read and approved; from then on they never change."""
     if minutes.status != Minutes.Status.DRAFT:
         raise ValidationError(_("These minutes are already approved."), code="approved")
+    if not minutes.meeting.has_opened:
+        raise ValidationError(_("Minutes are approved once the meeting has opened."), code="early")
     if not any(text.strip() for text in minutes.sections.values()):
         raise ValidationError(_("Write the minutes before approving them."), code="empty")
     minutes.status = Minutes.Status.APPROVED
@@ -202,6 +224,9 @@ def save_resolution(
     meeting: Meeting, draft: Resolution | None, texts: dict[str, str], rows: list[dict]
 ) -> Resolution:
     """Write the draft resolution: parts I, III, IV as texts, part II as rows of tasks."""
+    meeting.lock()
+    # A first draft saved by another request meanwhile is the one to write on.
+    draft = draft or meeting.resolutions.first()
     if draft is None:
         year = timezone.localtime(meeting.starts_at).year
         draft = Resolution.objects.create(
@@ -351,6 +376,12 @@ def correct(record: Record, reason: str) -> Record:
             for task in record.tasks.all()
         )
     return draft
+
+
+def record_stand_in(meeting: Meeting, deputy_id: int | None) -> None:
+    """The deputy acted in the secretary's stead on this meeting (`Scope.presides`)."""
+    meeting.stand_in_id = deputy_id
+    Meeting.objects.filter(pk=meeting.pk).update(stand_in_id=deputy_id)
 
 
 def publish_due(meeting: Meeting) -> datetime:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.lib.months import shift
 from chibo.lib.text import validate_multiline_text, validate_plain_text
-from chibo.orgs.models import Member, Organisation
+from chibo.orgs.models import Member, Organisation, Position
 
 
 class Step(models.TextChoices):
@@ -117,6 +117,16 @@ class Meeting(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The deputy who published, opened, closed, approved, adopted or published the records
+    # while the secretary was away (`Scope.presides`).
+    stand_in = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings_stood_in",
+        verbose_name=_("acting for the secretary"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -179,6 +189,38 @@ class Meeting(models.Model):
     def accepts_answers(self) -> bool:
         """Comments and attendance answers close when the meeting opens."""
         return self.status == self.Status.PUBLISHED and timezone.now() < self.starts_at
+
+    def lock(self) -> None:
+        """Hold the meeting's row until the transaction ends, so that two requests writing one
+        of its one-of-a-kind rows (the first minutes, a score per role) take turns."""
+        list(Meeting.objects.select_for_update().filter(pk=self.pk).values_list("pk", flat=True))
+
+    def opening_window(self) -> tuple[datetime, datetime]:
+        """When the meeting may be opened: around its start (CHIBO_OPEN_WINDOW)."""
+        window = settings.CHIBO_OPEN_WINDOW
+        return (
+            self.starts_at - timedelta(hours=window["before"]),
+            self.starts_at + timedelta(hours=window["after"]),
+        )
+
+    def secretary_away(self) -> bool:
+        """Whether the deputy stands in for the secretary: no secretary in office, or one who
+        said they cannot come, is not present on the roll called, or has not opened the
+        meeting by its start."""
+        secretary = (
+            Position.objects.current()
+            .filter(organisation_id=self.cell_id, kind=Position.Kind.SECRETARY)
+            .values_list("member_id", flat=True)
+            .first()
+        )
+        if secretary is None:
+            return True
+        if self.answers.filter(member_id=secretary, choice=Answer.Choice.ABSENT).exists():
+            return True
+        presence = self.roll.filter(member_id=secretary).values_list("presence", flat=True)
+        if self.has_opened:
+            return presence.first() != Attendance.Presence.PRESENT
+        return self.status == self.Status.PUBLISHED and timezone.now() >= self.starts_at
 
     def official_steps(self) -> list[Step]:
         if self.kind == self.Kind.REGULAR:
@@ -437,6 +479,14 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.get_choice_display()}"
+
+    @classmethod
+    def give(cls, meeting: Meeting, member_id: int, choice: str, reason: str) -> "Answer":
+        """A member's answer, new or changed; two taps at once leave one answer, not an error."""
+        answer, _created = cls.objects.update_or_create(
+            meeting=meeting, member_id=member_id, defaults={"choice": choice, "reason": reason}
+        )
+        return answer
 
 
 class Comment(models.Model):

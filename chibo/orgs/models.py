@@ -199,6 +199,11 @@ class MemberQuerySet(models.QuerySet):
             status__in=[Member.Status.TRANSFERRED, Member.Status.SUSPENDED]
         )
 
+    def on_cell_committee(self, cell: "Organisation") -> "MemberQuerySet":
+        """Members sitting on the cell's committee today: those who may prepare its meetings."""
+        seats = Position.objects.current().filter(organisation=cell, kind__in=CELL_COMMITTEE)
+        return self.filter(pk__in=seats.values("member_id"))
+
     def search(self, query: str) -> "MemberQuerySet":
         """Match a name regardless of Vietnamese diacritics and case, or a party card number."""
         folded = fold(query)
@@ -397,5 +402,7 @@ class Position(models.Model):
 
 # The offices that lead a cell.
 LEADS_CELL = {Position.Kind.SECRETARY, Position.Kind.DEPUTY}
+# A cell's committee: its leaders and the members elected to it. Only they prepare a meeting.
+CELL_COMMITTEE = {*LEADS_CELL, Position.Kind.CELL_COMMITTEE}
 # A committee's standing committee: its secretary and deputies belong to it.
 STANDING = {Position.Kind.STANDING, Position.Kind.SECRETARY, Position.Kind.DEPUTY}

@@ -200,7 +200,8 @@ def save_score(
     Role = MeetingScore.Role
     if meeting.status not in (Meeting.Status.OPEN, Meeting.Status.CLOSED):
         raise ValidationError(_("A meeting is scored once it has been held."), code="not_held")
-    scores = {s.role: s for s in MeetingScore.objects.select_for_update().filter(meeting=meeting)}
+    meeting.lock()  # two scores in one role at once: the second revises the first
+    scores = {s.role: s for s in MeetingScore.objects.filter(meeting=meeting)}
     if Role.COMMITTEE in scores:
         raise ValidationError(
             _("The superior committee has decided this meeting's grade; it can no longer change."),

@@ -82,7 +82,7 @@ def held_with_tasks(cell: Organisation) -> None:
     """A closed meeting whose adopted resolution gives each member of the cell a task."""
     meeting = plan(cell, starts_in=timedelta(days=-20))
     publish(meeting, by=None)
-    holding.open_meeting(meeting)
+    holding.open_meeting(meeting, now=meeting.starts_at)
     members = list(cell.members.all())
     for member in members:
         holding.check_in(meeting, member)

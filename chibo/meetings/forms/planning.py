@@ -95,7 +95,9 @@ class MeetingForm(PlanForm):
         super().__init__(*args, **kwargs)
         meeting = self.instance
         self.fields["kind"].choices = Meeting.Kind.choices  # no blank radio button
-        self.fields["preparer"].queryset = meeting.cell.members.filter(status__in=PREPARERS)
+        self.fields["preparer"].queryset = meeting.cell.members.filter(
+            status__in=PREPARERS
+        ).on_cell_committee(meeting.cell)
         if meeting.starts_at:
             local = timezone.localtime(meeting.starts_at)
             self.initial |= {"date": local.date(), "time": local.time()}

@@ -29,7 +29,7 @@ def member(name: str) -> Member:
 def opened(cell, **fields) -> Meeting:
     """A published meeting of the cell, opened, with its roll called."""
     meeting = plan(cell, **fields)
-    holding.open_meeting(meeting)
+    holding.open_meeting(meeting, now=meeting.starts_at)
     return meeting
 
 

@@ -38,7 +38,7 @@ def held(cell, members: int, tasks: int, days: int = 3, name: str = "Đảng vi�
     owners = [make_member(cell, f"{name} {cell.pk}-{i:02d}") for i in range(members)]
     meeting = plan(cell, days=days)
     publish(meeting, by=None)
-    holding.open_meeting(meeting)
+    holding.open_meeting(meeting, now=meeting.starts_at)
     approved_minutes(meeting)
     rows = [(f"Nhiệm vụ {i}", owners[i % members].full_name, soon()) for i in range(tasks)]
     resolution = draft(meeting, *rows)

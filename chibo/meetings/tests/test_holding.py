@@ -50,7 +50,7 @@ def test_it_refuses_other_methods(world, meeting):
 
 
 def test_it_opens_the_meeting_and_calls_the_roll_from_the_answers(world):
-    meeting = plan(world.cell)
+    meeting = plan(world.cell, days=0)
     make_member(world.cell, "Vũ Thị Hoa", status=Member.Status.EXEMPT)
     Answer.objects.create(meeting=meeting, member=member(MAI), choice="absent", reason="Ốm")
     Answer.objects.create(meeting=meeting, member=member(SON), choice="attending")
@@ -119,7 +119,7 @@ def test_it_shows_the_totals_of_rule_8(world, meeting):
     make_member(world.cell, "Lý Văn Nam", status=Member.Status.PROBATIONARY)
     make_member(world.cell, "Vũ Thị Hoa", status=Member.Status.EXEMPT)
     make_member(world.cell, "Đỗ Văn Tư")
-    holding.open_meeting(meeting)
+    holding.open_meeting(meeting, now=meeting.starts_at)
     holding.check_in(meeting, member(MAI))
     holding.mark(meeting, roll_line(meeting, SON), Presence.EXCUSED, "Công tác")
     page = world.client("secretary").get(url(meeting, "hold"), headers=ENGLISH)
@@ -232,7 +232,7 @@ def test_it_costs_the_same_queries_however_large_the_cell(world):
     few = count_queries(client, url(meeting, "hold"))
     for i in range(4, 58):
         make_member(world.cell, f"Đảng viên {i:02d}", status=Member.Status.PROBATIONARY)
-    holding.open_meeting(meeting)
+    holding.open_meeting(meeting, now=meeting.starts_at)
     assert meeting.roll.count() == 60
     assert count_queries(client, url(meeting, "hold")) == few
     assert few <= 14

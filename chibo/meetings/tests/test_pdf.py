@@ -35,7 +35,7 @@ def held(world, month: int = 3) -> Meeting:
         published_at=starts_at - timedelta(days=3),
     )
     meeting.add_official_agenda()
-    holding.open_meeting(meeting)
+    holding.open_meeting(meeting, now=meeting.starts_at)
     for persona in ("member", "secretary"):
         holding.check_in(meeting, member(world, persona))
     return meeting

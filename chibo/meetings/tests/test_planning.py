@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from chibo.conftest import make_member
 from chibo.meetings.models import REGULAR_STEPS, Meeting, Notice, Step
+from chibo.meetings.tests.test_roles import seat
 from chibo.orgs.models import Member
 
 PLACE = "Nhà văn hóa khu 1"
@@ -104,6 +106,7 @@ def test_it_refuses_other_methods(world):
 
 
 def test_it_plans_a_draft_with_the_official_agenda(world):
+    seat(member("Nguyễn Thị Mai"), world.cell)
     response = world.client("secretary").post(
         plan_url(world), plan_data(preparer=str(member("Nguyễn Thị Mai").code))
     )
@@ -129,7 +132,9 @@ def test_it_requires_the_theme_of_a_thematic_meeting(world, kind):
     assert Step.PRESENTATION in meeting.agenda_items.values_list("step", flat=True)
 
 
-def test_it_offers_only_the_cells_active_members_to_prepare(world):
+def test_it_offers_only_the_cells_active_committee_members_to_prepare(world):
+    seat(member("Nguyễn Thị Mai"), world.cell)
+    seat(make_member(world.cell, "Vũ Thị Hoa", status=Member.Status.EXEMPT), world.cell)
     form = world.client("secretary").get(plan_url(world)).context["form"]
     names = {m.full_name for m in form.fields["preparer"].queryset}
     assert names == {"Nguyễn Thị Mai", "Trần Văn Sơn"}
@@ -244,6 +249,7 @@ def test_it_hides_a_draft_from_those_who_do_not_prepare_it(world, persona):
 
 
 def test_it_lets_the_assigned_member_change_the_plan(world):
+    seat(member("Nguyễn Thị Mai"), world.cell)
     meeting = make_meeting(world.cell, preparer=member("Nguyễn Thị Mai"))
     assert world.client("member").get(edit_url(meeting)).status_code == 200
 

@@ -206,9 +206,7 @@ def answer(request: HttpRequest, code: UUID) -> HttpResponse:
         ).first()
         form = AnswerForm(request.POST, instance=existing)
         if form.is_valid():
-            form.instance.meeting = meeting
-            form.instance.member_id = scope_for(request).member_id
-            form.save()
+            Answer.give(meeting, scope_for(request).member_id, **form.cleaned_data)
             messages.success(request, _("Your answer was saved."))
         else:
             for error in form.errors.values():

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chibo.access.scope import get_meeting_for_user, scope_for
+from chibo.access.scope import MeetingRights, get_meeting_for_user, scope_for
 from chibo.lib.paging import window
 from chibo.meetings import holding
 from chibo.meetings.forms.holding import (
@@ -56,9 +57,9 @@ STEPS = {
 }
 
 
-def _prepared(request: HttpRequest, code: UUID) -> Meeting:
+def _held(request: HttpRequest, code: UUID) -> Meeting:
     """The meeting, for those who run it; 403 for those who may only read it."""
-    meeting, _rights = get_meeting_for_user(request, code, may="prepare")
+    meeting, _rights = get_meeting_for_user(request, code, may="hold")
     return meeting
 
 
@@ -73,6 +74,21 @@ def _attempt(request: HttpRequest, step: Callable[[], object], success: str = ""
     if success:
         messages.success(request, success)
     return True
+
+
+def _preside(
+    request: HttpRequest, rights: MeetingRights, step: Callable[[], object], success: str = ""
+) -> bool:
+    """A step kept for the secretary; a deputy taking it in their stead is recorded with it."""
+    meeting, member_id = rights.meeting, scope_for(request).member_id
+
+    @transaction.atomic
+    def presided() -> None:
+        step()
+        if rights.in_stead:
+            holding.record_stand_in(meeting, member_id)
+
+    return _attempt(request, presided, success)
 
 
 def _say_errors(request: HttpRequest, form: Form) -> None:
@@ -98,7 +114,7 @@ def _qr(request: HttpRequest, meeting: Meeting) -> SafeString:
 @login_required
 def hold(request: HttpRequest, code: UUID) -> HttpResponse:
     """The secretary's phone during the meeting: open it, the roll, rule 9's count, votes."""
-    meeting, rights = get_meeting_for_user(request, code, may="prepare")
+    meeting, rights = get_meeting_for_user(request, code, may="hold")
     return render(
         request,
         "meetings/holding/hold.html",
@@ -121,9 +137,9 @@ def hold(request: HttpRequest, code: UUID) -> HttpResponse:
 @login_required
 def step(request: HttpRequest, code: UUID, step: str) -> HttpResponse:
     """Open the meeting (calling the roll) or close it."""
-    meeting = _prepared(request, code)
+    meeting, rights = get_meeting_for_user(request, code, may="preside")
     process, success = STEPS[step]
-    _attempt(request, lambda: process(meeting), str(success))
+    _preside(request, rights, lambda: process(meeting), str(success))
     return redirect("meetings:hold", code=meeting.code)
 
 
@@ -131,7 +147,7 @@ def step(request: HttpRequest, code: UUID, step: str) -> HttpResponse:
 @login_required
 def mark(request: HttpRequest, code: UUID, member: UUID) -> HttpResponse:
     """One tap on the roll: present, absent with a reason, absent."""
-    meeting = _prepared(request, code)
+    meeting = _held(request, code)
     line = get_object_or_404(Attendance, meeting=meeting, member__code=member)
     form = MarkForm(request.POST)
     if form.is_valid():
@@ -144,7 +160,7 @@ def mark(request: HttpRequest, code: UUID, member: UUID) -> HttpResponse:
 @require_POST
 @login_required
 def vote(request: HttpRequest, code: UUID) -> HttpResponse:
-    meeting = _prepared(request, code)
+    meeting = _held(request, code)
     form = VoteForm(request.POST)
     if not form.is_valid():
         _say_errors(request, form)
@@ -185,7 +201,7 @@ def check_in(request: HttpRequest, code: UUID) -> HttpResponse:
 @login_required
 def minutes(request: HttpRequest, code: UUID) -> HttpResponse:
     """Write the draft minutes along the agenda; approved ones are shown, and corrected."""
-    meeting = _prepared(request, code)
+    meeting, rights = get_meeting_for_user(request, code, may="hold")
     versions = list(meeting.minutes.all())
     latest = versions[0] if versions else None
     items = list(meeting.agenda_items.all())
@@ -203,6 +219,7 @@ def minutes(request: HttpRequest, code: UUID) -> HttpResponse:
         "meetings/holding/minutes.html",
         {
             "meeting": meeting,
+            "rights": rights,
             "minutes": latest,
             "versions": versions,
             "sections": _sections(items, latest),
@@ -222,12 +239,14 @@ def _sections(items: list[AgendaItem], minutes: Minutes | None) -> list[tuple[Ag
 @require_POST
 @login_required
 def minutes_approve(request: HttpRequest, code: UUID) -> HttpResponse:
-    meeting = _prepared(request, code)
+    meeting, rights = get_meeting_for_user(request, code, may="preside")
     latest = meeting.minutes.first()
     if latest is None:
         messages.error(request, _("Write the minutes before approving them."))
     else:
-        _attempt(request, lambda: holding.approve_minutes(latest), _("The minutes are approved."))
+        _preside(
+            request, rights, lambda: holding.approve_minutes(latest), _("The minutes are approved.")
+        )
     return redirect("meetings:minutes", code=meeting.code)
 
 
@@ -235,7 +254,7 @@ def minutes_approve(request: HttpRequest, code: UUID) -> HttpResponse:
 @login_required
 def correct(request: HttpRequest, code: UUID, name: str) -> HttpResponse:
     """A correction of the latest approved version: a new draft with its reason."""
-    meeting = _prepared(request, code)
+    meeting = _held(request, code)
     latest = getattr(meeting, RECORDS[name]).first()
     if latest is None:
         raise Http404
@@ -271,10 +290,10 @@ def record_version(request: HttpRequest, code: UUID, version: int, name: str) ->
 @login_required
 def resolution(request: HttpRequest, code: UUID) -> HttpResponse:
     """The draft resolution in its four parts; adopted ones are shown, and corrected."""
-    meeting = _prepared(request, code)
+    meeting, rights = get_meeting_for_user(request, code, may="hold")
     versions = list(meeting.resolutions.all())
     latest = versions[0] if versions else None
-    context = {"meeting": meeting, "resolution": latest, "versions": versions}
+    context = {"meeting": meeting, "rights": rights, "resolution": latest, "versions": versions}
     if latest is not None and latest.status != Resolution.Status.DRAFT:
         if request.method == "POST":
             messages.error(request, _("An adopted resolution never changes: correct it."))
@@ -328,7 +347,7 @@ def _rows(draft: Resolution | None) -> list[dict]:
 @require_POST
 @login_required
 def resolution_adopt(request: HttpRequest, code: UUID) -> HttpResponse:
-    meeting = _prepared(request, code)
+    meeting, rights = get_meeting_for_user(request, code, may="preside")
     latest = meeting.resolutions.first()
     if latest is None:
         messages.error(request, _("Write the draft resolution before adopting it."))
@@ -336,7 +355,9 @@ def resolution_adopt(request: HttpRequest, code: UUID) -> HttpResponse:
     form = AdoptForm(meeting.votes.all(), request.POST)
     if not form.is_valid():
         _say_errors(request, form)
-    elif _attempt(request, lambda: holding.adopt_resolution(latest, form.cleaned_data["vote"])):
+    elif _preside(
+        request, rights, lambda: holding.adopt_resolution(latest, form.cleaned_data["vote"])
+    ):
         messages.success(
             request, _("Resolution No. %(label)s is adopted.") % {"label": latest.label}
         )
@@ -346,9 +367,9 @@ def resolution_adopt(request: HttpRequest, code: UUID) -> HttpResponse:
 @require_POST
 @login_required
 def publish_records(request: HttpRequest, code: UUID) -> HttpResponse:
-    meeting = _prepared(request, code)
-    if _attempt(
-        request, lambda: holding.publish_records(meeting), _("Published to the members.")
+    meeting, rights = get_meeting_for_user(request, code, may="preside")
+    if _preside(
+        request, rights, lambda: holding.publish_records(meeting), _("Published to the members.")
     ) and holding.is_late(meeting):
         days = settings.CHIBO_RULES["resolution_publish_days"]
         messages.warning(

@@ -38,7 +38,7 @@ def published_message(version: int, count: int) -> str:
 @require_POST
 @login_required
 def publish_meeting(request: HttpRequest, code: UUID) -> HttpResponse:
-    meeting, _rights = get_meeting_for_user(request, code, may="prepare")
+    meeting, _rights = get_meeting_for_user(request, code, may="hold")
     try:
         notice = publish(meeting, by=getattr(request.user, "member", None))
     except NothingChanged as error:

@@ -52,7 +52,7 @@ def held(
             late=late,
             content={},
         )
-    holding.open_meeting(meeting)
+    holding.open_meeting(meeting, now=meeting.starts_at)
     for name in present:
         holding.check_in(meeting, Member.objects.get(full_name=name))
     items = meeting.agenda_items.order_by("position")

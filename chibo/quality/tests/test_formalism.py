@@ -66,7 +66,7 @@ def held(
     discussion = meeting.agenda_items.get(step=Step.DISCUSSION)
     for author in speakers:
         Comment.objects.create(item=discussion, author=author, body="Tôi đồng ý với dự thảo.")
-    holding.open_meeting(meeting)
+    holding.open_meeting(meeting, now=meeting.starts_at)
     if minutes:
         approved_minutes(meeting, minutes)
     if resolution:

@@ -37,7 +37,7 @@ def held(cell, days_ago: int = 7) -> Meeting:
         published_at=starts_at - timedelta(days=3),
     )
     meeting.add_official_agenda()
-    holding.open_meeting(meeting)
+    holding.open_meeting(meeting, now=meeting.starts_at)
     everyone = list(cell.members.all())
     for member in everyone:
         holding.check_in(meeting, member)

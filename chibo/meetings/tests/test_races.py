@@ -1,0 +1,131 @@
+"""Every "one per person" write arriving twice at once (two quick taps, two tabs) succeeds and
+leaves one row (issue 10, races).
+
+Each test runs the same write in two threads, each on its own database connection, released
+together by a barrier, several rounds over. Only PostgreSQL runs writers side by side: SQLite
+takes one writer at a time (`transaction_mode` IMMEDIATE), and the in-memory test database
+refuses a second one outright instead of waiting, so there is no race to see there.
+"""
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from chibo.conftest import make_member, make_user
+from chibo.meetings import holding
+from chibo.meetings.models import Answer, Attendance, Minutes, Receipt
+from chibo.meetings.tests.holding_data import member, opened, url
+from chibo.meetings.tests.test_attending import plan
+from chibo.quality.models import MeetingScore
+from chibo.quality.scoring import facts_for, previous_tasks, save_score, suggest
+from chibo.supervision.models import Report
+from chibo.supervision.reports import file_report
+
+ROUNDS = 4
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="only PostgreSQL runs two writers at once"
+    ),
+]
+
+
+def at_once(call: Callable[..., object], *args) -> list[object]:
+    """`call(*args)` in two threads released together; what each returned or raised."""
+    barrier = threading.Barrier(2)
+    results: list[object] = [None, None]
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = call(*args)
+        except Exception as error:  # noqa: BLE001 - the test reports what escaped
+            results[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def client_of(user) -> Client:
+    client = Client(raise_request_exception=True)
+    client.force_login(user)
+    return client
+
+
+def test_two_taps_on_i_will_attend_leave_one_answer(world):
+    client = client_of(world.member)
+    for _ in range(ROUNDS):
+        meeting = plan(world.cell)
+        target = url(meeting, "answer")
+        responses = at_once(client.post, target, {"choice": "attending"})
+        assert [getattr(r, "status_code", r) for r in responses] == [302, 302]
+        assert Answer.objects.filter(meeting=meeting).count() == 1
+
+
+def test_two_check_ins_leave_one_line_on_the_roll(world):
+    """A member who joined after the roll was called gets a line at check-in, once."""
+    meeting = opened(world.cell, days=0)
+    for i in range(ROUNDS):
+        newcomer = make_member(world.cell, f"Đỗ Văn Tư {i}")
+        client = client_of(make_user(newcomer, f"tu{i}"))
+        responses = at_once(client.post, url(meeting, "check_in"))
+        assert [getattr(r, "status_code", r) for r in responses] == [302, 302]
+        line = Attendance.objects.get(meeting=meeting, member=newcomer)
+        assert line.presence == Attendance.Presence.PRESENT
+
+
+def test_two_openings_of_a_notice_leave_one_receipt(world):
+    for _ in range(ROUNDS):
+        meeting = plan(world.cell)
+        mai = member("Nguyễn Thị Mai")
+        assert at_once(Receipt.note, meeting.pk, mai.pk) == [None, None]
+        assert Receipt.objects.filter(meeting=meeting).count() == 1
+
+
+def test_two_scores_in_one_role_leave_one_score(world):
+    son = member("Trần Văn Sơn")
+    for _ in range(ROUNDS):
+        meeting = opened(world.cell, days=0)
+        points = suggest(facts_for(meeting), previous_tasks(meeting))
+        results = at_once(save_score, meeting, MeetingScore.Role.CELL, points, son)
+        assert all(isinstance(r, MeetingScore) for r in results), results
+        assert meeting.scores.filter(role=MeetingScore.Role.CELL).count() == 1
+
+
+def test_two_supervision_reports_leave_one_report(world):
+    vu = member("Lê Văn Vũ")
+    for _ in range(ROUNDS):
+        meeting = opened(world.cell, days=0)
+        points = suggest(facts_for(meeting), previous_tasks(meeting))
+        results = at_once(file_report, meeting, vu, points, "Đúng giờ", "Ít phát biểu")
+        assert all(isinstance(r, Report) for r in results), results
+        assert Report.objects.filter(meeting=meeting).count() == 1
+        assert meeting.scores.filter(role=MeetingScore.Role.SUPERVISOR).count() == 1
+
+
+def test_two_first_saves_of_the_minutes_leave_one_version(world):
+    son = member("Trần Văn Sơn")
+    for _ in range(ROUNDS):
+        meeting = opened(world.cell, days=0)
+        results = at_once(holding.save_minutes, meeting, None, {"1": "Khai mạc"}, son.pk)
+        assert all(isinstance(r, Minutes) for r in results), results
+        assert meeting.minutes.count() == 1
+
+
+def test_two_first_saves_of_the_resolution_leave_one_draft(world):
+    texts = {"assessment": "Hoàn thành", "assignment": "Bí thư", "quality": "Tốt"}
+    for _ in range(ROUNDS):
+        meeting = opened(world.cell, days=0)
+        results = at_once(holding.save_resolution, meeting, None, texts, [])
+        assert not [r for r in results if isinstance(r, Exception)], results
+        assert meeting.resolutions.count() == 1
