@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "chibo.meetings",
     "chibo.notify",
     "chibo.quality",
+    "chibo.audit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -231,6 +232,9 @@ CHIBO_EVALUATION = {
     # Rule 20: the weight of each part of a cell's score.
     "cell_weights": {"meetings": 40, "regular": 20, "tasks": 20, "members": 20},
 }
+# The audit log's key (rule 21): set it in production, kept apart from the database and its
+# backups; without it one is made in the data folder (`audit_key`, readable by its owner only).
+CHIBO_AUDIT_KEY = env_str("CHIBO_AUDIT_KEY")
 # The address people use, for links in e-mails and calendar events.
 CHIBO_SITE_URL = env_str("CHIBO_SITE_URL", "http://127.0.0.1:8000")
 # `chibo serve` runs `chibo remind` every hour, and sends the daily digests at this local hour.
