@@ -247,6 +247,4 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-    # Rule 21: every export of party data is logged, whatever the general level.
-    "loggers": {"chibo.exports": {"level": "INFO"}},
 }

@@ -72,9 +72,11 @@ def problems() -> Iterator[tuple[Entry | None, str]]:
         hashes = [h for _pk, h in sorted(first.pop(round_id, []))]
         opening = entry.detail.get("opening")
         if len(hashes) != entry.detail.get("evaluations") or _opening(hashes) != opening:
-            yield entry, _("The evaluations of round %(id)d or their first steps were changed.") % {
-                "id": round_id
-            }
+            yield (
+                entry,
+                _("The evaluations of round %(id)d or their first steps were changed.")
+                % {"id": round_id},
+            )
     for round_id in first:
         yield None, _("Evaluation round %(id)d is missing from the audit log.") % {"id": round_id}
     for evaluation_id, entries in steps.items():
@@ -88,20 +90,32 @@ def _trail_problems(
     for sequence, entry in sorted(anchored.items()):
         event = trail.get(sequence)
         if event is None:
-            yield entry, _("Step %(number)d of evaluation %(id)d was removed.") % {
-                "number": sequence + 1,
-                "id": evaluation.pk,
-            }
+            yield (
+                entry,
+                _("Step %(number)d of evaluation %(id)d was removed.")
+                % {
+                    "number": sequence + 1,
+                    "id": evaluation.pk,
+                },
+            )
         elif event.hash != entry.detail.get("hash"):
-            yield entry, _("Step %(number)d of evaluation %(id)d was changed.") % {
+            yield (
+                entry,
+                _("Step %(number)d of evaluation %(id)d was changed.")
+                % {
+                    "number": sequence + 1,
+                    "id": evaluation.pk,
+                },
+            )
+    for sequence in sorted(set(trail) - set(anchored) - {0}):
+        yield (
+            None,
+            _("Step %(number)d of evaluation %(id)d is missing from the audit log.")
+            % {
                 "number": sequence + 1,
                 "id": evaluation.pk,
-            }
-    for sequence in sorted(set(trail) - set(anchored) - {0}):
-        yield None, _("Step %(number)d of evaluation %(id)d is missing from the audit log.") % {
-            "number": sequence + 1,
-            "id": evaluation.pk,
-        }
+            },
+        )
     if problem := verify(evaluation, [trail[s] for s in sorted(trail)]):
         named = _("Evaluation %(id)d: %(problem)s") % {"id": evaluation.pk, "problem": problem}
         yield (anchors[-1] if anchors else None), named

@@ -24,6 +24,7 @@ class Action(models.TextChoices):
     DOCUMENT_DOWNLOADED = "document_downloaded", _("downloaded a document")
     REPORT_EXPORTED = "report_exported", _("exported a report")
     ROLL_CHANGED = "roll_changed", _("changed the roll")
+    VOTE_RECORDED = "vote_recorded", _("recorded a vote")
     SCORE_CHANGED = "score_changed", _("scored a meeting")
     MINUTES_CHANGED = "minutes_changed", _("wrote or corrected the minutes")
     MINUTES_APPROVED = "minutes_approved", _("approved the minutes")

@@ -99,7 +99,9 @@ def sealed(record: Record) -> dict | None:
     return found.values_list("detail", flat=True).first()
 
 
-def all_problems(seals: dict[tuple[str, str], tuple[int, dict]]) -> Iterator[tuple[int | None, str]]:
+def all_problems(
+    seals: dict[tuple[str, str], tuple[int, dict]],
+) -> Iterator[tuple[int | None, str]]:
     """Every approved version that differs from its seal, or has none, and every seal whose
     version is gone, each with the number of the entry that sealed it; `seals` maps
     (kind, id) to (entry number, detail) as read from the log."""
