@@ -199,10 +199,11 @@ class MemberQuerySet(models.QuerySet):
             status__in=[Member.Status.TRANSFERRED, Member.Status.SUSPENDED]
         )
 
-    def search(self, query: str) -> "MemberQuerySet":
-        """Match a name regardless of Vietnamese diacritics and case, or a party card number."""
+    def search(self, query: str, cards: Q) -> "MemberQuerySet":
+        """Match a name regardless of Vietnamese diacritics and case, or a party card number
+        among the members `cards` selects (those whose card number the searcher may see)."""
         folded = fold(query)
-        return self.filter(Q(search_name__contains=folded) | Q(card_number=query.strip()))
+        return self.filter(Q(search_name__contains=folded) | (Q(card_number=query.strip()) & cards))
 
 
 class Member(models.Model):
