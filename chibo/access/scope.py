@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from chibo.access.personal import Personal, Role, Shown, shown
+from chibo.audit.models import Entry
 from chibo.meetings.models import ActionItem, Meeting
 from chibo.orgs.models import (
     LEADS_CELL,
@@ -241,6 +242,13 @@ class Scope:
             return Evaluation.objects.all()
         return Evaluation.objects.filter(self._under_committees("cell__path"))
 
+    def audit_entries(self):
+        """Entries of the audit log this user may read: those about organisations under the
+        committees they sit on (every one, for administrators)."""
+        if self.is_admin:
+            return Entry.objects.all()
+        return Entry.objects.filter(self._under_committees("organisation__path"))
+
     def _under_committees(self, field: str) -> Q:
         reach = Q(pk__in=[])
         for path in self._reach.subtree_paths:
@@ -338,6 +346,10 @@ class Scope:
     def sits_above(self, org: Organisation) -> bool:
         """A seat on a committee whose subtree holds `org` (administrators sit above all)."""
         return self.is_admin or self._reach.below(org)
+
+    def can_see_log(self, org: Organisation) -> bool:
+        """The audit log of a committee's subtree: those who sit on it or above it."""
+        return org.kind == Organisation.Kind.COMMITTEE and self.sits_above(org)
 
     def can_oversee(self, org: Organisation) -> bool:
         """Judge how an organisation works (scores, formalism, risks): the committees above it
@@ -438,7 +450,7 @@ def administrator_required(view: Callable) -> Callable:
 
 # What a getter may require of an organisation, each a `Scope.can_<right>` check.
 OrganisationRight = Literal[
-    "manage", "oversee", "see_quality", "see_evaluations", "open_evaluations"
+    "manage", "oversee", "see_quality", "see_evaluations", "open_evaluations", "see_log"
 ]
 
 
