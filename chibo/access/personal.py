@@ -80,6 +80,11 @@ class Personal:
     def __init__(self, member: Member, role: Role) -> None:
         self.member, self.role = member, role
 
+    @property
+    def of_another(self) -> bool:
+        """Someone else's data: seeing it is recorded (rule 21); one's own is not."""
+        return self.role != Role.SELF
+
     def shows(self, field: str) -> Shown:
         return shown(self.role, field)
 

@@ -117,11 +117,13 @@ def members(request: HttpRequest) -> HttpResponse:
 @never_cache
 def member(request: HttpRequest, code: UUID) -> HttpResponse:
     member, can_manage = get_member_for_user(request, code)
-    record(request, Action.MEMBER_VIEWED, member)
+    personal = scope_for(request).personal(member)
+    if personal.of_another:
+        record(request, Action.MEMBER_VIEWED, member)
     context = {
         "member": member,
         "can_manage": can_manage,
-        "personal": scope_for(request).personal(member),
+        "personal": personal,
         "positions": member.positions.ranked().select_related("organisation"),
         "memberships": member.memberships.select_related("cell"),
     }
@@ -142,5 +144,6 @@ def member_edit(request: HttpRequest, code: UUID) -> HttpResponse:
                 record(request, Action.MEMBER_CHANGED, member, detail={"fields": form.changed_data})
         messages.success(request, _("The member's contact details were saved."))
         return redirect("orgs:member", code=member.code)
-    record(request, Action.MEMBER_VIEWED, member, detail={"form": 1})
+    if personal.of_another:
+        record(request, Action.MEMBER_VIEWED, member, detail={"form": 1})
     return render(request, "orgs/member_edit.html", {"member": member, "form": form})

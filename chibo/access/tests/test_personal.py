@@ -173,3 +173,9 @@ def test_every_view_of_a_profile_or_an_edit_form_is_recorded(people):
         ("cuong", str(ha().pk), people.cell.pk, {}),
         ("son", str(ha().pk), people.cell.pk, {"form": 1}),
     ]
+
+
+def test_a_member_reading_their_own_profile_is_not_recorded(people):
+    mai = people.member.member
+    people.client("member").get(reverse("orgs:member", args=[mai.code]))
+    assert not Entry.objects.filter(action=Action.MEMBER_VIEWED).exists()
