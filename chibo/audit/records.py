@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -77,6 +78,8 @@ def approved(request: HttpRequest, record: Record) -> None:
 
 def seal_all(records: Iterable[Record]) -> None:
     """Seal records approved in bulk (the demo's history), in one append."""
+    records = list(records)
+    prefetch_related_objects([r for r in records if isinstance(r, Resolution)], "tasks")
     log.append([_entry(None, record) for record in records])
 
 

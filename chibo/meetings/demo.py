@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from chibo.audit import records as sealed
 from chibo.lib.months import month_of, shift
 from chibo.lib.months import months as month_range
 from chibo.meetings import quorum
@@ -135,7 +136,9 @@ class History:
             self.fill(cell, meeting)
         for model in (AgendaItem, Notice, Attendance, Vote, Minutes, Receipt, Answer):
             model.objects.bulk_create(self.rows[model], batch_size=BATCH)
-        self.resolutions()
+        resolutions = self.resolutions()
+        # Approved as any record is: sealed in the audit log.
+        sealed.seal_all([*self.rows[Minutes], *resolutions])
         self.comments()
 
     # -- meetings -------------------------------------------------------------------------
@@ -276,7 +279,7 @@ class History:
 
     # -- resolutions, tasks and comments --------------------------------------------------
 
-    def resolutions(self) -> None:
+    def resolutions(self) -> list[Resolution]:
         """Number each held meeting's resolution per cell and year, with 2–4 tasks each."""
         numbers: dict[tuple[int, int], int] = defaultdict(int)
         resolutions = []
@@ -298,6 +301,7 @@ class History:
             )
         Resolution.objects.bulk_create(resolutions, batch_size=BATCH)
         self.tasks(resolutions)
+        return resolutions
 
     def tasks(self, resolutions: list[Resolution]) -> None:
         tasks = []
