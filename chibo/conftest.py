@@ -105,6 +105,13 @@ def default_language():
 
 
 @pytest.fixture(autouse=True)
+def audit_key(settings):
+    """The audit log's key from the settings, as production sets it: no test writes one into
+    the data folder."""
+    settings.CHIBO_AUDIT_KEY = "test audit key"
+
+
+@pytest.fixture(autouse=True)
 def empty_cache(settings):
     """A cache of each test's own, in memory: nothing kept by one test (a session, a version,
     a dashboard) reaches the next, and the developer's cache in the data folder is left alone.

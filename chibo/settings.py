@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "chibo.notify",
     "chibo.quality",
     "chibo.signin",
+    "chibo.audit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -273,6 +274,9 @@ CHIBO_EVALUATION = {
     # Rule 20: the weight of each part of a cell's score.
     "cell_weights": {"meetings": 40, "regular": 20, "tasks": 20, "members": 20},
 }
+# The audit log's key (rule 21): set it in production, kept apart from the database and its
+# backups; without it one is made in the data folder (`audit_key`, readable by its owner only).
+CHIBO_AUDIT_KEY = env_str("CHIBO_AUDIT_KEY")
 # The address people use, for links in e-mails and calendar events.
 CHIBO_SITE_URL = env_str("CHIBO_SITE_URL", "http://127.0.0.1:8000")
 # `chibo serve` runs `chibo remind` every hour, and sends the daily digests at this local hour.
@@ -292,10 +296,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-    # Rule 21: every export of party data is logged, whatever the general level.
     "loggers": {
-        "chibo.exports": {"level": "INFO"},
-        # Issue 10: every sign-in event (failures, lockouts, second factors) is kept.
+        # Every sign-in event (failures, lockouts, second factors) is kept, whatever the level;
+        # the audit log keeps them too, chained.
         "chibo.signin": {"level": "INFO"},
         "axes": {"level": "WARNING"},
     },

@@ -21,6 +21,8 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
+from chibo.access.personal import Personal, Role, Shown, shown
+from chibo.audit.models import Entry
 from chibo.meetings.models import ActionItem, Meeting
 from chibo.orgs.models import (
     CELL_COMMITTEE,
@@ -250,6 +252,13 @@ class Scope:
             return Evaluation.objects.all()
         return Evaluation.objects.filter(self._under_committees("cell__path"))
 
+    def audit_entries(self):
+        """Entries of the audit log this user may read: those about organisations under the
+        committees they sit on (every one, for administrators)."""
+        if self.is_admin:
+            return Entry.objects.all()
+        return Entry.objects.filter(self._under_committees("organisation__path"))
+
     def _under_committees(self, field: str) -> Q:
         reach = Q(pk__in=[])
         for path in self._reach.subtree_paths:
@@ -308,13 +317,55 @@ class Scope:
     def has_personal_data_permission(self) -> bool:
         return self.user.has_perm("orgs.view_personal_data")
 
-    def can_see_personal_data(self, member: Member) -> bool:
-        """Citizen ID and phone: the member, their cell's secretary, authorised committee staff."""
-        if self.is_admin or member.pk == self.member_id:
-            return True
-        if member.cell_id in self._reach.secretary_of:
-            return True
-        return self.has_personal_data_permission and self._reach.below(member.cell)
+    def role_towards(self, member: Member) -> Role:
+        """The role in which this user sees `member`'s personal data (`personal.TABLE`): the
+        most entitled that applies. Needs `member.cell`."""
+        reach = self._reach
+        below = reach.below(member.cell)
+        applies = {
+            Role.ADMIN: self.is_admin,
+            Role.SELF: member.pk == reach.member_id,
+            Role.SECRETARY: member.cell_id in reach.secretary_of,
+            Role.STAFF: below and self.has_personal_data_permission,
+            Role.DEPUTY: member.cell_id in reach.led,
+            Role.COMMITTEE: below,
+            Role.SUPERVISOR: member.cell_id in reach.supervised,
+        }
+        return next((role for role in Role if applies.get(role)), Role.MEMBER)
+
+    def personal(self, member: Member) -> Personal:
+        """`member`'s personal fields as this user may see them."""
+        return Personal(member, self.role_towards(member))
+
+    def with_personal(self, members) -> list[Member]:
+        """The members (with their cells) each with `personal`, for a list to show."""
+        members = list(members)
+        for member in members:
+            member.personal = self.personal(member)
+        return members
+
+    def members_showing(self, field: str) -> Q:
+        """Members (among `members()`) whose `field` this user sees in full: a search by that
+        field looks among them only. Exact because each role of `personal.TABLE` sees no less
+        than the roles after it."""
+        reach = self._reach
+        staff = self.has_personal_data_permission
+        everyone = Q(pk__isnull=False)  # an empty Q() would vanish from an OR
+        where = {
+            Role.ADMIN: everyone if self.is_admin else None,
+            Role.SELF: Q(pk=reach.member_id) if reach.member_id else None,
+            Role.SECRETARY: Q(cell_id__in=reach.secretary_of),
+            Role.STAFF: self._under_committees("cell__path") if staff else None,
+            Role.DEPUTY: Q(cell_id__in=reach.led),
+            Role.COMMITTEE: self._under_committees("cell__path"),
+            Role.SUPERVISOR: Q(cell_id__in=reach.supervised),
+            Role.MEMBER: everyone,
+        }
+        found = Q(pk__in=[])
+        for role in Role:
+            if where[role] is not None and shown(role, field) == Shown.FULL:
+                found |= where[role]
+        return found
 
     def can_check_in(self, meeting: Meeting) -> bool:
         """Say "I am here" at a meeting: the members of its cell, who are on its roll."""
@@ -331,6 +382,10 @@ class Scope:
     def sits_above(self, org: Organisation) -> bool:
         """A seat on a committee whose subtree holds `org` (administrators sit above all)."""
         return self.is_admin or self._reach.below(org)
+
+    def can_see_log(self, org: Organisation) -> bool:
+        """The audit log of a committee's subtree: those who sit on it or above it."""
+        return org.kind == Organisation.Kind.COMMITTEE and self.sits_above(org)
 
     def can_oversee(self, org: Organisation) -> bool:
         """Judge how an organisation works (scores, formalism, risks): the committees above it
@@ -431,7 +486,7 @@ def administrator_required(view: Callable) -> Callable:
 
 # What a getter may require of an organisation, each a `Scope.can_<right>` check.
 OrganisationRight = Literal[
-    "manage", "oversee", "see_quality", "see_evaluations", "open_evaluations"
+    "manage", "oversee", "see_quality", "see_evaluations", "open_evaluations", "see_log"
 ]
 
 

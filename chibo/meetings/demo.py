@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from chibo.audit import records as sealed
 from chibo.lib import bulk
 from chibo.lib.months import month_of, shift
 from chibo.lib.months import months as month_range
@@ -228,6 +229,14 @@ class History:
         self.comments()
         for model, columns in COLUMNS.items():
             bulk.load(model, columns, self.rows[model])
+        self.seal(cells)
+
+    def seal(self, cells: list[Organisation]) -> None:
+        """Approved as any record is: sealed in the audit log, once loaded."""
+        held = {"meeting__cell__in": cells}
+        minutes = Minutes.objects.filter(**held).exclude(status=sealed.DRAFT)
+        resolutions = Resolution.objects.filter(**held).exclude(status=sealed.DRAFT)
+        sealed.seal_all([*minutes.select_related("meeting"), *resolutions])
 
     # -- meetings -------------------------------------------------------------------------
 
@@ -369,7 +378,7 @@ class History:
 
     # -- resolutions, tasks and comments --------------------------------------------------
 
-    def resolutions(self) -> None:
+    def resolutions(self) -> list[Resolution]:
         """Number each held meeting's resolution per cell and year, with 2–4 tasks each."""
         numbers: dict[tuple[int, int], int] = defaultdict(int)
         resolutions = []
@@ -393,6 +402,7 @@ class History:
             )
             resolutions.append((pk, meeting))
         self.tasks(resolutions)
+        return resolutions
 
     def tasks(self, resolutions: list[tuple[int, Meeting]]) -> None:
         tasks = []

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.access.personal import Personal
 from chibo.orgs.models import Member
 
 
@@ -14,8 +15,34 @@ class MemberSearchForm(forms.Form):
 
 
 class MemberContactForm(forms.ModelForm):
-    """What a secretary keeps up to date; the rest comes from the national database."""
+    """What a secretary keeps up to date; the rest comes from the national database.
+
+    A field the editor sees masked (`access.personal`) starts empty, with its mask as a hint:
+    they may replace it, and leaving it empty keeps it. One they may not see is left out.
+    """
 
     class Meta:
         model = Member
         fields = ["phone", "citizen_id"]
+
+    def __init__(self, *args, personal: Personal, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kept: set[str] = set()
+        for name in list(self.fields):
+            value = getattr(personal, name)
+            if value is None:
+                del self.fields[name]
+            elif value.masked:
+                self.kept.add(name)
+                self.initial[name] = ""
+                field = self.fields[name]
+                field.required = False
+                field.widget.attrs["placeholder"] = value.value
+                field.help_text = _("Hidden: personal data. Leave empty to keep it.")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name in self.kept:
+            if not data.get(name):
+                data[name] = getattr(self.instance, name)
+        return data

@@ -204,10 +204,11 @@ class MemberQuerySet(models.QuerySet):
         seats = Position.objects.current().filter(organisation=cell, kind__in=CELL_COMMITTEE)
         return self.filter(pk__in=seats.values("member_id"))
 
-    def search(self, query: str) -> "MemberQuerySet":
-        """Match a name regardless of Vietnamese diacritics and case, or a party card number."""
+    def search(self, query: str, cards: Q) -> "MemberQuerySet":
+        """Match a name regardless of Vietnamese diacritics and case, or a party card number
+        among the members `cards` selects (those whose card number the searcher may see)."""
         folded = fold(query)
-        return self.filter(Q(search_name__contains=folded) | Q(card_number=query.strip()))
+        return self.filter(Q(search_name__contains=folded) | (Q(card_number=query.strip()) & cards))
 
 
 class Member(models.Model):

@@ -6,13 +6,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.access.scope import get_member_for_user, get_organisation_for_user, scope_for
+from chibo.audit.log import record
+from chibo.audit.models import Action
 from chibo.lib.paging import window
 from chibo.orgs.forms import MemberContactForm, MemberSearchForm
 from chibo.orgs.models import Member, Organisation, Position
@@ -60,12 +64,14 @@ def _breadcrumbs(request: HttpRequest, org: Organisation) -> list[tuple[Organisa
 
 @require_GET
 @login_required
+@never_cache
 def organisation(request: HttpRequest, code: UUID) -> HttpResponse:
     org, can_manage = get_organisation_for_user(request, code)
     context = {
         "org": org,
         "can_manage": can_manage,
         "can_see_quality": scope_for(request).can_see_quality(org),
+        "can_see_log": scope_for(request).can_see_log(org),
         "crumbs": _breadcrumbs(request, org),
         "leaders": Position.objects.current()
         .filter(organisation=org)
@@ -73,7 +79,9 @@ def organisation(request: HttpRequest, code: UUID) -> HttpResponse:
         .select_related("member"),
     }
     if org.is_cell:
-        context["members"] = _page(request, org.members.order_by("search_name", "pk"))
+        page = _page(request, org.members.order_by("search_name", "pk"))
+        page.object_list = scope_for(request).with_personal(page.object_list)
+        context["members"] = page
         context["statuses"] = _status_totals(org)
         context["supervisors"] = (
             Assignment.objects.current().filter(cell=org).select_related("supervisor")
@@ -91,24 +99,31 @@ def _status_totals(cell: Organisation) -> list[tuple[str, int]]:
 
 @require_GET
 @login_required
+@never_cache
 def members(request: HttpRequest) -> HttpResponse:
     form = MemberSearchForm(request.GET)
-    found = scope_for(request).members().select_related("cell")
+    scope = scope_for(request)
+    found = scope.members().select_related("cell")
     if form.is_valid() and form.cleaned_data["q"]:
-        found = found.search(form.cleaned_data["q"])
+        found = found.search(form.cleaned_data["q"], scope.members_showing("card_number"))
     template = "orgs/member_rows.html" if request.htmx else "orgs/members.html"
     page = window(request, found, settings.PAGE_SIZE)
+    page.object_list = scope.with_personal(page.object_list)
     return render(request, template, {"form": form, "members": page})
 
 
 @require_GET
 @login_required
+@never_cache
 def member(request: HttpRequest, code: UUID) -> HttpResponse:
     member, can_manage = get_member_for_user(request, code)
+    personal = scope_for(request).personal(member)
+    if personal.of_another:
+        record(request, Action.MEMBER_VIEWED, member)
     context = {
         "member": member,
         "can_manage": can_manage,
-        "personal": scope_for(request).can_see_personal_data(member),
+        "personal": personal,
         "positions": member.positions.ranked().select_related("organisation"),
         "memberships": member.memberships.select_related("cell"),
     }
@@ -117,12 +132,18 @@ def member(request: HttpRequest, code: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@never_cache
 def member_edit(request: HttpRequest, code: UUID) -> HttpResponse:
     member, _can_manage = get_member_for_user(request, code, may="manage")
-    form = MemberContactForm(request.POST or None, instance=member)
+    personal = scope_for(request).personal(member)
+    form = MemberContactForm(request.POST or None, instance=member, personal=personal)
     if request.method == "POST" and form.is_valid():
         if form.changed_data:
-            member.save(update_fields=form.changed_data)
+            with transaction.atomic():
+                member.save(update_fields=form.changed_data)
+                record(request, Action.MEMBER_CHANGED, member, detail={"fields": form.changed_data})
         messages.success(request, _("The member's contact details were saved."))
         return redirect("orgs:member", code=member.code)
+    if personal.of_another:
+        record(request, Action.MEMBER_VIEWED, member, detail={"form": 1})
     return render(request, "orgs/member_edit.html", {"member": member, "form": form})

@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from chibo.access.personal import Role
 from chibo.access.scope import (
     Scope,
     get_cell_for_user,
@@ -65,12 +66,15 @@ def test_it_shows_an_administrator_everything(world):
     assert scope.can_manage(world.foreign_cell)
 
 
-def test_it_masks_personal_data_from_all_but_the_member_secretary_and_staff(world):
-    mai = Member.objects.get(full_name="Nguyễn Thị Mai")
-    assert Scope(world.member).can_see_personal_data(mai)
-    assert Scope(world.secretary).can_see_personal_data(mai)
-    assert not Scope(world.supervisor).can_see_personal_data(mai)
-    assert not Scope(world.committee).can_see_personal_data(mai)
+def test_it_finds_the_role_in_which_each_sees_a_members_personal_data(world):
+    mai = Member.objects.select_related("cell").get(full_name="Nguyễn Thị Mai")
+    assert Scope(world.member).role_towards(mai) == Role.SELF
+    assert Scope(world.secretary).role_towards(mai) == Role.SECRETARY
+    assert Scope(world.supervisor).role_towards(mai) == Role.SUPERVISOR
+    assert Scope(world.committee).role_towards(mai) == Role.COMMITTEE
+    assert Scope(world.admin).role_towards(mai) == Role.ADMIN
+    son = Member.objects.select_related("cell").get(full_name="Trần Văn Sơn")
+    assert Scope(world.member).role_towards(son) == Role.MEMBER
 
 
 def test_it_opens_personal_data_to_committee_staff_with_the_permission(world):
@@ -80,8 +84,9 @@ def test_it_opens_personal_data_to_committee_staff_with_the_permission(world):
     mai = Member.objects.select_related("cell").get(full_name="Nguyễn Thị Mai")
     oanh = Member.objects.select_related("cell").get(full_name="Hoàng Thị Oanh")
     scope = Scope(world.committee.__class__.objects.get(pk=world.committee.pk))
-    assert scope.can_see_personal_data(mai)
-    assert not scope.can_see_personal_data(oanh)
+    assert scope.role_towards(mai) == Role.STAFF
+    assert scope.personal(mai).citizen_id.value == mai.citizen_id
+    assert scope.role_towards(oanh) != Role.STAFF
 
 
 def test_it_ends_reach_when_a_position_ends(world):

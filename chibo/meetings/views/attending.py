@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.access.scope import get_cell_for_user, get_meeting_for_user, scope_for
+from chibo.audit.log import record
+from chibo.audit.models import Action
 from chibo.lib.paging import window
 from chibo.meetings.forms.attending import AnswerForm, CommentForm
 from chibo.meetings.holding import previous_tasks
@@ -291,7 +293,8 @@ def comment_edit(request: HttpRequest, code: UUID) -> HttpResponse:
 @login_required
 def document(request: HttpRequest, code: UUID) -> FileResponse:
     doc = get_object_or_404(Document.objects.select_related("item__meeting"), code=code)
-    get_meeting_for_user(request, doc.item.meeting.code)
+    meeting, _rights = get_meeting_for_user(request, doc.item.meeting.code)
+    record(request, Action.DOCUMENT_DOWNLOADED, doc, organisation=meeting.cell_id)
     return FileResponse(
         doc.file.open("rb"), as_attachment=True, filename=doc.name, content_type=doc.content_type
     )

@@ -26,6 +26,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.access.scope import MeetingRights, get_meeting_for_user, scope_for
+from chibo.audit import records as sealed
+from chibo.audit.log import record
+from chibo.audit.models import Action
 from chibo.lib.paging import window
 from chibo.meetings import holding
 from chibo.meetings.forms.holding import (
@@ -51,6 +54,7 @@ from chibo.orgs.models import Member
 CLOSED_TASKS = [ActionItem.Status.DONE, ActionItem.Status.CANCELLED]
 # The records of a meeting by the name of their pages, and where the meeting keeps them.
 RECORDS = {"minutes": "minutes", "resolution": "resolutions"}
+CHANGED = {"minutes": Action.MINUTES_CHANGED, "resolution": Action.RESOLUTION_CHANGED}
 STEPS = {
     "open": (holding.open_meeting, gettext_lazy("The meeting is open.")),
     "close": (holding.close_meeting, gettext_lazy("The meeting is closed.")),
@@ -63,10 +67,19 @@ def _held(request: HttpRequest, code: UUID) -> Meeting:
     return meeting
 
 
-def _attempt(request: HttpRequest, step: Callable[[], object], success: str = "") -> bool:
-    """Run one step of the process; what the rules refuse becomes a message, nothing changes."""
+def _attempt(
+    request: HttpRequest,
+    step: Callable[[], object],
+    success: str = "",
+    audit: Callable[[], object] | None = None,
+) -> bool:
+    """Run one step of the process, and `audit` to log it in the same transaction; what the
+    rules refuse becomes a message, nothing changes."""
     try:
-        step()
+        with transaction.atomic():
+            step()
+            if audit is not None:
+                audit()
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -77,7 +90,11 @@ def _attempt(request: HttpRequest, step: Callable[[], object], success: str = ""
 
 
 def _preside(
-    request: HttpRequest, rights: MeetingRights, step: Callable[[], object], success: str = ""
+    request: HttpRequest,
+    rights: MeetingRights,
+    step: Callable[[], object],
+    success: str = "",
+    audit: Callable[[], object] | None = None,
 ) -> bool:
     """A step kept for the secretary; a deputy taking it in their stead is recorded with it."""
     meeting, member_id = rights.meeting, scope_for(request).member_id
@@ -88,7 +105,7 @@ def _preside(
         if rights.in_stead:
             holding.record_stand_in(meeting, member_id)
 
-    return _attempt(request, presided, success)
+    return _attempt(request, presided, success, audit)
 
 
 def _say_errors(request: HttpRequest, form: Form) -> None:
@@ -151,10 +168,19 @@ def mark(request: HttpRequest, code: UUID, member: UUID) -> HttpResponse:
     line = get_object_or_404(Attendance, meeting=meeting, member__code=member)
     form = MarkForm(request.POST)
     if form.is_valid():
-        _attempt(request, lambda: holding.mark(meeting, line, **form.cleaned_data))
+        _attempt(
+            request,
+            lambda: holding.mark(meeting, line, **form.cleaned_data),
+            audit=lambda: _roll_changed(request, meeting, line),
+        )
     else:
         _say_errors(request, form)
     return redirect(_hold_url(meeting, f"roll-{member}"))
+
+
+def _roll_changed(request: HttpRequest, meeting: Meeting, line: Attendance) -> None:
+    detail = {"member": line.member_id, "presence": line.presence}
+    record(request, Action.ROLL_CHANGED, meeting, detail=detail)
 
 
 @require_POST
@@ -166,7 +192,9 @@ def vote(request: HttpRequest, code: UUID) -> HttpResponse:
         _say_errors(request, form)
         return redirect(_hold_url(meeting, "vote"))
     try:
-        result = holding.record_vote(meeting, **form.cleaned_data)
+        with transaction.atomic():
+            result = holding.record_vote(meeting, **form.cleaned_data)
+            record(request, Action.VOTE_RECORDED, meeting, detail={"vote": result.pk})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(_hold_url(meeting, "vote"))
@@ -191,6 +219,9 @@ def check_in(request: HttpRequest, code: UUID) -> HttpResponse:
             request,
             lambda: holding.check_in(meeting, member, by_qr=True),
             _("You are checked in. Welcome."),
+            audit=lambda: record(
+                request, Action.ROLL_CHANGED, meeting, detail={"checked_in": True}
+            ),
         )
         return redirect("meetings:check_in", code=meeting.code)
     line = meeting.roll.filter(member_id=scope.member_id).first()
@@ -212,6 +243,7 @@ def minutes(request: HttpRequest, code: UUID) -> HttpResponse:
             request,
             lambda: holding.save_minutes(meeting, latest, sections, by_id),
             _("The minutes were saved."),
+            audit=lambda: record(request, Action.MINUTES_CHANGED, meeting),
         )
         return redirect("meetings:minutes", code=meeting.code)
     return render(
@@ -220,7 +252,7 @@ def minutes(request: HttpRequest, code: UUID) -> HttpResponse:
         {
             "meeting": meeting,
             "rights": rights,
-            "minutes": latest,
+            "minutes": sealed.check(latest),
             "versions": versions,
             "sections": _sections(items, latest),
             "writable": meeting.has_opened,
@@ -245,7 +277,11 @@ def minutes_approve(request: HttpRequest, code: UUID) -> HttpResponse:
         messages.error(request, _("Write the minutes before approving them."))
     else:
         _preside(
-            request, rights, lambda: holding.approve_minutes(latest), _("The minutes are approved.")
+            request,
+            rights,
+            lambda: holding.approve_minutes(latest),
+            _("The minutes are approved."),
+            audit=lambda: sealed.approved(request, latest),
         )
     return redirect("meetings:minutes", code=meeting.code)
 
@@ -264,6 +300,7 @@ def correct(request: HttpRequest, code: UUID, name: str) -> HttpResponse:
             request,
             lambda: holding.correct(latest, form.cleaned_data["reason"]),
             _("A new draft version was made; the earlier one stays as it was."),
+            audit=lambda: record(request, CHANGED[name], meeting, detail={"corrected": latest.pk}),
         )
     else:
         _say_errors(request, form)
@@ -275,14 +312,14 @@ def correct(request: HttpRequest, code: UUID, name: str) -> HttpResponse:
 def record_version(request: HttpRequest, code: UUID, version: int, name: str) -> HttpResponse:
     """One version as it was; those who only read the meeting see published versions only."""
     meeting, rights = get_meeting_for_user(request, code)
-    record = rights.records(getattr(meeting, RECORDS[name])).filter(version=version).first()
-    if record is None:
+    found = rights.records(getattr(meeting, RECORDS[name])).filter(version=version).first()
+    if found is None:
         raise Http404
-    context = {"meeting": meeting, "record": record, "rights": rights}
-    if isinstance(record, Minutes):
-        context["sections"] = _sections(list(meeting.agenda_items.all()), record)
+    context = {"meeting": meeting, "record": sealed.check(found), "rights": rights}
+    if isinstance(found, Minutes):
+        context["sections"] = _sections(list(meeting.agenda_items.all()), found)
     else:
-        context["tasks"] = record.tasks.select_related("owner")
+        context["tasks"] = found.tasks.select_related("owner")
     return render(request, f"meetings/holding/{name}_version.html", context)
 
 
@@ -293,7 +330,12 @@ def resolution(request: HttpRequest, code: UUID) -> HttpResponse:
     meeting, rights = get_meeting_for_user(request, code, may="hold")
     versions = list(meeting.resolutions.all())
     latest = versions[0] if versions else None
-    context = {"meeting": meeting, "rights": rights, "resolution": latest, "versions": versions}
+    context = {
+        "meeting": meeting,
+        "rights": rights,
+        "resolution": sealed.check(latest),
+        "versions": versions,
+    }
     if latest is not None and latest.status != Resolution.Status.DRAFT:
         if request.method == "POST":
             messages.error(request, _("An adopted resolution never changes: correct it."))
@@ -318,7 +360,9 @@ def resolution(request: HttpRequest, code: UUID) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid() and tasks.is_valid():
         texts = {name: form.cleaned_data[name] for name in ResolutionForm.Meta.fields}
-        holding.save_resolution(meeting, latest, texts, tasks.rows())
+        with transaction.atomic():
+            holding.save_resolution(meeting, latest, texts, tasks.rows())
+            record(request, Action.RESOLUTION_CHANGED, meeting)
         messages.success(request, _("The draft resolution was saved."))
         return redirect("meetings:resolution", code=meeting.code)
     context |= {
@@ -356,7 +400,10 @@ def resolution_adopt(request: HttpRequest, code: UUID) -> HttpResponse:
     if not form.is_valid():
         _say_errors(request, form)
     elif _preside(
-        request, rights, lambda: holding.adopt_resolution(latest, form.cleaned_data["vote"])
+        request,
+        rights,
+        lambda: holding.adopt_resolution(latest, form.cleaned_data["vote"]),
+        audit=lambda: sealed.approved(request, latest),
     ):
         messages.success(
             request, _("Resolution No. %(label)s is adopted.") % {"label": latest.label}
@@ -369,7 +416,11 @@ def resolution_adopt(request: HttpRequest, code: UUID) -> HttpResponse:
 def publish_records(request: HttpRequest, code: UUID) -> HttpResponse:
     meeting, rights = get_meeting_for_user(request, code, may="preside")
     if _preside(
-        request, rights, lambda: holding.publish_records(meeting), _("Published to the members.")
+        request,
+        rights,
+        lambda: holding.publish_records(meeting),
+        _("Published to the members."),
+        audit=lambda: record(request, Action.RECORDS_PUBLISHED, meeting),
     ) and holding.is_late(meeting):
         days = settings.CHIBO_RULES["resolution_publish_days"]
         messages.warning(

@@ -10,6 +10,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from chibo.access.scope import get_meeting_for_user
+from chibo.audit import log
+from chibo.audit.models import Action
 from chibo.meetings import pdf
 from chibo.meetings.models import Minutes, Resolution
 
@@ -24,7 +26,16 @@ def _version_for_user(
     return get_object_or_404(versions, meeting=meeting, version=version)
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+def _pdf_response(
+    request: HttpRequest, record: Minutes | Resolution, content: bytes, filename: str
+) -> HttpResponse:
+    log.record(
+        request,
+        Action.PDF_DOWNLOADED,
+        record,
+        organisation=record.meeting.cell_id,
+        detail={"version": record.version},
+    )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, filename)
     return response
@@ -40,7 +51,10 @@ def minutes_pdf(request: HttpRequest, code: UUID, version: int) -> HttpResponse:
     minutes = _version_for_user(request, code, Minutes, version)
     day = timezone.localdate(minutes.meeting.starts_at)
     return _pdf_response(
-        pdf.minutes_pdf(minutes), f"bien-ban-{day:%Y-%m-%d}{_suffix(minutes.version)}.pdf"
+        request,
+        minutes,
+        pdf.minutes_pdf(minutes),
+        f"bien-ban-{day:%Y-%m-%d}{_suffix(minutes.version)}.pdf",
     )
 
 
@@ -51,6 +65,8 @@ def resolution_pdf(request: HttpRequest, code: UUID, version: int) -> HttpRespon
     # "12-NQ/CB" has a slash; the file name keeps to ASCII letters, digits and dashes.
     number = f"{resolution.number}-NQ-CB" if resolution.number else "du-thao"
     return _pdf_response(
+        request,
+        resolution,
         pdf.resolution_pdf(resolution),
         f"nghi-quyet-{number}-{resolution.year}{_suffix(resolution.version)}.pdf",
     )

@@ -1,9 +1,6 @@
 from django import template
 
-from chibo.lib.text import mask
-
 register = template.Library()
-register.filter("masked", mask)
 
 
 @register.simple_tag(takes_context=True)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chibo.audit import evaluations as audit_trail
 from chibo.lib.months import month_of, shift
 from chibo.meetings.models import DONE_ON_TIME, ActionItem
 from chibo.notify.models import Notification
@@ -92,10 +93,11 @@ def open_round(organisation: Organisation, user: User, **fields) -> EvaluationRo
     evaluations, assessors = _everyone_in(opened)
     created = Evaluation.objects.bulk_create(evaluations, batch_size=BATCH)
     now = timezone.now()
-    EvaluationEvent.objects.bulk_create(
-        (_event(evaluation, 0, Step.OPENED, user, now) for evaluation in created),
+    events = EvaluationEvent.objects.bulk_create(
+        [_event(evaluation, 0, Step.OPENED, user, now) for evaluation in created],
         batch_size=BATCH,
     )
+    audit_trail.round_opened(opened, user, events)
     Notification.objects.bulk_create(
         (
             Notification(recipient_id=user_id, kind=NEXT[Step.OPENED], evaluation=evaluation)
@@ -216,7 +218,9 @@ def take_step(evaluation: Evaluation, step: str, user: User, data: dict) -> Eval
     setattr(evaluation, f"{step}_by", Member.objects.filter(user=user).first())
     evaluation.save(update_fields=changed)
     last = evaluation.events.order_by("-sequence").first()
-    _event(evaluation, last.sequence + 1, step, user, timezone.now(), last.hash).save()
+    event = _event(evaluation, last.sequence + 1, step, user, timezone.now(), last.hash)
+    event.save()
+    audit_trail.step_taken(evaluation, event, user)
     if not again:
         _notify(evaluation, step, user)
     return evaluation

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from chibo.audit.models import Action, Entry
 from chibo.conftest import child, make_member
 from chibo.meetings.models import Meeting
 from chibo.meetings.tests.holding_data import count_queries
@@ -186,15 +187,12 @@ def test_a_cell_has_its_own_report(slipping):
     assert rows[0][ATTENDANCE] == "50.0"
 
 
-def test_each_export_is_logged(slipping, caplog):
+def test_each_export_goes_to_the_audit_log(slipping):
     period = last_month()
-    with caplog.at_level(logging.INFO, logger="chibo.exports"):
-        download(slipping, "committee", slipping.ward, period, "xlsx")
-    (record,) = [r for r in caplog.records if r.name == "chibo.exports"]
-    assert record.levelno == logging.INFO
-    message = record.getMessage()
-    for expected in ["cuong", "XLSX", WARD, str(slipping.ward.code), period.slug]:
-        assert expected in message
+    download(slipping, "committee", slipping.ward, period, "xlsx")
+    entry = Entry.objects.get(action=Action.REPORT_EXPORTED)
+    assert (entry.username, entry.organisation_id) == ("cuong", slipping.ward.pk)
+    assert entry.detail == {"format": "xlsx", "period": period.slug}
 
 
 def refused(world, kind: str, year: int, number: int) -> str:

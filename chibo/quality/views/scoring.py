@@ -6,6 +6,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from chibo.access.scope import Scope, get_meeting_for_user, scope_for
+from chibo.audit.log import record
+from chibo.audit.models import Action
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import Member
 from chibo.quality.forms import ScoreForm
@@ -56,7 +59,7 @@ def score(request: HttpRequest, code: UUID) -> HttpResponse:
     role = _role(request, held)
     initial = _initial(meeting, scope, role, scores, suggested)
     form = ScoreForm(held, facts, request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid() and _save(meeting, scope, form):
+    if request.method == "POST" and form.is_valid() and _save(request, meeting, scope, form):
         saved = form.cleaned_data["role"]
         messages.success(request, _("The score was saved."))
         return redirect(f"{reverse('quality:score', args=[meeting.code])}?role={saved}")
@@ -119,19 +122,22 @@ def _rows(scores: dict, suggested: dict) -> list[tuple]:
     ]
 
 
-def _save(meeting: Meeting, scope: Scope, form: ScoreForm) -> bool:
-    """Save the score; what the rules refuse (not held, decided, too early) becomes a form
-    error and nothing changes."""
+def _save(request: HttpRequest, meeting: Meeting, scope: Scope, form: ScoreForm) -> bool:
+    """Save the score and log it; what the rules refuse (not held, decided, too early) becomes
+    a form error and nothing changes."""
     data = form.cleaned_data
     # Administrators score as no member.
     by = Member.objects.filter(pk=scope.member_id).first() if scope.member_id else None
     try:
-        if data["role"] == Role.SUPERVISOR:
-            reports.file_report(
-                meeting, by, form.points(), data["went_well"], data["to_fix"], data["note"]
-            )
-        else:
-            save_score(meeting, data["role"], form.points(), by, data["note"])
+        with transaction.atomic():
+            if data["role"] == Role.SUPERVISOR:
+                reports.file_report(
+                    meeting, by, form.points(), data["went_well"], data["to_fix"], data["note"]
+                )
+            else:
+                save_score(meeting, data["role"], form.points(), by, data["note"])
+            detail = {"role": data["role"], "points": form.points()}
+            record(request, Action.SCORE_CHANGED, meeting, detail=detail)
     except ValidationError as error:
         form.add_error(None, error)
         return False
