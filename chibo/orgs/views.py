@@ -5,15 +5,17 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.access.scope import get_member_for_user, get_organisation_for_user, scope_for
 from chibo.lib.paging import window
+from chibo.orgs import exports
 from chibo.orgs.forms import MemberContactForm, MemberSearchForm
 from chibo.orgs.models import Member, Organisation, Position
 from chibo.supervision.models import Assignment
@@ -89,16 +91,44 @@ def _status_totals(cell: Organisation) -> list[tuple[str, int]]:
     return [(label, counts.get(value, 0)) for value, label in Member.Status.choices]
 
 
-@require_GET
-@login_required
-def members(request: HttpRequest) -> HttpResponse:
+def _found(request: HttpRequest) -> tuple[MemberSearchForm, object]:
+    """The search form and the members in reach that match it (all of them without a query)."""
     form = MemberSearchForm(request.GET)
     found = scope_for(request).members().select_related("cell")
     if form.is_valid() and form.cleaned_data["q"]:
         found = found.search(form.cleaned_data["q"])
+    return form, found
+
+
+@require_GET
+@login_required
+def members(request: HttpRequest) -> HttpResponse:
+    form, found = _found(request)
     template = "orgs/member_rows.html" if request.htmx else "orgs/members.html"
     page = window(request, found, settings.PAGE_SIZE)
     return render(request, template, {"form": form, "members": page})
+
+
+@require_GET
+@login_required
+def members_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The members of the list page, every page of them, as a CSV or XLSX file."""
+    if fmt not in exports.WRITERS:
+        raise Http404
+    scope = scope_for(request)
+    if not scope.can_export_members():
+        raise PermissionDenied
+    form, found = _found(request)
+    fields = exports.fields_for(scope)
+    write, content_type = exports.WRITERS[fmt]
+    response = HttpResponse(write(fields, found), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="members.{fmt}"'
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    names = ", ".join(str(field.label) for field in fields)
+    exports.log_export(
+        request, f"the member list as {fmt.upper()} (search {query!r}; fields: {names})"
+    )
+    return response
 
 
 @require_GET

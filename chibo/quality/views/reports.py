@@ -2,7 +2,6 @@
 download as PDF, XLSX or CSV. Who may see the dashboard may download its reports (a cell's
 too); each download is logged (rule 21: exports are logged)."""
 
-import logging
 from urllib.parse import quote
 from uuid import UUID
 
@@ -18,11 +17,11 @@ from django.views.decorators.http import require_GET
 
 from chibo.access.scope import get_organisation_for_user
 from chibo.lib.text import fold
+from chibo.orgs.exports import log_export
 from chibo.orgs.models import Organisation
 from chibo.quality.exports import WRITERS
 from chibo.quality.reports import FIRST_YEAR, KINDS, Period, Report, build, latest, period_of
 
-logger = logging.getLogger("chibo.exports")
 FORMATS = {"pdf": "PDF", "xlsx": "Excel (XLSX)", "csv": "CSV"}
 TITLES = {
     "month": gettext_lazy("Monthly report"),
@@ -115,14 +114,9 @@ def download(
     write, content_type = WRITERS[fmt]
     response = HttpResponse(write(report), content_type=content_type)
     response["Content-Disposition"] = _attachment(report, fmt)
-    logger.info(
-        "%s (user %s) exported the %s report of %s (%s) for %s at %s",
-        request.user.get_username(),
-        request.user.pk,
-        fmt.upper(),
-        organisation.name,
-        organisation.code,
-        form.period.slug,
-        timezone.now().isoformat(timespec="seconds"),
+    log_export(
+        request,
+        f"the {fmt.upper()} report of {organisation.name} ({organisation.code}) "
+        f"for {form.period.slug}",
     )
     return response
