@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "chibo.meetings",
     "chibo.notify",
     "chibo.quality",
+    "chibo.backups",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
