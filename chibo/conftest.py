@@ -62,13 +62,14 @@ if profile := os.environ.get("HYPOTHESIS_PROFILE"):
 
 
 def make_member(cell: Organisation, name: str, **fields) -> Member:
+    n = next(_cards)
     defaults = {
         "birth_date": date(1980, 5, 17),
         "gender": Member.Gender.FEMALE,
         "admitted_on": date(2005, 3, 2),
         "official_on": date(2006, 3, 2),
-        "card_number": f"T{next(_cards):08d}",
-        "citizen_id": "022180001234",
+        "card_number": f"T{n:08d}",
+        "citizen_id": f"0331{n:08d}",  # one person each: citizen IDs are unique
         "phone": "0912345678",
         "status": Member.Status.OFFICIAL,
     }
@@ -191,7 +192,7 @@ def world(db) -> World:
         category=Organisation.Category.VILLAGE,
     )
 
-    mai = make_member(home_cell, "Nguyễn Thị Mai")
+    mai = make_member(home_cell, "Nguyễn Thị Mai", citizen_id="022180001234")
     son = make_member(home_cell, "Trần Văn Sơn", gender=Member.Gender.MALE)
     Position.objects.create(
         member=son,

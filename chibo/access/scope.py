@@ -313,6 +313,11 @@ class Scope:
             return False
         return user.is_staff or self.is_admin or self._reach.holds_office
 
+    def can_export_members(self) -> bool:
+        """Download the members in reach as a file: administrators, and those who lead a cell
+        or sit on a committee (ordinary members read their cell's list on the page)."""
+        return self.is_admin or bool(self._reach.led or self._reach.subtree_paths)
+
     @cached_property
     def has_personal_data_permission(self) -> bool:
         return self.user.has_perm("orgs.view_personal_data")

@@ -23,6 +23,7 @@ class Action(models.TextChoices):
     PDF_DOWNLOADED = "pdf_downloaded", _("downloaded a PDF")
     DOCUMENT_DOWNLOADED = "document_downloaded", _("downloaded a document")
     REPORT_EXPORTED = "report_exported", _("exported a report")
+    MEMBERS_EXPORTED = "members_exported", _("exported the member list")
     ROLL_CHANGED = "roll_changed", _("changed the roll")
     VOTE_RECORDED = "vote_recorded", _("recorded a vote")
     SCORE_CHANGED = "score_changed", _("scored a meeting")

@@ -262,6 +262,15 @@ class Member(models.Model):
             models.Index(fields=["search_name"], name="member_search_name"),
         ]
         permissions = [("view_personal_data", _("Can see citizen ID and phone of members"))]
+        constraints = [
+            # A citizen ID names one person; many members have none on record yet.
+            models.UniqueConstraint(
+                fields=["citizen_id"],
+                condition=~Q(citizen_id=""),
+                name="one_member_per_citizen_id",
+                violation_error_message=_("Another member already has this citizen ID number."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -10,6 +10,7 @@ urlpatterns = [
     path("orgs/", views.tree, name="tree"),
     path("orgs/<uuid:code>/", views.organisation, name="organisation"),
     path("members/", views.members, name="members"),
+    path("members/export/<str:fmt>/", views.members_export, name="members_export"),
     path("members/<uuid:code>/", views.member, name="member"),
     path("members/<uuid:code>/edit/", views.member_edit, name="member_edit"),
 ]

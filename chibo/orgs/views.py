@@ -5,10 +5,11 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,6 +19,7 @@ from chibo.access.scope import get_member_for_user, get_organisation_for_user, s
 from chibo.audit.log import record
 from chibo.audit.models import Action
 from chibo.lib.paging import window
+from chibo.orgs import exports
 from chibo.orgs.forms import MemberContactForm, MemberSearchForm
 from chibo.orgs.models import Member, Organisation, Position
 from chibo.supervision.models import Assignment
@@ -97,19 +99,50 @@ def _status_totals(cell: Organisation) -> list[tuple[str, int]]:
     return [(label, counts.get(value, 0)) for value, label in Member.Status.choices]
 
 
-@require_GET
-@login_required
-@never_cache
-def members(request: HttpRequest) -> HttpResponse:
+def _found(request: HttpRequest) -> tuple[MemberSearchForm, object]:
+    """The search form and the members in reach that match it (all of them without a query)."""
     form = MemberSearchForm(request.GET)
     scope = scope_for(request)
     found = scope.members().select_related("cell")
     if form.is_valid() and form.cleaned_data["q"]:
         found = found.search(form.cleaned_data["q"], scope.members_showing("card_number"))
+    return form, found
+
+
+@require_GET
+@login_required
+@never_cache
+def members(request: HttpRequest) -> HttpResponse:
+    form, found = _found(request)
+    scope = scope_for(request)
     template = "orgs/member_rows.html" if request.htmx else "orgs/members.html"
     page = window(request, found, settings.PAGE_SIZE)
     page.object_list = scope.with_personal(page.object_list)
     return render(request, template, {"form": form, "members": page})
+
+
+@require_GET
+@login_required
+@never_cache
+def members_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The members of the list page, every page of them, as a CSV or XLSX file."""
+    if fmt not in exports.WRITERS:
+        raise Http404
+    scope = scope_for(request)
+    if not scope.can_export_members():
+        raise PermissionDenied
+    form, found = _found(request)
+    fields = exports.fields_for(scope)
+    write, content_type = exports.WRITERS[fmt]
+    response = HttpResponse(write(fields, found, scope), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="members.{fmt}"'
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    roots = scope.roots()
+    detail = {"format": fmt, "search": query, "reach": [org.pk for org in roots]}
+    record(
+        request, Action.MEMBERS_EXPORTED, organisation=roots[0] if roots else None, detail=detail
+    )
+    return response
 
 
 @require_GET

@@ -1,7 +1,6 @@
 """A report written out: CSV for other tools, a workbook for Excel with its own charts, a PDF to
 print and file. Each writer reads the same `Report` and returns the file's bytes."""
 
-import csv
 import io
 import re
 from collections.abc import Callable, Iterable
@@ -14,6 +13,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from chibo.lib import pdf
+from chibo.lib.spreadsheets import CsvWriter, csv_bytes, xlsx_bytes
 from chibo.quality.charts import CHARTS, STYLE, charts
 from chibo.quality.dashboard import Cell
 from chibo.quality.indicators import BY_KEY, HOURS, INDICATORS, PERCENT, Indicator
@@ -59,7 +59,7 @@ def to_csv(report: Report) -> bytes:
     """One table, one row per organisation and period, its part of the report named first."""
     summary, children, risks, monthly = _sheets()
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
 
     def row(part: str, name: str, period: str, values: list, reasons: str = "") -> None:
         numbers = [_csv_number(i, v) for i, v in zip(INDICATORS, values, strict=True)]
@@ -79,8 +79,7 @@ def to_csv(report: Report) -> bytes:
         row(risks, risk.cell.name, label, [None] * len(INDICATORS), "; ".join(risk.reasons))
     for month, cells in report.monthly:
         row(monthly, name, f"{month:%m/%Y}", _values(cells))
-    # The byte order mark tells Excel the file is UTF-8, or Vietnamese names come out garbled.
-    return ("\ufeff" + out.getvalue()).encode()
+    return csv_bytes(out.getvalue())
 
 
 # -- XLSX --------------------------------------------------------------------------------------
@@ -185,9 +184,7 @@ def to_xlsx(report: Report) -> bytes:
     _table(children, _("Party organisation"), [(c.org.name, c.cells) for c in report.children])
     _risks(risks, report)
     _monthly(monthly, report)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(workbook)
 
 
 # -- PDF ---------------------------------------------------------------------------------------

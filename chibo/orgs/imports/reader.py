@@ -7,6 +7,9 @@ called `members.xlsx` must get a clear message rather than a parser's traceback.
 import csv
 import io
 import logging
+import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -26,9 +29,25 @@ ZIP = b"PK\x03\x04"
 # Old binary .xls files and password-protected workbooks are both OLE2 containers.
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-# An XLSX is compressed about tenfold; far more than this unpacked is a zip bomb, not members.
-MAX_UNPACKED_RATIO = 20
+# An XLSX is compressed about tenfold, its largest sheets with repeated values some forty-fold;
+# far more than this is a zip bomb, not members.
+MAX_RATIO = 100
+MAX_UNPACKED_RATIO = 20  # the whole unpacked, against the largest file accepted
 DELIMITERS = ",;\t"
+# More NUL bytes than this share of a CSV's start: UTF-16 without its mark, or not text at all.
+MAX_NUL_SHARE = 0.01
+# The parts of a workbook that hold its cells' text.
+TEXT_PARTS = re.compile(r"xl/(worksheets/[^/]+|sharedStrings)\.xml")
+# Characters XML 1.0 forbids, raw or as references: one of them stops any XML parser. They are
+# rewritten as Excel's own escape `_xHHHH_`, read back as the character, which the checks on
+# each row then name by row and column.
+ILLEGAL_XML = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+    rb"|&#(?:0*([0-8]|1[124-9]|2[0-9]|3[01])|[xX]0*([0-8bBcCeEfF]|1[0-9a-fA-F]));"
+)
+LONGEST_REFERENCE = 12
+EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+CHUNK = 1 << 20
 
 
 class FileProblem(Exception):
@@ -80,16 +99,77 @@ def too_big(size: int, limit: int) -> FileProblem:
 def _xlsx_rows(path: Path) -> Iterator[Row]:
     try:
         with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            check_unpacked(archive.infolist())
+            legible = _legible(archive)
+        workbook = openpyxl.load_workbook(legible or path, read_only=True, data_only=True)
+    except FileProblem:
+        raise
     except Exception as error:
         # openpyxl raises whatever its zip and XML layers raise on a damaged file.
         logger.info("Unreadable XLSX %s: %r", path.name, error)
         raise not_a_spreadsheet() from error
-    if unpacked > MAX_UNPACKED_RATIO * settings.CHIBO_IMPORT_MAX_BYTES:
-        workbook.close()
-        raise too_big(unpacked, MAX_UNPACKED_RATIO * settings.CHIBO_IMPORT_MAX_BYTES)
     return _sheet_rows(workbook)
+
+
+def check_unpacked(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip bomb from the sizes its central directory declares, before inflating a byte
+    (zipfile never inflates a member past its declared size)."""
+    unpacked = sum(info.file_size for info in members)
+    packed = sum(info.compress_size for info in members)
+    limit = MAX_UNPACKED_RATIO * settings.CHIBO_IMPORT_MAX_BYTES
+    if unpacked > limit:
+        raise too_big(unpacked, limit)
+    if unpacked > MAX_RATIO * max(packed, 1):
+        raise FileProblem(
+            _(
+                "This file unpacks to %(ratio)d times its size: a spreadsheet never does. "
+                "Save it again from Excel and send it again."
+            )
+            % {"ratio": unpacked // max(packed, 1)}
+        )
+
+
+def _legible(archive: zipfile.ZipFile) -> tempfile.SpooledTemporaryFile | None:
+    """A copy of the workbook with characters XML forbids escaped, or None when it has none."""
+    texts = [info for info in archive.infolist() if TEXT_PARTS.fullmatch(info.filename)]
+    if not any(ILLEGAL_XML.search(piece) for info in texts for piece in _pieces(archive, info)):
+        return None
+    copy = tempfile.SpooledTemporaryFile(max_size=CHUNK)
+    with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in archive.infolist():
+            with out.open(info.filename, "w") as target:
+                if info in texts:
+                    for piece in _pieces(archive, info):
+                        target.write(ILLEGAL_XML.sub(_escape, piece))
+                else:
+                    with archive.open(info) as source:
+                        shutil.copyfileobj(source, target, CHUNK)
+    copy.seek(0)
+    return copy
+
+
+def _pieces(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A part in pieces of about a megabyte, never cut inside a character reference."""
+    carry = b""
+    with archive.open(info) as part:
+        while chunk := part.read(CHUNK):
+            buffer = carry + chunk
+            cut = buffer.rfind(b"&", max(0, len(buffer) - LONGEST_REFERENCE))
+            cut = len(buffer) if cut < 0 else cut
+            yield buffer[:cut]
+            carry = buffer[cut:]
+    yield carry
+
+
+def _escape(match: re.Match) -> bytes:
+    decimal, hexadecimal = match.groups()
+    if decimal is not None:
+        code = int(decimal)
+    elif hexadecimal is not None:
+        code = int(hexadecimal, 16)
+    else:
+        code = match.group()[0]
+    return b"_x%04X_" % code
 
 
 def _sheet_rows(workbook) -> Iterator[Row]:
@@ -115,6 +195,9 @@ def _cell(value: object) -> Value:
         return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str) and "_x" in value:
+        # Excel writes the characters XML cannot hold as `_xHHHH_`: check what was meant.
+        return EXCEL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
     return str(value)
 
 
@@ -136,18 +219,17 @@ def _numbered(rows: Iterator[list[str]]) -> Iterator[Row]:
 
 def _decode(data: bytes) -> str:
     # Excel's "Unicode Text" export is UTF-16 with a byte order mark.
+    head = data[:8192]
     if data.startswith(UTF16_BOMS):
         encoding = "utf-16"
-    elif b"\x00" in data[:8192]:
+    elif head.count(b"\x00") > MAX_NUL_SHARE * len(head):
         raise not_a_spreadsheet()
     else:
+        # A stray NUL in a name is a row's problem, named by the row checks.
         encoding = "utf-8-sig"
     try:
-        text = data.decode(encoding)
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
         raise FileProblem(
             _("This CSV file is not in UTF-8: save it as “CSV UTF-8” and send it again.")
         ) from error
-    if "\x00" in text:
-        raise not_a_spreadsheet()
-    return text

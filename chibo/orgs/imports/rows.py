@@ -82,6 +82,8 @@ class Problem:
     def __str__(self) -> str:
         if self.row is None:
             return self.message
+        if not self.column:
+            return _("row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
         return _("row %(row)d, column %(column)s: %(message)s") % {
             "row": self.row,
             "column": self.column,
@@ -215,6 +217,7 @@ MEMBER_FIELDS = tuple(c.key for c in COLUMNS if c.key not in {"card_number", "ce
 class Record:
     """One valid row: the member it names, their cell and the fields the file gives."""
 
+    row: int
     card_number: str
     cell_id: int
     fields: dict[str, object]
@@ -247,17 +250,19 @@ def check_rows(rows: Iterator[Row]) -> Checked:
         )
         return sheet.checked
     sheet.check_duplicates(parsed)
+    sheet.check_citizen_ids(parsed)
     cell_ids = sheet.resolve_cells(parsed)
     checked = sheet.checked
     checked.problems.sort(key=lambda problem: problem.row or 0)
     if not checked.problems:
         checked.records = [
             Record(
+                row=n,
                 card_number=values["card_number"],
                 cell_id=cell_ids[values["cell"]],
                 fields={k: v for k, v in values.items() if k in MEMBER_FIELDS},
             )
-            for _n, values in parsed
+            for n, values in parsed
         ]
     return checked
 
@@ -359,6 +364,22 @@ class _Sheet:
             for number in numbers if len(numbers) > 1 else ():
                 others = [n for n in numbers if n != number]
                 self.problem(number, "citizen_id", _also_on(others, citizen_id=True))
+
+    def check_citizen_ids(self, parsed: Parsed) -> None:
+        """A citizen ID already held by a member the file does not list is someone else's."""
+        cards = {values.get("card_number") for _n, values in parsed}
+        ids = sorted({values["citizen_id"] for _n, values in parsed if values.get("citizen_id")})
+        holders: dict[str, str] = {}
+        for chunk in chunks(ids):
+            found = Member.objects.filter(citizen_id__in=chunk).order_by()
+            holders.update(found.values_list("citizen_id", "card_number"))
+        for number, values in parsed:
+            holder = holders.get(values.get("citizen_id"))
+            if holder is not None and holder not in cards:
+                message = _(
+                    "This citizen ID already belongs to the member with party card number %(card)s."
+                )
+                self.problem(number, "citizen_id", message % {"card": holder})
 
     def resolve_cells(self, parsed: Parsed) -> dict[str, int]:
         """Cell codes to cell ids, in one query per chunk of distinct codes, not one per row."""

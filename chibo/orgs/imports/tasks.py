@@ -20,7 +20,8 @@ def run_import(upload_id: str, language: str) -> dict | None:
     with translation.override(language):
         upload.save(status="running", done=0, total=0)
         try:
-            report = import_file(upload.path, _progress(upload))
+            confirmed = upload.state.get("confirmed", [])
+            report = import_file(upload.path, _progress(upload), confirmed)
         except Exception:
             logger.exception("Import %s failed", upload.id)
             message = _("An unexpected error stopped the import; the server log has the details.")

@@ -75,6 +75,8 @@ class Upload:
             problem_count=len(report.problems),
             warnings=report.warnings,
             counts=report.counts,
+            # Every one, however many: each must be confirmed to import.
+            conflicts=[conflict.as_state() for conflict in report.conflicts],
         )
 
     def discard_file(self) -> None:

@@ -2,9 +2,11 @@
 
 from uuid import UUID
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.access.scope import administrator_required
@@ -62,7 +64,14 @@ def detail(request: HttpRequest, id: UUID) -> HttpResponse:
 def confirm(request: HttpRequest, id: UUID) -> HttpResponse:
     upload = _get_upload(id)
     if upload.state["status"] == "checked" and not upload.state["problem_count"]:
+        conflicts = {conflict["card_number"] for conflict in upload.state.get("conflicts", [])}
+        confirmed = conflicts & set(request.POST.getlist("overwrite"))
+        if confirmed != conflicts:
+            messages.error(
+                request, _("Tick every row that changes another person, or fix the file.")
+            )
+            return redirect("imports:detail", id=upload.id)
         # Queued before enqueueing: an immediate backend runs the task inside enqueue().
-        upload.save(status="queued")
+        upload.save(status="queued", confirmed=sorted(confirmed))
         run_import.enqueue(str(upload.id), translation.get_language())
     return redirect("imports:detail", id=upload.id)

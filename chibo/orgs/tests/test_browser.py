@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import expect
 
 from chibo.conftest import sign_in
 
@@ -39,14 +40,14 @@ def test_it_refuses_a_wrong_password_in_the_users_language(world, page):
 def test_it_switches_to_khmer_and_to_vietnamese(world, page):
     sign_in(page, "mai")
     page.select_option("#language", "km")
-    page.wait_for_function("document.documentElement.lang === 'km'")
+    expect(page.locator("html")).to_have_attribute("lang", "km")
     assert translated("km", "Organisations") in page.inner_text("nav.mainnav")
     assert translated("km", "Your party cell") in page.inner_text("main")
     page.select_option("#language", "vi")
-    page.wait_for_function("document.documentElement.lang === 'vi'")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
     assert translated("vi", "Your party cell") in page.inner_text("main")
     page.select_option("#language", "en")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     assert "Your party cell" in page.inner_text("main")
 
 
@@ -68,9 +69,7 @@ def test_it_searches_members_as_you_type(world, page):
     sign_in(page, "cuong")
     page.goto("/members/")
     page.fill("input[name=q]", "pham quoc")
-    page.wait_for_function(
-        "!document.querySelector('#results').innerText.includes('Nguyễn Thị Mai')"
-    )
+    expect(page.locator("#results")).not_to_contain_text("Nguyễn Thị Mai")
     assert "Phạm Quốc Cường" in page.inner_text("#results")
 
 
@@ -85,7 +84,7 @@ def test_it_answers_not_found_for_a_foreign_cell(world, page):
 def test_it_fits_a_phone_screen_in_khmer(world, page):
     sign_in(page, "son")
     page.select_option("#language", "km")
-    page.wait_for_function("document.documentElement.lang === 'km'")
+    expect(page.locator("html")).to_have_attribute("lang", "km")
     page.goto(f"/orgs/{world.cell.code}/")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0

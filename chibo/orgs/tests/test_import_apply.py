@@ -1,13 +1,14 @@
 """Importing for real: all or nothing, idempotent by party card number, history kept."""
 
 from datetime import date
+from functools import partial
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from chibo.orgs.imports.apply import check_file, import_file
+from chibo.orgs.imports.apply import EVERY_CONFLICT, check_file, import_file
 from chibo.orgs.models import Member, Membership, Organisation, OrganisationQuerySet
 from chibo.orgs.tests.import_data import HEADER, give_refs, member_row, write_csv
 
@@ -71,7 +72,9 @@ def test_it_writes_nothing_on_a_dry_run(refs, tmp_path):
 def test_it_updates_by_card_number_instead_of_duplicating(refs, tmp_path):
     path = write_csv(tmp_path / "m.csv", [mai_row(name="Nguyễn Thị Mai Anh", status="Dự bị")])
     before = snapshot()
-    assert import_file(path).counts == {"new": 0, "updated": 1, "moved": 0, "unchanged": 0}
+    card = Member.objects.get(full_name="Nguyễn Thị Mai").card_number
+    report = import_file(path, confirmed=[card])  # another name: confirmed as in the dry run
+    assert report.counts == {"new": 0, "updated": 1, "moved": 0, "unchanged": 0}
     assert snapshot() == before
     mai = Member.objects.get(full_name="Nguyễn Thị Mai Anh")
     assert mai.search_name == "nguyen thi mai anh"
@@ -129,7 +132,7 @@ def test_it_undoes_everything_when_the_database_fails_half_way(refs, tmp_path, m
     before = snapshot()
     path = write_csv(tmp_path / "m.csv", [member_row(1), mai_row(cell="CB2", name="Mai Anh")])
     with pytest.raises(RuntimeError):
-        import_file(path)
+        import_file(path, confirmed=EVERY_CONFLICT)
     assert snapshot() == before
     assert Member.objects.get(full_name="Nguyễn Thị Mai").cell_id == refs.cell.pk
 
@@ -150,7 +153,7 @@ def queries_for(path, run) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("run", [check_file, import_file])
+@pytest.mark.parametrize("run", [check_file, partial(import_file, confirmed=EVERY_CONFLICT)])
 def test_it_uses_as_many_queries_for_60_rows_as_for_3(refs, tmp_path, run):
     # New members, plus every existing one renamed and moved.
     existing = Member.objects.exclude(cell=refs.foreign_cell)

@@ -1,5 +1,6 @@
 """Reading spreadsheets and checking every row, with a message per row and column."""
 
+import tracemalloc
 import zipfile
 from datetime import date
 
@@ -215,3 +216,88 @@ def test_it_says_problems_in_the_active_language(refs, tmp_path):
     with translation.override("vi"):
         problem = check_file(path).problems[0]
         assert problem.message == gettext("This value is required.")
+
+
+def bomb(path, unpacked: int) -> None:
+    """A workbook whose sheet hides `unpacked` bytes of blanks, which deflate a thousandfold."""
+    good = write_xlsx(path.with_suffix(".good.xlsx"), [member_row()])
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                out.writestr(info.filename, data)
+                continue
+            head, tail = data.split(b"</worksheet>")
+            with out.open(info.filename, "w") as sheet:
+                sheet.write(head)
+                for _chunk in range(unpacked // 2**20):
+                    sheet.write(b" " * 2**20)
+                sheet.write(b"</worksheet>" + tail)
+
+
+def forbid_inflating(monkeypatch) -> None:
+    """From now on, reading any member of a zip or handing a file to openpyxl fails the test."""
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", lambda *args: pytest.fail("inflated"))
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *args, **kw: pytest.fail("loaded"))
+
+
+def test_it_refuses_a_thousandfold_bomb_from_its_directory_alone(tmp_path, monkeypatch):
+    path = tmp_path / "bomb.xlsx"
+    bomb(path, 200 * 2**20)
+    forbid_inflating(monkeypatch)
+    assert path.stat().st_size < 400_000  # 200 MB in a file of a few hundred kilobytes
+    tracemalloc.start()
+    with translation.override("en"), pytest.raises(FileProblem) as refused:
+        read_rows(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert "unpacks to" in refused.value.message and "times its size" in refused.value.message
+    assert peak < 5 * 2**20
+
+
+def test_it_refuses_a_workbook_that_unpacks_past_the_limit_before_inflating(
+    tmp_path, settings, monkeypatch
+):
+    settings.CHIBO_IMPORT_MAX_BYTES = 100_000
+    path = tmp_path / "big.xlsx"
+    bomb(path, 3 * 2**20)  # over 20 times the largest file accepted
+    forbid_inflating(monkeypatch)
+    with translation.override("en"), pytest.raises(FileProblem, match="largest accepted is"):
+        read_rows(path)
+
+
+def with_cell_text(path, replacement: bytes):
+    """A real workbook whose name on row 2 is rewritten in its XML to hold `replacement`."""
+    marked = write_xlsx(path.with_suffix(".marked.xlsx"), [member_row(name="AnMARKVăn")])
+    with zipfile.ZipFile(marked) as source, zipfile.ZipFile(path, "w") as out:
+        for info in source.infolist():
+            out.writestr(info, source.read(info).replace(b"MARK", replacement))
+    return path
+
+
+@pytest.mark.parametrize(
+    "replacement, code",
+    [
+        (b"\x00", "U+0000"),  # a raw NUL byte: no XML parser reads it
+        (b"&#1;", "U+0001"),  # a reference to a character XML forbids
+        (b"&#x1B;", "U+001B"),
+        (b"_x0000_", "U+0000"),  # what Excel itself writes for a NUL
+    ],
+)
+def test_it_names_the_row_and_column_of_a_bad_character_in_a_workbook(
+    refs, tmp_path, replacement, code
+):
+    path = with_cell_text(tmp_path / "m.xlsx", replacement)
+    assert problems(path) == [(2, "Họ và tên", f"{CONTROL} ({code}).")]
+
+
+def test_it_names_the_row_and_column_of_a_nul_in_a_csv(refs, tmp_path):
+    path = write_csv(tmp_path / "m.csv", [member_row(1), member_row(2, name="An\x00Văn")])
+    assert problems(path) == [(3, "Họ và tên", f"{CONTROL} (U+0000).")]
+
+
+def test_it_still_says_a_csv_of_nul_bytes_is_not_a_spreadsheet(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_bytes("Họ và tên;Ngày sinh\n".encode("utf-16-le"))  # UTF-16 without its mark
+    with translation.override("en"), pytest.raises(FileProblem, match="not a spreadsheet"):
+        list(read_rows(path))

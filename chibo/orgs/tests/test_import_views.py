@@ -10,22 +10,11 @@ from django.urls import reverse
 from chibo.orgs.imports import tasks
 from chibo.orgs.imports.uploads import Upload
 from chibo.orgs.models import Member, Organisation
-from chibo.orgs.tests.import_data import give_refs, member_row, write_csv, write_xlsx
+from chibo.orgs.tests.import_data import member_row, write_csv, write_xlsx
 
 NEW = reverse("imports:new")
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SOME_ID = uuid.UUID(int=1)
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64)
-
-
-@pytest.fixture
-def admin(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.TASKS = IMMEDIATE
-    give_refs(world)
-    client = world.client("admin")
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def stored(settings) -> list[str]:

