@@ -40,6 +40,8 @@ from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from chibo.meetings.models import Meeting  # noqa: E402
 from chibo.orgs.models import Member, Organisation, User  # noqa: E402
@@ -119,8 +121,14 @@ def lua_for(cookie: str, folder: Path, name: str) -> Path:
 
 
 def session_cookie(user: User) -> str:
+    """A signed-in session; with the second factor given, for those whom it is asked of."""
     client = Client()
     client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
@@ -292,7 +300,7 @@ def main() -> None:
             script, count = meeting_day_script(folder, args.cells, seed=1)
             pages = {"mix": [(f"meeting evening ({count} members)", "/", script)]}
         else:
-            pages = {
+            pages = {"anonymous": [("sign-in page", reverse("login"), floor_script)]} | {
                 persona: [
                     (name, url, lua_for(session_cookie(user), folder, f"{persona}-{n}"))
                     for n, (name, url) in enumerate(urls)

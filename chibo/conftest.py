@@ -145,11 +145,7 @@ class World:
         """A browser of the persona's, signed in a while ago: they have opened their home page,
         so their reach is kept, as it is for anyone who uses the site (query budgets measure
         pages as people meet them)."""
-        client = Client()
-        user = getattr(self, persona)
-        client.force_login(user)
-        if Scope(user).needs_second_factor:  # and they gave their code when they signed in
-            give_second_factor(client, user)
+        client = signed_in(getattr(self, persona))
         client.get(reverse("home"))
         return client
 
@@ -254,6 +250,15 @@ def authenticator(user: User) -> TOTPDevice:
     """The user's authenticator app, set up already."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     return device or TOTPDevice.objects.create(user=user, name=factors.APP, confirmed=True)
+
+
+def signed_in(user: User, **options) -> Client:
+    """A browser of the user's, signed in, with the second factor given if it is asked of them."""
+    client = Client(**options)
+    client.force_login(user)
+    if Scope(user).needs_second_factor:
+        give_second_factor(client, user)
+    return client
 
 
 def give_second_factor(client: Client, user: User) -> None:

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from chibo.conftest import make_member, make_user
+from chibo.conftest import make_member, make_user, signed_in
 from chibo.meetings import holding
 from chibo.meetings.models import Answer, Attendance, Minutes, Receipt
 from chibo.meetings.tests.holding_data import member, opened, url
@@ -57,9 +57,7 @@ def at_once(call: Callable[..., object], *args) -> list[object]:
 
 
 def client_of(user) -> Client:
-    client = Client(raise_request_exception=True)
-    client.force_login(user)
-    return client
+    return signed_in(user, raise_request_exception=True)
 
 
 def test_two_taps_on_i_will_attend_leave_one_answer(world):

@@ -11,7 +11,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from chibo.conftest import make_member, make_user
+from chibo.conftest import make_member, make_user, signed_in
 from chibo.meetings import holding
 from chibo.meetings.models import Answer, Meeting, Minutes
 from chibo.meetings.tests.holding_data import (
@@ -41,9 +41,7 @@ def deputy(world) -> Client:
     """The cell's deputy secretary, signed in."""
     person = make_member(world.cell, "Đỗ Thị Phó")
     seat(person, world.cell, Position.Kind.DEPUTY)
-    client = Client()
-    client.force_login(make_user(person, "pho"))
-    return client
+    return signed_in(make_user(person, "pho"))
 
 
 def test_it_refuses_a_plain_member_as_preparer(world):
