@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from chibo.access.personal import Shown
 from chibo.access.scope import Scope
 from chibo.lib.text import fold
 from chibo.meetings.models import Meeting, Resolution
@@ -330,8 +331,8 @@ def test_it_shows_each_demo_account_what_its_role_reaches(demo):
     assert [org.ref for org in committee.roots()] == ["QN.UB"]
     assert committee.organisations().count() == 1 + 42 + 318
     some_member = Member.objects.select_related("cell").exclude(cell=cell).first()
-    assert committee.can_see_personal_data(some_member)
-    assert not Scope(users["supervisor"]).can_see_personal_data(some_member)
+    assert committee.personal(some_member).shows("citizen_id") == Shown.FULL
+    assert Scope(users["supervisor"]).personal(some_member).shows("citizen_id") != Shown.FULL
 
     admin = Scope(users["admin"])
     assert admin.is_admin and users["admin"].is_staff
