@@ -3,9 +3,12 @@ an empty database (a second SQLite file, or a second PostgreSQL database made fo
 
 import io
 import json
+import sqlite3
 import tarfile
+import threading
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
@@ -214,3 +217,55 @@ def test_it_says_when_a_file_is_not_a_backup(empty_database, tmp_path, english):
         restore(path)
     with pytest.raises(CommandError, match="There is no file at"):
         restore(tmp_path / "missing.backup")
+
+
+def writer(settings: dict):
+    """A connection of another process's kind (the web server's): not Django's."""
+    if settings["ENGINE"].endswith("sqlite3"):
+        return sqlite3.connect(settings["NAME"], timeout=20, isolation_level=None)
+    return psycopg.connect(
+        dbname=settings["NAME"],
+        host=settings["HOST"],
+        port=settings["PORT"] or None,
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        autocommit=True,
+    )
+
+
+def test_a_backup_is_one_moment_while_the_app_keeps_writing(
+    empty_database, settings, tmp_path, english
+):
+    """Another connection writes a pair of rows per transaction all along: every backup holds
+    as many rows of one as of the other, as it would not if tables were copied one by one."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with empty_database.cursor() as cursor:
+        cursor.execute("CREATE TABLE minutes_side (n integer)")
+        cursor.execute("CREATE TABLE roll_side (n integer)")
+    stop, written = threading.Event(), []
+
+    def write() -> None:
+        connection = writer(empty_database.settings_dict)
+        while not stop.is_set():
+            connection.execute("BEGIN")
+            connection.execute("INSERT INTO minutes_side VALUES (1)")
+            connection.execute("INSERT INTO roll_side VALUES (1)")
+            connection.execute("COMMIT")
+            written.append(1)
+        connection.close()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        counts = []
+        for n in range(3):
+            path = tmp_path / f"{n}.backup"
+            run("backup", str(path), "--database", ALIAS)
+            with tarfile.open(path) as tar:
+                rows = json.load(tar.extractfile("manifest.json"))["tables"]
+            counts.append((rows["minutes_side"], rows["roll_side"]))
+    finally:
+        stop.set()
+        thread.join()
+    assert all(minutes == roll for minutes, roll in counts)
+    assert len({minutes for minutes, _roll in counts}) > 1, "written while backing up"
