@@ -34,8 +34,9 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 MAX_RATIO = 100
 MAX_UNPACKED_RATIO = 20  # the whole unpacked, against the largest file accepted
 DELIMITERS = ",;\t"
-# More NUL bytes than this share of a CSV's start: UTF-16 without its mark, or not text at all.
-MAX_NUL_SHARE = 0.01
+# More NUL bytes than this share of a CSV's start: UTF-16 without its mark (half its bytes), or
+# not text at all. A few are typing accidents, named by row and column.
+MAX_NUL_SHARE = 0.1
 # The parts of a workbook that hold its cells' text.
 TEXT_PARTS = re.compile(r"xl/(worksheets/[^/]+|sharedStrings)\.xml")
 # Characters XML 1.0 forbids, raw or as references: one of them stops any XML parser. They are

@@ -292,8 +292,12 @@ def test_it_names_the_row_and_column_of_a_bad_character_in_a_workbook(
 
 
 def test_it_names_the_row_and_column_of_a_nul_in_a_csv(refs, tmp_path):
-    path = write_csv(tmp_path / "m.csv", [member_row(1), member_row(2, name="An\x00Văn")])
-    assert problems(path) == [(3, "Họ và tên", f"{CONTROL} (U+0000).")]
+    rows = [member_row(1, name="An\x00Văn"), member_row(2, name="\x00\x00Bình")]
+    path = write_csv(tmp_path / "m.csv", rows)
+    assert problems(path) == [
+        (2, "Họ và tên", f"{CONTROL} (U+0000)."),
+        (3, "Họ và tên", f"{CONTROL} (U+0000)."),
+    ]
 
 
 def test_it_still_says_a_csv_of_nul_bytes_is_not_a_spreadsheet(tmp_path):
