@@ -1,6 +1,7 @@
 """Spreadsheets for the import tests, written by the tests themselves: no binary fixtures."""
 
 import csv
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -75,3 +76,20 @@ def give_refs(world) -> None:
     refs = {"CB1": world.cell, "CB2": world.sister_cell, "CB5": world.foreign_cell}
     for ref, org in {**refs, "W1": world.ward}.items():
         Organisation.objects.filter(pk=org.pk).update(ref=ref)
+
+
+def bomb(path, unpacked: int) -> None:
+    """A workbook whose sheet hides `unpacked` bytes of blanks, which deflate a thousandfold."""
+    good = write_xlsx(path.with_suffix(".good.xlsx"), [member_row()])
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                out.writestr(info.filename, data)
+                continue
+            head, tail = data.split(b"</worksheet>")
+            with out.open(info.filename, "w") as sheet:
+                sheet.write(head)
+                for _chunk in range(unpacked // 2**20):
+                    sheet.write(b" " * 2**20)
+                sheet.write(b"</worksheet>" + tail)

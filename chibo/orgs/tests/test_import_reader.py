@@ -11,7 +11,14 @@ from django.utils.translation import gettext
 
 from chibo.orgs.imports.apply import check_file
 from chibo.orgs.imports.reader import FileProblem, read_rows
-from chibo.orgs.tests.import_data import HEADER, give_refs, member_row, write_csv, write_xlsx
+from chibo.orgs.tests.import_data import (
+    HEADER,
+    bomb,
+    give_refs,
+    member_row,
+    write_csv,
+    write_xlsx,
+)
 
 CONTROL = "Remove the invisible or control character"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64)
@@ -216,23 +223,6 @@ def test_it_says_problems_in_the_active_language(refs, tmp_path):
     with translation.override("vi"):
         problem = check_file(path).problems[0]
         assert problem.message == gettext("This value is required.")
-
-
-def bomb(path, unpacked: int) -> None:
-    """A workbook whose sheet hides `unpacked` bytes of blanks, which deflate a thousandfold."""
-    good = write_xlsx(path.with_suffix(".good.xlsx"), [member_row()])
-    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename != "xl/worksheets/sheet1.xml":
-                out.writestr(info.filename, data)
-                continue
-            head, tail = data.split(b"</worksheet>")
-            with out.open(info.filename, "w") as sheet:
-                sheet.write(head)
-                for _chunk in range(unpacked // 2**20):
-                    sheet.write(b" " * 2**20)
-                sheet.write(b"</worksheet>" + tail)
 
 
 def forbid_inflating(monkeypatch) -> None:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from chibo.orgs.imports import tasks
 from chibo.orgs.imports.uploads import Upload
 from chibo.orgs.models import Member, Organisation
-from chibo.orgs.tests.import_data import member_row, write_csv, write_xlsx
+from chibo.orgs.tests.import_data import bomb, member_row, write_csv, write_xlsx
 
 NEW = reverse("imports:new")
 SOME_ID = uuid.UUID(int=1)
@@ -194,3 +194,12 @@ def test_it_keeps_the_file_under_a_random_name(admin, tmp_path, settings):
 def test_it_answers_404_for_unknown_imports(admin, tail):
     assert admin.get(NEW + tail).status_code == 404
     assert admin.post(NEW + tail + "confirm/").status_code == 404
+
+
+def test_it_refuses_a_zip_bomb_on_the_form_and_keeps_nothing(admin, settings, tmp_path):
+    path = tmp_path / "members.xlsx"
+    bomb(path, 50 * 2**20)  # 50 MB of blanks in a file of some fifty kilobytes
+    response = upload(admin, path)
+    assert response.status_code == 200
+    assert "This file unpacks to" in response.content.decode()
+    assert stored(settings) == []
