@@ -212,6 +212,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 # Tries while locked out do not start the wait again, so the minutes shown come true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "chibo.signin.handlers.LoggedDatabaseHandler"
 AXES_LOCKOUT_CALLABLE = "chibo.signin.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "chibo.signin.addresses.client_address"
 # Behind a reverse proxy, the header it writes the client's address into (e.g. X-Real-IP, or

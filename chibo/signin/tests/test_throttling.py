@@ -100,10 +100,18 @@ def test_it_logs_the_refusal_with_account_and_address(world, caplog):
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="chibo.signin"):
         sign_in("mai", PASSWORD)
-    [record] = [r for r in caplog.records if r.name == "chibo.signin"]
+    [record] = [r for r in caplog.records if "refused" in r.getMessage()]
     assert record.levelno == logging.WARNING
     assert "mai" in record.getMessage() and "192.0.2.1" in record.getMessage()
     assert PASSWORD not in caplog.text
+
+
+def test_it_logs_each_failure_with_account_and_address_and_no_password(world, caplog):
+    with caplog.at_level(logging.INFO, logger="chibo.signin"):
+        sign_in("mai", "my secret guess", address="198.51.100.9")
+    [record] = [r for r in caplog.records if r.name == "chibo.signin"]
+    assert record.getMessage() == "Sign-in failed: mai from 198.51.100.9"
+    assert "my secret guess" not in caplog.text
 
 
 def test_behind_a_proxy_it_counts_the_address_the_proxy_names(world, settings):
