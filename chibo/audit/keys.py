@@ -3,7 +3,6 @@ made on first use. Never in the database, so that whoever can write the database
 the seals."""
 
 import functools
-import hashlib
 import hmac
 import os
 import secrets
@@ -37,6 +36,7 @@ def _key(configured: str, path: Path) -> bytes:
     return path.read_text().strip().encode()
 
 
-def seal(message: str) -> str:
-    """HMAC-SHA256 of `message` under the audit key, in hex."""
-    return hmac.new(key(), message.encode(), hashlib.sha256).hexdigest()
+def seal(message: str, secret: bytes | None = None) -> str:
+    """HMAC-SHA256 of `message` under the audit key (or `secret`, read once by a caller that
+    seals many), in hex."""
+    return hmac.digest(secret or key(), message.encode(), "sha256").hex()

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from chibo.audit.log import record
+from chibo.audit.models import Action
 from chibo.orgs.models import (
     Level,
     Member,
@@ -82,13 +84,14 @@ class MemberAdmin(MovesPeople):
         if not change:
             obj.save()
             obj.open_membership(obj.admitted_on)
-            return
-        new_cell = obj.cell
-        if "cell" in form.changed_data:
-            # Save the rest in the old cell, then transfer so the history is kept.
-            obj.cell_id = form.initial["cell"]
-        obj.save()
-        obj.move_to(new_cell)
+        else:
+            new_cell = obj.cell
+            if "cell" in form.changed_data:
+                # Save the rest in the old cell, then transfer so the history is kept.
+                obj.cell_id = form.initial["cell"]
+            obj.save()
+            obj.move_to(new_cell)
+        record(request, Action.MEMBER_CHANGED, obj, detail={"fields": form.changed_data})
 
 
 @admin.register(Position)

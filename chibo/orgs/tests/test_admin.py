@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from chibo.audit.models import Action, Entry
 from chibo.orgs.models import Member, Membership, Organisation
 
 
@@ -76,6 +77,12 @@ def test_it_transfers_a_member_keeping_history(world):
     counts = dict(Organisation.objects.values_list("name", "member_count"))
     assert counts["Chi bộ khu 1"] == 1 and counts["Chi bộ khu 5"] == 2
     assert counts["Đảng bộ thành phố Uông Bí"] == 3
+    change = Entry.objects.get(action=Action.MEMBER_CHANGED)
+    assert (change.username, change.object_id, change.detail) == (
+        "admin",
+        str(mai.pk),
+        {"fields": ["user", "cell"]},  # the form posted no sign-in: it drops hers
+    )
 
 
 def post_member(client, member, **changes):
