@@ -39,9 +39,15 @@ TO_FIX = [
 ]
 
 
-def generate_scores(rng: random.Random, today: date, progress: bool = True) -> None:
-    """Score the meetings held by `today`, file reports on them and rebuild the indicators."""
-    cells = list(Organisation.objects.cells().order_by("path").values_list("pk", flat=True))
+def generate_scores(
+    rng: random.Random, today: date, progress: bool = True, under: Organisation | None = None
+) -> None:
+    """Score the meetings held by `today` (in the cells `under` an organisation if given), file
+    reports on them and rebuild the indicators."""
+    cells = Organisation.objects.cells()
+    if under is not None:
+        cells = cells.filter(path__startswith=under.path)
+    cells = list(cells.order_by("path").values_list("pk", flat=True))
     secretaries = dict(
         Position.objects.current(today)
         .filter(kind=Position.Kind.SECRETARY, organisation_id__in=cells)

@@ -2,6 +2,7 @@
 
 import random
 import time
+from collections.abc import Collection
 from datetime import datetime
 
 from django.core.cache import cache
@@ -13,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from chibo.meetings.demo import generate_history
 from chibo.orgs.demo.accounts import PASSWORD, create_accounts, describe_accounts
-from chibo.orgs.demo.build import generate
+from chibo.orgs.demo.build import COUNTRY, generate
+from chibo.orgs.demo.names import PROVINCE_REF
 from chibo.orgs.demo.plan import SCALES
 from chibo.orgs.models import Organisation
 from chibo.quality.demo import generate_scores, open_year_round
@@ -45,9 +47,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--scale",
-            choices=sorted(SCALES),
+            choices=sorted([*SCALES, COUNTRY]),
             default="city",
-            help=_("city: Uông Bí; province: all of Quảng Ninh, for benchmarks."),
+            help=_(
+                "city: Uông Bí; province: all of Quảng Ninh; country: Vietnam's 34 provinces, "
+                "with meetings in Quảng Ninh only. The last two are for benchmarks."
+            ),
         )
 
     def handle(
@@ -70,18 +75,29 @@ class Command(BaseCommand):
         if not no_serve:
             call_command("serve", port=port)
 
-    def generate(self, scale: str, seed: int, months: int, now: datetime, progress: bool) -> None:
-        """The demo as it stands at `now`: one reading of the clock for every part of it."""
+    def generate(
+        self,
+        scale: str,
+        seed: int,
+        months: int,
+        now: datetime,
+        progress: bool,
+        only: Collection[str] | None = None,
+    ) -> None:
+        """The demo as it stands at `now`: one reading of the clock for every part of it. At
+        the country scale, `only` names the provinces to make (all if None)."""
         started = time.monotonic()
         today = timezone.localdate(now)
         # A new database: nothing kept for an earlier one (sessions, reach, dashboards) may be
         # read for this one.
         cache.clear()
         with transaction.atomic():
-            tree = generate(scale, seed, today, progress=progress)
+            tree = generate(scale, seed, today, progress=progress, only=only)
             create_accounts()
-            generate_history(random.Random(seed), now, months, progress=progress)
-            generate_scores(random.Random(seed), today, progress=progress)
+            # A country's history would take hours: its meetings are Quảng Ninh's alone.
+            sample = Organisation.objects.get(ref=PROVINCE_REF) if scale == COUNTRY else None
+            generate_history(random.Random(seed), now, months, progress=progress, under=sample)
+            generate_scores(random.Random(seed), today, progress=progress, under=sample)
             open_year_round(today)
         self.stdout.write(
             _("Made %(organisations)d organisations and %(members)d members in %(seconds).1f s.")
