@@ -1,9 +1,10 @@
 """`chibo demo`: Uông Bí's party organisation with generated members, ready to try, then served."""
 
+import os
 import random
 import time
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.cache import cache
 from django.core.management import call_command
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from tqdm import tqdm
 
 from chibo.meetings.demo import generate_history
 from chibo.orgs.demo.accounts import PASSWORD, create_accounts, describe_accounts
@@ -18,6 +20,7 @@ from chibo.orgs.demo.build import COUNTRY, generate
 from chibo.orgs.demo.names import PROVINCE_REF
 from chibo.orgs.demo.plan import SCALES
 from chibo.orgs.models import Organisation
+from chibo.quality import rollup
 from chibo.quality.demo import generate_scores, open_year_round
 
 
@@ -99,6 +102,7 @@ class Command(BaseCommand):
             generate_history(random.Random(seed), now, months, progress=progress, under=sample)
             generate_scores(random.Random(seed), today, progress=progress, under=sample)
             open_year_round(today)
+        self.indicators(today, progress)
         self.stdout.write(
             _("Made %(organisations)d organisations and %(members)d members in %(seconds).1f s.")
             % {
@@ -107,6 +111,16 @@ class Command(BaseCommand):
                 "seconds": time.monotonic() - started,
             }
         )
+
+    def indicators(self, today: date, progress: bool) -> None:
+        """Every monthly indicator from the records just committed: by a worker process per
+        core, each taking a city (a province of the country) at a time; in this process when
+        a caller's transaction holds the records (tests), as workers would not see them."""
+        inside = transaction.get_connection().in_atomic_block
+        workers = 1 if inside else os.cpu_count() or 1
+        cells = Organisation.objects.cells().count()
+        with tqdm(total=cells, desc=_("monthly indicators"), disable=not progress) as bar:
+            rollup.rebuild(progress=bar.update, today=today, workers=workers)
 
     def show_accounts(self) -> None:
         rows = describe_accounts()
