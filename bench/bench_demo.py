@@ -1,7 +1,7 @@
 """Time `chibo demo --no-serve` on a fresh database and print the seconds it took.
 
     python bench/bench_demo.py                      # the city, SQLite in a temporary folder
-    python bench/bench_demo.py --scale province     # all of Quảng Ninh
+    python bench/bench_demo.py --scale province --months 60   # all of Quảng Ninh
     python bench/bench_demo.py --database-url postgres://postgres@127.0.0.1:5432/chibo
 
 With --database-url the run goes to a new database on that server, dropped afterwards, so the
@@ -23,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=["city", "province"], default="city")
+    parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", help="a PostgreSQL server to run on instead of SQLite")
     args = parser.parse_args()
@@ -32,15 +33,16 @@ def main() -> None:
         if url:
             env["DATABASE_URL"] = url
         command = [sys.executable, "-m", "chibo.cli", "demo", "--no-serve", "-v", "0"]
-        command += ["--scale", args.scale, "--seed", str(args.seed)]
+        command += ["--scale", args.scale, "--seed", str(args.seed), "--months", str(args.months)]
         started = time.perf_counter()
         subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
         print(f"{time.perf_counter() - started:.1f}")
 
 
 @contextmanager
-def database(url: str | None) -> Iterator[str | None]:
-    """A new, empty PostgreSQL database on the server of `url`, dropped on the way out."""
+def database(url: str | None, keep: bool = False) -> Iterator[str | None]:
+    """A new, empty PostgreSQL database on the server of `url`, dropped on the way out unless
+    `keep`."""
     if not url:
         yield None
         return
@@ -55,8 +57,9 @@ def database(url: str | None) -> Iterator[str | None]:
     try:
         yield urlunsplit(server._replace(path=f"/{name}"))
     finally:
-        with psycopg.connect(maintenance, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        if not keep:
+            with psycopg.connect(maintenance, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -95,11 +95,18 @@ REMARKS = [
 
 
 def generate_history(
-    rng: random.Random, now: datetime, months: int = 24, progress: bool = True
+    rng: random.Random,
+    now: datetime,
+    months: int = 24,
+    progress: bool = True,
+    under: Organisation | None = None,
 ) -> None:
     """`months` of history up to `now`, and the meetings of this month and the next that are
-    still ahead of it, published."""
-    cells = list(Organisation.objects.cells().order_by("path"))
+    still ahead of it, published; for the cells `under` an organisation if given."""
+    cells = Organisation.objects.cells()
+    if under is not None:
+        cells = cells.filter(path__startswith=under.path)
+    cells = list(cells.order_by("path"))
     roster = _roster()
     secretaries = dict(
         Position.objects.current(timezone.localdate(now))

@@ -2,7 +2,7 @@
 
 Each held meeting is scored by its cell from its records (rule 13's self-score), about half are
 decided by the committee above (often a few points stricter), and supervisors report on the
-meetings they attended about as often as rule 14 asks. Then every indicator is rebuilt.
+meetings they attended about as often as rule 14 asks.
 """
 
 import random
@@ -39,9 +39,15 @@ TO_FIX = [
 ]
 
 
-def generate_scores(rng: random.Random, today: date, progress: bool = True) -> None:
-    """Score the meetings held by `today`, file reports on them and rebuild the indicators."""
-    cells = list(Organisation.objects.cells().order_by("path").values_list("pk", flat=True))
+def generate_scores(
+    rng: random.Random, today: date, progress: bool = True, under: Organisation | None = None
+) -> None:
+    """Score the meetings held by `today` (in the cells `under` an organisation if given) and
+    file reports on them; the indicators are rebuilt from them afterwards."""
+    cells = Organisation.objects.cells()
+    if under is not None:
+        cells = cells.filter(path__startswith=under.path)
+    cells = list(cells.order_by("path").values_list("pk", flat=True))
     secretaries = dict(
         Position.objects.current(today)
         .filter(kind=Position.Kind.SECRETARY, organisation_id__in=cells)
@@ -56,7 +62,6 @@ def generate_scores(rng: random.Random, today: date, progress: bool = True) -> N
             batch = cells[start : start + BATCH]
             _score(rng, batch, secretaries, supervisors)
             bar.update(len(batch))
-    rollup.rebuild(today=today)
 
 
 def open_year_round(today: date) -> None:

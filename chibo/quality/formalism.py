@@ -6,7 +6,7 @@ Cells' histories are read in a fixed number of queries however many cells are as
 texts are compared word by word on a capped number of words, so the cost stays bounded.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -76,6 +76,17 @@ class Words:
 
     def __bool__(self) -> bool:
         return bool(self.keys)
+
+    @cached_property
+    def tally(self) -> Counter[str]:
+        return Counter(self.keys)
+
+    def bound(self, other: "Words") -> float:
+        """SequenceMatcher's `quick_ratio` of the two texts, an upper bound of their likeness
+        from the words they share however ordered; each text's words are tallied once for
+        every comparison it is in."""
+        total = len(self.keys) + len(other.keys)
+        return 2.0 * (self.tally & other.tally).total() / total if total else 1.0
 
 
 @dataclass
@@ -192,18 +203,20 @@ def _copied(
     if text.count < MIN_WORDS:
         return None
     floor = settings.CHIBO_FORMALISM["similarity"]
-    matcher = SequenceMatcher(None, autojunk=False)
-    # The matcher indexes its second text once, then meets each earlier text in turn.
-    matcher.set_seq2(text.keys)
+    matcher: SequenceMatcher | None = None
     best: tuple[HeldMeeting, float] | None = None
     for other in _last(earlier, settings.CHIBO_FORMALISM["look_back"]):
         words: Words = getattr(other, record)
         if words.count < MIN_WORDS:
             continue
-        matcher.set_seq1(words.keys)
-        # Cheap upper bounds first: most pairs of genuinely different texts stop here.
-        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+        # A cheap upper bound first: most pairs of genuinely different texts stop here.
+        if words.bound(text) < floor:
             continue
+        if matcher is None:
+            # The matcher indexes its second text once, then meets each earlier text in turn.
+            matcher = SequenceMatcher(None, autojunk=False)
+            matcher.set_seq2(text.keys)
+        matcher.set_seq1(words.keys)
         ratio = matcher.ratio()
         if ratio >= floor and (best is None or ratio >= best[1]):
             best = (other, ratio)

@@ -7,6 +7,7 @@ treebeard's one-node-at-a-time `add_child`.
 
 import random
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from operator import itemgetter
@@ -17,12 +18,14 @@ from tqdm import tqdm
 
 from chibo.lib import bulk
 from chibo.orgs.demo import names
+from chibo.orgs.demo.country import plan_country
 from chibo.orgs.demo.people import COLUMNS, People, Person
 from chibo.orgs.demo.plan import SCALES, Node, plan
 from chibo.orgs.models import STANDING, Level, Member, Membership, Organisation, Position
 from chibo.supervision.models import Assignment
 
 BATCH = 2000
+COUNTRY = "country"
 MEMBERSHIP = ("member_id", "cell_id", "started_on", "ended_on")
 POSITION = ("member_id", "organisation_id", "kind", "started_on")
 Kind = Position.Kind
@@ -44,11 +47,18 @@ class Pool:
         self.reserve += other.reserve
 
 
-def generate(scale: str, seed: int, today: date, *, progress: bool = True) -> Node:
+def generate(
+    scale: str,
+    seed: int,
+    today: date,
+    *,
+    progress: bool = True,
+    only: Collection[str] | None = None,
+) -> Node:
     """Plan the tree of `scale` from `seed` and write it as it stands on `today`; returns the
-    plan."""
+    plan. At the country scale, `only` names the provinces to make (all if None)."""
     rng = random.Random(seed)
-    tree = plan(SCALES[scale], rng)
+    tree = plan_country(rng, only) if scale == COUNTRY else plan(SCALES[scale], rng)
     total = sum(cell.size for cell in tree.cells())
     with (
         tqdm(total=total, desc=_("Members"), unit="", disable=not progress) as bar,

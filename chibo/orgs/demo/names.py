@@ -137,6 +137,7 @@ class LevelName(NamedTuple):
 
 
 LEVELS: dict[str, LevelName] = {
+    "central": LevelName("Trung ương", "Central", "មជ្ឈិម", 1),
     "province": LevelName("Tỉnh ủy", "Province", "ខេត្ត", 2),
     "city": LevelName("Thành ủy", "City", "ក្រុង", 4),
     "town": LevelName("Thị ủy", "Town", "ទីប្រជុំ", 4),

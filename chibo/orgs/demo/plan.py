@@ -28,6 +28,8 @@ CELL_WEIGHTS = {
 UONG_BI_CELLS, UONG_BI_MEMBERS = 318, 8_300
 # What Uông Bí's grassroots committees average, used to size the committees of other units.
 CELLS_PER_WARD = 12
+# Of a unit's wards, how many are rural communes: few in a city, most in a province.
+COMMUNE_SHARE = {"city": 0.2, "province": 0.75}
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,14 @@ def uong_bi(unit: Unit) -> Node:
 
 def generated_unit(unit: Unit, cells: int, places: "Places", rng: random.Random) -> Node:
     """A city or district like Uông Bí in kind, with generated names and about `cells` cells."""
+    return unit_node(unit, unit_children(unit, cells, CELLS_PER_WARD, places, rng))
+
+
+def unit_children(
+    unit: Unit, cells: int, per_ward: int, places: "Places", rng: random.Random
+) -> list[Node]:
+    """The grassroots committees of a unit of about `cells` cells: its agencies' and companies',
+    then wards and communes of about `per_ward` cells sharing what is left."""
     factor = cells / UONG_BI_CELLS
     # A bigger city has bigger agencies, up to a point, and more companies.
     growth = min(max(factor, 0.3), 1.5)
@@ -139,14 +149,18 @@ def generated_unit(unit: Unit, cells: int, places: "Places", rng: random.Random)
         committees.append(
             sector_committee(name, template.sector, max(2, round(template.cells * growth)))
         )
-    spare = max(cells - sum(len(c.children) for c in committees), CELLS_PER_WARD)
-    wards = generated_wards(unit, spare, places, rng)
-    return unit_node(unit, [ward(w) for w in wards] + committees)
+    spare = max(cells - sum(len(c.children) for c in committees), per_ward)
+    wards = generated_wards(unit, spare, per_ward, places, rng)
+    return [ward(w) for w in wards] + committees
 
 
-def generated_wards(unit: Unit, cells: int, places: "Places", rng: random.Random) -> list[Ward]:
-    """Wards in a city, communes and one township in a district, sharing `cells` between them."""
-    count = max(1, round(cells / CELLS_PER_WARD))
+def generated_wards(
+    unit: Unit, cells: int, per_ward: int, places: "Places", rng: random.Random
+) -> list[Ward]:
+    """Wards in a city, communes and one township in a district, communes and wards in a
+    province of after 2025, sharing `cells` between them."""
+    count = max(1, round(cells / per_ward))
+    communes = COMMUNE_SHARE.get(unit.level, 0.5)
     wards = []
     for i in range(count):
         n = cells // count + (i < cells % count)
@@ -154,7 +168,7 @@ def generated_wards(unit: Unit, cells: int, places: "Places", rng: random.Random
         if unit.level == "district":
             kind = "thị trấn" if i == 0 else "xã"
         else:
-            kind = "xã" if rng.random() < (0.2 if unit.level == "city" else 0.5) else "phường"
+            kind = "xã" if rng.random() < communes else "phường"
         place = unit.name if kind == "thị trấn" else places.draw()
         wards.append(Ward(place, kind, n - standard, standard))
     return wards

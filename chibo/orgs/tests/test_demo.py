@@ -412,7 +412,7 @@ def test_it_plans_a_province_of_a_hundred_thousand_members():
 
 def test_it_explains_its_options():
     text = Command().create_parser("chibo", "demo").format_help()
-    assert "--no-serve" in text and "--seed" in text and "{city,province}" in text
+    assert "--no-serve" in text and "--seed" in text and "{city,country,province}" in text
 
 
 def test_each_demo_member_finds_this_years_self_assessment_waiting(demo):

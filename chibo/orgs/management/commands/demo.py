@@ -1,8 +1,10 @@
 """`chibo demo`: Uông Bí's party organisation with generated members, ready to try, then served."""
 
+import os
 import random
 import time
-from datetime import datetime
+from collections.abc import Collection
+from datetime import date, datetime
 
 from django.core.cache import cache
 from django.core.management import call_command
@@ -10,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from tqdm import tqdm
 
 from chibo.meetings.demo import generate_history
 from chibo.orgs.demo.accounts import (
@@ -18,9 +21,11 @@ from chibo.orgs.demo.accounts import (
     demo_authenticators,
     describe_accounts,
 )
-from chibo.orgs.demo.build import generate
+from chibo.orgs.demo.build import COUNTRY, generate
+from chibo.orgs.demo.names import PROVINCE_REF
 from chibo.orgs.demo.plan import SCALES
 from chibo.orgs.models import Organisation
+from chibo.quality import rollup
 from chibo.quality.demo import generate_scores, open_year_round
 
 
@@ -50,9 +55,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--scale",
-            choices=sorted(SCALES),
+            choices=sorted([*SCALES, COUNTRY]),
             default="city",
-            help=_("city: Uông Bí; province: all of Quảng Ninh, for benchmarks."),
+            help=_(
+                "city: Uông Bí; province: all of Quảng Ninh; country: Vietnam's 34 provinces, "
+                "with meetings in Quảng Ninh only. The last two are for benchmarks."
+            ),
         )
 
     def handle(
@@ -75,19 +83,31 @@ class Command(BaseCommand):
         if not no_serve:
             call_command("serve", port=port)
 
-    def generate(self, scale: str, seed: int, months: int, now: datetime, progress: bool) -> None:
-        """The demo as it stands at `now`: one reading of the clock for every part of it."""
+    def generate(
+        self,
+        scale: str,
+        seed: int,
+        months: int,
+        now: datetime,
+        progress: bool,
+        only: Collection[str] | None = None,
+    ) -> None:
+        """The demo as it stands at `now`: one reading of the clock for every part of it. At
+        the country scale, `only` names the provinces to make (all if None)."""
         started = time.monotonic()
         today = timezone.localdate(now)
         # A new database: nothing kept for an earlier one (sessions, reach, dashboards) may be
         # read for this one.
         cache.clear()
         with transaction.atomic():
-            tree = generate(scale, seed, today, progress=progress)
+            tree = generate(scale, seed, today, progress=progress, only=only)
             create_accounts(seed)
-            generate_history(random.Random(seed), now, months, progress=progress)
-            generate_scores(random.Random(seed), today, progress=progress)
+            # A country's history would take hours: its meetings are Quảng Ninh's alone.
+            sample = Organisation.objects.get(ref=PROVINCE_REF) if scale == COUNTRY else None
+            generate_history(random.Random(seed), now, months, progress=progress, under=sample)
+            generate_scores(random.Random(seed), today, progress=progress, under=sample)
             open_year_round(today)
+        self.indicators(today, progress)
         self.stdout.write(
             _("Made %(organisations)d organisations and %(members)d members in %(seconds).1f s.")
             % {
@@ -96,6 +116,16 @@ class Command(BaseCommand):
                 "seconds": time.monotonic() - started,
             }
         )
+
+    def indicators(self, today: date, progress: bool) -> None:
+        """Every monthly indicator from the records just committed: by a worker process per
+        core, each taking a city (a province of the country) at a time; in this process when
+        a caller's transaction holds the records (tests), as workers would not see them."""
+        inside = transaction.get_connection().in_atomic_block
+        workers = 1 if inside else os.cpu_count() or 1
+        cells = Organisation.objects.cells().count()
+        with tqdm(total=cells, desc=_("monthly indicators"), disable=not progress) as bar:
+            rollup.rebuild(progress=bar.update, today=today, workers=workers)
 
     def show_accounts(self) -> None:
         rows = describe_accounts()
