@@ -304,7 +304,7 @@ class Scope:
     @property
     def needs_second_factor(self) -> bool:
         """Sign-in with a code from an authenticator app, and a working day's session: everyone
-        who may see other members' personal data (`can_see_personal_data`: secretaries, and
+        who may see other members' personal data in full (`personal.TABLE`: secretaries, and
         committee staff, who need a seat to reach anyone), every holder of an office (deputies,
         cell and committee members, whose pages show the members they lead), and the staff
         of the admin site. Read from the kept reach: no query on a member's page."""
