@@ -10,6 +10,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
+from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext as _
 
 from chibo.audit import log
@@ -50,20 +51,20 @@ def step_taken(evaluation: Evaluation, event: EvaluationEvent, user: User) -> No
     )
 
 
-def problems() -> Iterator[tuple[Entry | None, str]]:
+def problems(using: str = DEFAULT_DB_ALIAS) -> Iterator[tuple[Entry | None, str]]:
     """Every evaluation whose trail differs from what the audit log anchored, each with the
     entry it contradicts (None for an evaluation the log never heard of)."""
-    rounds = {
-        int(e.object_id): e for e in Entry.objects.filter(action=Action.ROUND_OPENED).order_by()
-    }
+    entries = Entry.objects.using(using)
+    rounds = {int(e.object_id): e for e in entries.filter(action=Action.ROUND_OPENED).order_by()}
     steps: dict[int, list[Entry]] = defaultdict(list)
-    for e in Entry.objects.filter(action=Action.EVALUATION_STEP).order_by("number"):
+    for e in entries.filter(action=Action.EVALUATION_STEP).order_by("number"):
         steps[int(e.object_id)].append(e)
     trails: dict[int, dict[int, EvaluationEvent]] = defaultdict(dict)
-    for event in EvaluationEvent.objects.order_by("evaluation_id", "sequence").iterator(BATCH):
+    events = EvaluationEvent.objects.using(using).order_by("evaluation_id", "sequence")
+    for event in events.iterator(BATCH):
         trails[event.evaluation_id][event.sequence] = event
     first: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for evaluation in Evaluation.objects.order_by("pk").iterator(BATCH):
+    for evaluation in Evaluation.objects.using(using).order_by("pk").iterator(BATCH):
         trail = trails.pop(evaluation.pk, {})
         if 0 in trail:
             first[evaluation.round_id].append((evaluation.pk, trail[0].hash))

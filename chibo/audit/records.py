@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -103,15 +104,15 @@ def sealed(record: Record) -> dict | None:
 
 
 def all_problems(
-    seals: dict[tuple[str, str], tuple[int, dict]],
+    seals: dict[tuple[str, str], tuple[int, dict]], using: str = DEFAULT_DB_ALIAS
 ) -> Iterator[tuple[int | None, str]]:
     """Every approved version that differs from its seal, or has none, and every seal whose
     version is gone, each with the number of the entry that sealed it; `seals` maps
     (kind, id) to (entry number, detail) as read from the log."""
     seals = dict(seals)
     versions = [
-        Minutes.objects.exclude(status=DRAFT).select_related("meeting"),
-        Resolution.objects.exclude(status=DRAFT).prefetch_related("tasks"),
+        Minutes.objects.using(using).exclude(status=DRAFT).select_related("meeting"),
+        Resolution.objects.using(using).exclude(status=DRAFT).prefetch_related("tasks"),
     ]
     for queryset in versions:
         for record in queryset.order_by("pk").iterator(BATCH):

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 
 from chibo.audit import evaluations, records
@@ -33,12 +33,12 @@ class Problem:
         return _("Entry %(number)d: %(what)s") % {"number": self.number, "what": self.what}
 
 
-def _rows() -> Iterator[tuple]:
+def _rows(using: str) -> Iterator[tuple]:
     """Every entry's `SEALED` values and seal, in order, read through a cursor: a million rows
     through the ORM's converters would cost more than checking them."""
     fields = [Entry._meta.get_field(name).column for name in (*SEALED, "mac")]
     at, detail = SEALED.index("at"), SEALED.index("detail")
-    with connection.chunked_cursor() as cursor:
+    with connections[using].chunked_cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(fields)} FROM {Entry._meta.db_table} ORDER BY number")
         while batch := cursor.fetchmany(CHUNK):
             for row in batch:
@@ -52,11 +52,11 @@ def _rows() -> Iterator[tuple]:
                 yield row
 
 
-def chain(seals: dict | None = None) -> Iterator[Problem]:
+def chain(seals: dict | None = None, using: str = DEFAULT_DB_ALIAS) -> Iterator[Problem]:
     """Problems of the chain itself; fills `seals` with the records' seals met on the way."""
     secret = key()
     previous, expected = "", 1
-    for row in _rows():
+    for row in _rows(using):
         number = row[0]
         if number > expected:
             yield Problem(
@@ -74,10 +74,10 @@ def chain(seals: dict | None = None) -> Iterator[Problem]:
         previous, expected = row[-1], number + 1
 
 
-def everything() -> Iterator[Problem]:
+def everything(using: str = DEFAULT_DB_ALIAS) -> Iterator[Problem]:
     seals: dict = {}
-    yield from chain(seals)
-    for number, what in records.all_problems(seals):
+    yield from chain(seals, using)
+    for number, what in records.all_problems(seals, using):
         yield Problem(number, what)
-    for entry, what in evaluations.problems():
+    for entry, what in evaluations.problems(using):
         yield Problem(entry.number if entry else None, what)

@@ -13,7 +13,12 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connections
+from django.test import Client
+from django.urls import reverse
 
+from chibo.audit.models import Entry
+from chibo.audit.tests.test_integrity import decided  # noqa: F401 (a fixture)
+from chibo.audit.tests.test_log import verify
 from chibo.backups.databases import tables
 from chibo.meetings.models import Document
 from chibo.meetings.tests.test_planning import make_meeting
@@ -269,3 +274,24 @@ def test_a_backup_is_one_moment_while_the_app_keeps_writing(
         thread.join()
     assert all(minutes == roll for minutes, roll in counts)
     assert len({minutes for minutes, _roll in counts}) > 1, "written while backing up"
+
+
+def test_a_restored_log_and_what_it_seals_pass_chibo_audit_verify(
+    world,
+    decided,  # noqa: F811 (the fixture imported above)
+    empty_database,
+    settings,
+    tmp_path,
+    english,
+):
+    """A failed sign-in and a decided evaluation's trail in the log, backed up and restored
+    into an empty database: every entry is there, and `chibo audit verify` finds no problem."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    Client().post(reverse("login"), {"username": world.member.username, "password": "wrong"})
+    logged = list(Entry.objects.order_by("number").values_list("number", "action", "mac"))
+    assert {"sign_in_failed", "evaluation_step"} <= {action for _n, action, _mac in logged}
+    assert "no problem found" in verify()
+    restore(backed_up(tmp_path))
+    restored = Entry.objects.using(ALIAS).order_by("number")
+    assert list(restored.values_list("number", "action", "mac")) == logged
+    assert f"{len(logged)} entries checked" in run("audit", "verify", "--database", ALIAS)
