@@ -44,9 +44,11 @@ class ScoreForm(forms.Form):
             low, high = 0, criterion.weight
             if criterion.key == "attendance":
                 low, high = attendance_band(facts)
-            # No bounds on the field itself: `check` says what the band is, in the rule's words.
+            # Bounded out of 100 only: `check` says what the band is, in the rule's words.
             self.fields[criterion.key] = forms.IntegerField(
                 label=criterion.label,
+                min_value=0,
+                max_value=100,
                 help_text=criterion.explanation,
                 widget=forms.NumberInput(attrs={"min": low, "max": high, "inputmode": "numeric"}),
             )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from chibo.access.scope import get_organisation_for_user
 from chibo.audit.log import record
 from chibo.audit.models import Action
+from chibo.lib.bounds import validate_year
 from chibo.lib.text import fold
 from chibo.orgs.models import Organisation
 from chibo.quality.exports import WRITERS
@@ -35,8 +36,8 @@ class ReportForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind of report"), choices=[(kind, kind) for kind in KINDS]
     )
-    year = forms.IntegerField(label=gettext_lazy("Year"))
-    number = forms.IntegerField(label=gettext_lazy("Month or quarter"))
+    year = forms.IntegerField(label=gettext_lazy("Year"), validators=[validate_year])
+    number = forms.IntegerField(label=gettext_lazy("Month or quarter"), min_value=1, max_value=12)
     format = forms.ChoiceField(label=gettext_lazy("Format"), choices=list(FORMATS.items()))
 
     def clean(self) -> dict:
