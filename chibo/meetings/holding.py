@@ -199,7 +199,7 @@ def save_minutes(
         latest = Minutes.objects.create(meeting=meeting, sections=sections, written_by_id=by_id)
     else:
         latest.sections = sections
-        latest.save(update_fields=["sections"])
+        latest.save(update_fields=["sections", "updated_at"])
     # What they say under self-criticism counts for a held meeting.
     rollup.refresh(rollup.held_months(meeting))
     return latest
@@ -216,7 +216,7 @@ def approve_minutes(minutes: Minutes) -> None:
         raise ValidationError(_("Write the minutes before approving them."), code="empty")
     minutes.status = Minutes.Status.APPROVED
     minutes.approved_at = timezone.now()
-    minutes.save(update_fields=["status", "approved_at"])
+    minutes.save(update_fields=["status", "approved_at", "updated_at"])
 
 
 @transaction.atomic
@@ -237,7 +237,7 @@ def save_resolution(
     else:
         for name, value in texts.items():
             setattr(draft, name, value)
-        draft.save(update_fields=list(texts))
+        draft.save(update_fields=[*texts, "updated_at"])
     _write_rows(draft, rows)
     return draft
 
@@ -342,7 +342,7 @@ def adopt_resolution(resolution: Resolution, vote: Vote | None) -> None:
     resolution.vote = vote
     resolution.status = Resolution.Status.ADOPTED
     resolution.adopted_at = timezone.now()
-    resolution.save(update_fields=["number", "vote", "status", "adopted_at"])
+    resolution.save(update_fields=["number", "vote", "status", "adopted_at", "updated_at"])
     # The tasks count in the months they fall due (and fell due, for a correction's).
     rollup.refresh(rollup.task_months(resolution.cell_id, _follow_tasks(resolution)))
 
@@ -411,7 +411,7 @@ def publish_records(meeting: Meeting) -> list[Record]:
     now = timezone.now()
     for record in ready:
         record.status, record.published_at = record.Status.PUBLISHED, now
-        record.save(update_fields=["status", "published_at"])
+        record.save(update_fields=["status", "published_at", "updated_at"])
     # Published records are what later meetings are compared with (formalism).
     rollup.refresh(rollup.held_months(meeting, onwards=True))
     # Those who got the notice get the records; `chibo remind` mails them as each person chose.

@@ -608,6 +608,8 @@ class Minutes(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moves with every change, so that what is drawn from a version (its PDF) is made anew.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("minutes")
@@ -666,6 +668,7 @@ class Resolution(models.Model):
     adopted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("resolution")
