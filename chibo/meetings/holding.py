@@ -174,6 +174,13 @@ def close_meeting(meeting: Meeting) -> None:
     rollup.refresh(rollup.held_months(meeting, onwards=True))
 
 
+def _read_locked(record: Record) -> None:
+    """Read the record again once its meeting is locked: the second of two taps waits for the
+    first, then finds what it did (already approved, a newer version) and is refused."""
+    Meeting(pk=record.meeting_id).lock()
+    record.refresh_from_db()
+
+
 def _require_latest(record: Record) -> None:
     newest = type(record).objects.filter(meeting_id=record.meeting_id).aggregate(v=Max("version"))
     if record.version != newest["v"]:
@@ -208,6 +215,7 @@ def save_minutes(
 @transaction.atomic
 def approve_minutes(minutes: Minutes) -> None:
     """Step 9 of rule 6: the minutes are read and approved; from then on they never change."""
+    _read_locked(minutes)
     if minutes.status != Minutes.Status.DRAFT:
         raise ValidationError(_("These minutes are already approved."), code="approved")
     if not minutes.meeting.has_opened:
@@ -333,6 +341,7 @@ def _follow_tasks(resolution: Resolution) -> set[date]:
 @transaction.atomic
 def adopt_resolution(resolution: Resolution, vote: Vote | None) -> None:
     """Rule 10: the vote adopts the resolution, which takes the cell's next number of the year."""
+    _read_locked(resolution)
     if resolution.status != Resolution.Status.DRAFT:
         raise ValidationError(_("This resolution is already adopted."), code="adopted")
     _require_latest(resolution)
@@ -350,6 +359,7 @@ def adopt_resolution(resolution: Resolution, vote: Vote | None) -> None:
 @transaction.atomic
 def correct(record: Record, reason: str) -> Record:
     """A new draft version of approved minutes or an adopted resolution; the old one stays."""
+    _read_locked(record)
     if record.status == record.Status.DRAFT:
         raise ValidationError(_("A draft is changed directly, not corrected."), code="draft")
     _require_latest(record)
@@ -397,6 +407,7 @@ def is_late(meeting: Meeting, published_at: datetime | None = None) -> bool:
 @transaction.atomic
 def publish_records(meeting: Meeting) -> list[Record]:
     """Send the approved minutes and the adopted resolution to the members."""
+    meeting.lock()
     ready = [
         record
         for record in (meeting.minutes.first(), meeting.resolutions.first())
