@@ -120,3 +120,10 @@ def test_it_keeps_the_dates_of_lives_to_their_own_window(world):
     mai.birth_date = date(1899, 12, 31)
     with pytest.raises(ValidationError, match="1900"):
         mai.full_clean()
+
+
+@pytest.mark.parametrize("name", ["minutes_pdf", "resolution_pdf", "minutes_version", "notice"])
+def test_it_finds_no_version_numbered_past_any_sense(world, name):
+    meeting = opened(world.cell)
+    target = reverse(f"meetings:{name}", args=[meeting.code, 1]).replace("/1", "/" + "9" * 20)
+    assert world.client("member").get(target).status_code == 404
