@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
 from chibo.conftest import make_member, make_user, signed_in
 from chibo.meetings import holding
@@ -29,9 +30,13 @@ from chibo.meetings.tests.holding_data import (
     url,
 )
 from chibo.meetings.tests.test_attending import plan
-from chibo.notify.models import Notification
-from chibo.quality.models import MeetingScore
+from chibo.notify.models import CalendarFeed, Notification
+from chibo.quality.evaluation.process import open_round, take_step
+from chibo.quality.models import Evaluation, MeetingScore
+from chibo.quality.models.evaluation import verify
 from chibo.quality.scoring import facts_for, previous_tasks, save_score, suggest
+from chibo.quality.tests.evaluation_data import YEAR
+from chibo.quality.tests.test_evaluation_views import SELF, evaluation_of, seat_the_chain
 from chibo.supervision.models import Report
 from chibo.supervision.reports import file_report
 
@@ -182,3 +187,28 @@ def test_two_publications_of_the_records_notify_once(world):
         results = at_once(holding.publish_records, meeting)
         assert outcomes(results) == ["done", "refused"], results
         assert Notification.objects.count() - before == recipients(meeting).count()
+
+
+def test_two_self_assessments_at_once_leave_one_evaluation_and_an_unbroken_trail(world):
+    seat_the_chain(world)
+    open_round(world.city, world.committee, **YEAR)
+    mai = evaluation_of("Nguyễn Thị Mai")
+    data = {**SELF, "shortcomings_fixed": False}
+    results = at_once(
+        lambda: take_step(
+            Evaluation.objects.get(pk=mai.pk), Evaluation.Step.SELF_ASSESSED, world.member, data
+        )
+    )
+    assert outcomes(results) == ["done", "done"], results
+    assert Evaluation.objects.filter(member__full_name="Nguyễn Thị Mai").count() == 1
+    assert list(mai.events.values_list("sequence", flat=True)) == [0, 1, 2]
+    mai.refresh_from_db()
+    assert verify(mai, list(mai.events.order_by("sequence"))) is None
+
+
+def test_two_openings_of_the_calendar_settings_give_one_feed_each(world):
+    client = client_of(world.member)
+    responses = at_once(client.get, reverse("notify:settings"))
+    assert [getattr(r, "status_code", r) for r in responses] == [200, 200]
+    feeds = CalendarFeed.objects.filter(owner=world.member)
+    assert feeds.count() == feeds.values("cell").distinct().count()
