@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import chibo
+from chibo.access.scope import Scope
 from chibo.lib.bounds import HISTORY_STARTS, validate_date, validate_past_date, validate_year, years
 from chibo.meetings.forms.holding import AdoptForm, MinutesForm, TaskForm
 from chibo.meetings.forms.planning import MeetingForm, SeriesForm
@@ -92,7 +93,9 @@ MAKERS: dict[type, Callable] = {
     SelfAssessmentForm: lambda world, data: SelfAssessmentForm(Evaluation.Form.LEADER, data),
     ScoreForm: lambda world, data: ScoreForm(MeetingScore.Role.values, _facts(), data),
     MailForm: lambda world, data: MailForm(data, instance=world.member),
-    MemberContactForm: lambda world, data: MemberContactForm(data, instance=_member(world)),
+    MemberContactForm: lambda world, data: MemberContactForm(
+        data, instance=_member(world), personal=Scope(world.admin).personal(_member(world))
+    ),
     RoundForm: lambda world, data: RoundForm(
         data, instance=EvaluationRound(organisation=world.ward)
     ),
