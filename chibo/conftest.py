@@ -29,6 +29,7 @@ from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import sync_playwright
 
 from chibo.access.scope import Scope
+from chibo.lib import pdf as typesetting
 from chibo.orgs.models import Level, Member, Organisation, Position, User
 from chibo.signin import factors
 from chibo.supervision.models import Assignment
@@ -323,3 +324,17 @@ def mailbox(settings):
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     yield handler
     controller.stop()
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The templates typeset, one entry per document made."""
+    made: list[str] = []
+    real = typesetting.render
+
+    def counting(template: str, context: dict) -> bytes:
+        made.append(template)
+        return real(template, context)
+
+    monkeypatch.setattr(typesetting, "render", counting)
+    return made

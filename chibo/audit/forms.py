@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -6,10 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.audit.models import Action
+from chibo.lib.bounds import validate_date
 from chibo.lib.text import fold
-
-# Dates a log can hold: beyond them a date is a typing mistake, not a question.
-EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
 
 
 class LogFilterForm(forms.Form):
@@ -17,19 +15,22 @@ class LogFilterForm(forms.Form):
         label=_("Action"), choices=[("", _("every action")), *Action.choices], required=False
     )
     person = forms.CharField(label=_("Person"), max_length=150, required=False)
+    # Beyond the window of years a date is a typing mistake, not a question.
     since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        validators=[validate_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        required=False,
+        validators=[validate_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def clean(self) -> dict:
         data = super().clean()
-        for name in ("since", "until"):
-            day = data.get(name)
-            if day is not None and not EARLIEST <= day <= LATEST:
-                self.add_error(name, _("Choose a date between 2000 and 2999."))
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             self.add_error("until", _("The end of the period comes before its start."))

@@ -174,6 +174,13 @@ def close_meeting(meeting: Meeting) -> None:
     rollup.refresh(rollup.held_months(meeting, onwards=True))
 
 
+def _read_locked(record: Record) -> None:
+    """Read the record again once its meeting is locked: the second of two taps waits for the
+    first, then finds what it did (already approved, a newer version) and is refused."""
+    Meeting(pk=record.meeting_id).lock()
+    record.refresh_from_db()
+
+
 def _require_latest(record: Record) -> None:
     newest = type(record).objects.filter(meeting_id=record.meeting_id).aggregate(v=Max("version"))
     if record.version != newest["v"]:
@@ -199,7 +206,7 @@ def save_minutes(
         latest = Minutes.objects.create(meeting=meeting, sections=sections, written_by_id=by_id)
     else:
         latest.sections = sections
-        latest.save(update_fields=["sections"])
+        latest.save(update_fields=["sections", "updated_at"])
     # What they say under self-criticism counts for a held meeting.
     rollup.refresh(rollup.held_months(meeting))
     return latest
@@ -208,6 +215,7 @@ def save_minutes(
 @transaction.atomic
 def approve_minutes(minutes: Minutes) -> None:
     """Step 9 of rule 6: the minutes are read and approved; from then on they never change."""
+    _read_locked(minutes)
     if minutes.status != Minutes.Status.DRAFT:
         raise ValidationError(_("These minutes are already approved."), code="approved")
     if not minutes.meeting.has_opened:
@@ -216,7 +224,7 @@ def approve_minutes(minutes: Minutes) -> None:
         raise ValidationError(_("Write the minutes before approving them."), code="empty")
     minutes.status = Minutes.Status.APPROVED
     minutes.approved_at = timezone.now()
-    minutes.save(update_fields=["status", "approved_at"])
+    minutes.save(update_fields=["status", "approved_at", "updated_at"])
 
 
 @transaction.atomic
@@ -237,7 +245,7 @@ def save_resolution(
     else:
         for name, value in texts.items():
             setattr(draft, name, value)
-        draft.save(update_fields=list(texts))
+        draft.save(update_fields=[*texts, "updated_at"])
     _write_rows(draft, rows)
     return draft
 
@@ -333,6 +341,7 @@ def _follow_tasks(resolution: Resolution) -> set[date]:
 @transaction.atomic
 def adopt_resolution(resolution: Resolution, vote: Vote | None) -> None:
     """Rule 10: the vote adopts the resolution, which takes the cell's next number of the year."""
+    _read_locked(resolution)
     if resolution.status != Resolution.Status.DRAFT:
         raise ValidationError(_("This resolution is already adopted."), code="adopted")
     _require_latest(resolution)
@@ -342,7 +351,7 @@ def adopt_resolution(resolution: Resolution, vote: Vote | None) -> None:
     resolution.vote = vote
     resolution.status = Resolution.Status.ADOPTED
     resolution.adopted_at = timezone.now()
-    resolution.save(update_fields=["number", "vote", "status", "adopted_at"])
+    resolution.save(update_fields=["number", "vote", "status", "adopted_at", "updated_at"])
     # The tasks count in the months they fall due (and fell due, for a correction's).
     rollup.refresh(rollup.task_months(resolution.cell_id, _follow_tasks(resolution)))
 
@@ -350,6 +359,7 @@ def adopt_resolution(resolution: Resolution, vote: Vote | None) -> None:
 @transaction.atomic
 def correct(record: Record, reason: str) -> Record:
     """A new draft version of approved minutes or an adopted resolution; the old one stays."""
+    _read_locked(record)
     if record.status == record.Status.DRAFT:
         raise ValidationError(_("A draft is changed directly, not corrected."), code="draft")
     _require_latest(record)
@@ -397,6 +407,7 @@ def is_late(meeting: Meeting, published_at: datetime | None = None) -> bool:
 @transaction.atomic
 def publish_records(meeting: Meeting) -> list[Record]:
     """Send the approved minutes and the adopted resolution to the members."""
+    meeting.lock()
     ready = [
         record
         for record in (meeting.minutes.first(), meeting.resolutions.first())
@@ -411,7 +422,7 @@ def publish_records(meeting: Meeting) -> list[Record]:
     now = timezone.now()
     for record in ready:
         record.status, record.published_at = record.Status.PUBLISHED, now
-        record.save(update_fields=["status", "published_at"])
+        record.save(update_fields=["status", "published_at", "updated_at"])
     # Published records are what later meetings are compared with (formalism).
     rollup.refresh(rollup.held_months(meeting, onwards=True))
     # Those who got the notice get the records; `chibo remind` mails them as each person chose.

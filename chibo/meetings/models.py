@@ -7,9 +7,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Case, F, Max, Q, When
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chibo.lib.bounds import validate_date, validate_year
 from chibo.lib.months import shift
 from chibo.lib.text import validate_multiline_text, validate_plain_text
 from chibo.orgs.models import Member, Organisation, Position
@@ -56,6 +59,9 @@ THEMATIC_STEPS = [
 
 
 UNDER_WAY = timedelta(hours=4)
+# The longest text of one part of a resolution, and the parts that are texts.
+PART_MAX = 10_000
+RESOLUTION_PARTS = ("assessment", "assignment", "quality")
 # Long enough to outlast a meeting's notice period; a receipt forgotten is only asked again.
 RECEIPT_KEPT = 60 * 24 * 60 * 60
 
@@ -99,7 +105,7 @@ class Meeting(models.Model):
     theme = models.CharField(
         _("theme"), max_length=200, blank=True, validators=[validate_plain_text]
     )
-    starts_at = models.DateTimeField(_("starts at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_date])
     planned_minutes = models.PositiveSmallIntegerField(_("planned length (minutes)"), default=90)
     place = models.CharField(_("place"), max_length=200, validators=[validate_plain_text])
     preparer = models.ForeignKey(
@@ -273,7 +279,7 @@ class MeetingSeries(models.Model):
     time = models.TimeField(_("time"))
     place = models.CharField(_("place"), max_length=200, validators=[validate_plain_text])
     planned_minutes = models.PositiveSmallIntegerField(_("planned length (minutes)"), default=90)
-    first_month = models.DateField(_("first month"))
+    first_month = models.DateField(_("first month"), validators=[validate_date])
     months = models.PositiveSmallIntegerField(_("number of months"), default=12)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -602,6 +608,8 @@ class Minutes(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moves with every change, so that what is drawn from a version (its PDF) is made anew.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("minutes")
@@ -631,17 +639,24 @@ class Resolution(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="resolutions")
     cell = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="resolutions")
     version = models.PositiveSmallIntegerField(default=1)
-    year = models.PositiveSmallIntegerField()
+    year = models.PositiveSmallIntegerField(validators=[validate_year])
     number = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Each part bounded, so that a resolution stays a page or a few and its PDF quick to make.
     assessment = models.TextField(
-        _("I. Assessment of last month's tasks"), blank=True, validators=[validate_multiline_text]
+        _("I. Assessment of last month's tasks"),
+        blank=True,
+        max_length=PART_MAX,
+        validators=[validate_multiline_text],
     )
     assignment = models.TextField(
-        _("III. Assignment"), blank=True, validators=[validate_multiline_text]
+        _("III. Assignment"), blank=True, max_length=PART_MAX, validators=[validate_multiline_text]
     )
     quality = models.TextField(
-        _("IV. Self-assessed quality"), blank=True, validators=[validate_multiline_text]
+        _("IV. Self-assessed quality"),
+        blank=True,
+        max_length=PART_MAX,
+        validators=[validate_multiline_text],
     )
     vote = models.OneToOneField(Vote, on_delete=models.PROTECT, null=True, blank=True)
     correction = models.CharField(
@@ -653,6 +668,7 @@ class Resolution(models.Model):
     adopted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("resolution")
@@ -667,6 +683,12 @@ class Resolution(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(version=1) | ~Q(correction=""), name="resolution_correction_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    *(LessThanOrEqual(Length(part), PART_MAX) for part in RESOLUTION_PARTS)
+                ),
+                name="resolution_parts_bounded",
             ),
         ]
 
@@ -687,7 +709,7 @@ class ResolutionTask(models.Model):
     owner = models.ForeignKey(
         Member, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("owner")
     )
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("deadline"), validators=[validate_date])
 
     class Meta:
         ordering = ["position", "pk"]
@@ -725,7 +747,7 @@ class ActionItem(models.Model):
     owner = models.ForeignKey(
         Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items"
     )
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("deadline"), validators=[validate_date])
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )

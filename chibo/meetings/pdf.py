@@ -1,6 +1,7 @@
 """The minutes and the resolution of a meeting as PDF documents in the Party's official layout
 (typeset by `chibo.lib.pdf`)."""
 
+from collections.abc import Callable
 from datetime import date
 
 from django.utils import timezone
@@ -47,15 +48,28 @@ def _render(template: str, document: Minutes | Resolution, context: dict) -> byt
     )
 
 
+def _kept(document: Minutes | Resolution, make: Callable[[], bytes], *drawn_from) -> bytes:
+    """The PDF of one version of a record, made once per change of it (or of its meeting) and
+    language. While the meeting is in progress its roll and votes still move: made each time."""
+    meeting = document.meeting
+    if meeting.status == Meeting.Status.OPEN:
+        return make()
+    version = (type(document).__name__, document.pk, document.version, document.updated_at)
+    return pdf.kept((*version, meeting.updated_at, *drawn_from), make)
+
+
 def minutes_pdf(minutes: Minutes) -> bytes:
     meeting = minutes.meeting
     sections = [
         (item, minutes.sections.get(str(item.position), "")) for item in meeting.agenda_items.all()
     ]
-    return _render(
-        "meetings/pdf/minutes.html",
+    return _kept(
         minutes,
-        {"roll": holding.roll_of(meeting), "sections": sections, "votes": meeting.votes.all()},
+        lambda: _render(
+            "meetings/pdf/minutes.html",
+            minutes,
+            {"roll": holding.roll_of(meeting), "sections": sections, "votes": meeting.votes.all()},
+        ),
     )
 
 
@@ -76,13 +90,20 @@ def adopting_vote(resolution: Resolution) -> Vote | None:
 
 
 def resolution_pdf(resolution: Resolution) -> bytes:
-    return _render(
-        "meetings/pdf/resolution.html",
+    previous = holding.previous_tasks(resolution.meeting)
+    # Part I shows where last month's tasks stand, which moves after the resolution is adopted.
+    followed = max((item.updated_at for item in previous), default=None)
+    return _kept(
         resolution,
-        {
-            "parts": {f.name: f.verbose_name for f in Resolution._meta.fields},
-            "previous_tasks": holding.previous_tasks(resolution.meeting),
-            "tasks": resolution.tasks.select_related("owner"),
-            "vote": adopting_vote(resolution),
-        },
+        lambda: _render(
+            "meetings/pdf/resolution.html",
+            resolution,
+            {
+                "parts": {f.name: f.verbose_name for f in Resolution._meta.fields},
+                "previous_tasks": previous,
+                "tasks": resolution.tasks.select_related("owner"),
+                "vote": adopting_vote(resolution),
+            },
+        ),
+        followed,
     )

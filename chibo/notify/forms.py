@@ -3,6 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.orgs.models import User
 
+# The largest id a row of the database may have (a signed 64-bit integer).
+ID_MAX = 2**63 - 1
+
 
 class MailForm(forms.ModelForm):
     class Meta:
@@ -15,7 +18,7 @@ class MailForm(forms.ModelForm):
 class ReadForm(forms.Form):
     """Mark as read up to the newest notification the person saw, not one that came since."""
 
-    upto = forms.IntegerField(min_value=1)
+    upto = forms.IntegerField(min_value=1, max_value=ID_MAX)
 
 
 class NewAddressForm(forms.Form):

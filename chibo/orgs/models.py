@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from chibo.lib.bounds import validate_past_date
 from chibo.lib.text import fold, validate_plain_text
 from chibo.orgs.validators import validate_citizen_id, validate_phone
 
@@ -231,10 +232,12 @@ class Member(models.Model):
     )
     full_name = models.CharField(_("full name"), max_length=120, validators=[validate_plain_text])
     search_name = models.CharField(max_length=120, editable=False)
-    birth_date = models.DateField(_("date of birth"))
+    birth_date = models.DateField(_("date of birth"), validators=[validate_past_date])
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
-    admitted_on = models.DateField(_("date of admission"))
-    official_on = models.DateField(_("date made official"), null=True, blank=True)
+    admitted_on = models.DateField(_("date of admission"), validators=[validate_past_date])
+    official_on = models.DateField(
+        _("date made official"), null=True, blank=True, validators=[validate_past_date]
+    )
     card_number = models.CharField(_("party card number"), max_length=20, unique=True)
     citizen_id = models.CharField(
         _("citizen ID number"), max_length=12, blank=True, validators=[validate_citizen_id]
@@ -325,8 +328,8 @@ class Membership(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
     cell = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
-    started_on = models.DateField(_("from"))
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(_("from"), validators=[validate_past_date])
+    ended_on = models.DateField(_("until"), null=True, blank=True, validators=[validate_past_date])
 
     class Meta:
         verbose_name = _("membership")
@@ -377,8 +380,8 @@ class Position(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="positions"
     )
     kind = models.CharField(_("position"), max_length=20, choices=Kind.choices)
-    started_on = models.DateField(_("from"))
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(_("from"), validators=[validate_past_date])
+    ended_on = models.DateField(_("until"), null=True, blank=True, validators=[validate_past_date])
 
     objects = PositionQuerySet.as_manager()
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from chibo.lib.text import validate_multiline_text
 from chibo.quality.facts import MeetingFacts
 from chibo.quality.models import MeetingScore
-from chibo.quality.scoring import CRITERIA, attendance_band, check
+from chibo.quality.scoring import CRITERIA, attendance_band, check, out_of_band
 
 Role = MeetingScore.Role
 # Why someone may not score in a role they asked for: each names who may.
@@ -44,9 +44,13 @@ class ScoreForm(forms.Form):
             low, high = 0, criterion.weight
             if criterion.key == "attendance":
                 low, high = attendance_band(facts)
-            # No bounds on the field itself: `check` says what the band is, in the rule's words.
+            # Bounded by the band, said in the rule's words as `check` says it.
+            band = out_of_band(criterion.label, low, high)
             self.fields[criterion.key] = forms.IntegerField(
                 label=criterion.label,
+                min_value=low,
+                max_value=high,
+                error_messages={"min_value": band, "max_value": band},
                 help_text=criterion.explanation,
                 widget=forms.NumberInput(attrs={"min": low, "max": high, "inputmode": "numeric"}),
             )

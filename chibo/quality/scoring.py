@@ -154,6 +154,15 @@ def suggest(facts: MeetingFacts, tasks: Tasks) -> dict[str, int]:
     return {c.key: round(c.weight * min(1.0, c.suggest(facts, tasks))) for c in CRITERIA}
 
 
+def out_of_band(label: str, low: int, high: int) -> str:
+    """What is said of points outside a criterion's range or band."""
+    return _("%(criterion)s takes %(low)d to %(high)d points.") % {
+        "criterion": label,
+        "low": low,
+        "high": high,
+    }
+
+
 def check(points: Mapping[str, int], facts: MeetingFacts) -> None:
     """Refuse points outside each criterion's range, and attendance outside its band."""
     errors = {}
@@ -164,9 +173,7 @@ def check(points: Mapping[str, int], facts: MeetingFacts) -> None:
             low, high = attendance_band(facts)
         if value is None or not low <= value <= high:
             errors[criterion.key] = ValidationError(
-                _("%(criterion)s takes %(low)d to %(high)d points.")
-                % {"criterion": criterion.label, "low": low, "high": high},
-                code="out_of_band",
+                out_of_band(criterion.label, low, high), code="out_of_band"
             )
     if errors:
         raise ValidationError(errors)

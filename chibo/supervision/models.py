@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chibo.lib.bounds import validate_past_date
 from chibo.lib.text import validate_multiline_text
 from chibo.orgs.models import Member, Organisation, seats_changed
 
@@ -33,8 +34,8 @@ class Assignment(models.Model):
         limit_choices_to={"kind": Organisation.Kind.CELL},
         verbose_name=_("party cell"),
     )
-    started_on = models.DateField(_("from"))
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(_("from"), validators=[validate_past_date])
+    ended_on = models.DateField(_("until"), null=True, blank=True, validators=[validate_past_date])
 
     objects = AssignmentQuerySet.as_manager()
 

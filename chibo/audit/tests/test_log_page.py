@@ -80,7 +80,7 @@ def test_it_filters_by_action_person_and_dates(logged):
     "query, message",
     [
         ({"since": "2026-02-01", "until": "2026-01-01"}, "The end of the period comes before"),
-        ({"since": "0001-01-01"}, "Choose a date between 2000 and 2999."),
+        ({"since": "0001-01-01"}, "Give a year from 2000 to 2100."),
         ({"action": "nonsense"}, "Select a valid choice."),
     ],
 )

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from chibo.lib.bounds import COUNT_MAX, validate_date
 from chibo.lib.text import validate_multiline_text, validate_plain_text
 from chibo.meetings.models import ActionItem, AgendaItem, Attendance, Resolution, Step, Vote
 from chibo.orgs.models import Member
@@ -81,10 +82,16 @@ class TaskForm(forms.Form):
     """A row of part II: what, who of the cell, by when."""
 
     # Which saved row this is; blank for a new one.
-    position = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    position = forms.IntegerField(
+        required=False, min_value=1, max_value=COUNT_MAX, widget=forms.HiddenInput
+    )
     what = forms.CharField(label=_("Task"), max_length=500, validators=[validate_plain_text])
     owner = forms.ChoiceField(label=_("Owner"))
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        validators=[validate_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, owners: list[Member], earliest: date, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from chibo.lib.bounds import validate_date
 from chibo.meetings import documents
 from chibo.meetings.models import AgendaItem, Meeting, MeetingSeries
 from chibo.orgs.models import Member
@@ -72,7 +73,9 @@ class PlanForm(forms.ModelForm):
 
 class MeetingForm(PlanForm):
     date = forms.DateField(
-        label=_("date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        label=_("date"),
+        validators=[validate_date],
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     time = forms.TimeField(label=_("time"), widget=time_input())
     preparer = forms.ModelChoiceField(
@@ -158,6 +161,7 @@ class SeriesForm(PlanForm):
     first_month = forms.DateField(
         label=_("first month"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
+        validators=[validate_date],
         widget=forms.DateInput(format="%Y-%m", attrs={"type": "month", "placeholder": "YYYY-MM"}),
     )
     months = forms.IntegerField(

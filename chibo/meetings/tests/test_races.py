@@ -11,16 +11,32 @@ import threading
 from collections.abc import Callable
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
 from chibo.conftest import make_member, make_user, signed_in
 from chibo.meetings import holding
-from chibo.meetings.models import Answer, Attendance, Minutes, Receipt
-from chibo.meetings.tests.holding_data import member, opened, url
+from chibo.meetings.models import ActionItem, Answer, Attendance, Minutes, Receipt
+from chibo.meetings.publishing import recipients
+from chibo.meetings.tests.holding_data import (
+    approved_minutes,
+    draft,
+    member,
+    opened,
+    passed_vote,
+    soon,
+    url,
+)
 from chibo.meetings.tests.test_attending import plan
-from chibo.quality.models import MeetingScore
+from chibo.notify.models import CalendarFeed, Notification
+from chibo.quality.evaluation.process import open_round, take_step
+from chibo.quality.models import Evaluation, MeetingScore
+from chibo.quality.models.evaluation import verify
 from chibo.quality.scoring import facts_for, previous_tasks, save_score, suggest
+from chibo.quality.tests.evaluation_data import YEAR
+from chibo.quality.tests.test_evaluation_views import SELF, evaluation_of, seat_the_chain
 from chibo.supervision.models import Report
 from chibo.supervision.reports import file_report
 
@@ -127,3 +143,72 @@ def test_two_first_saves_of_the_resolution_leave_one_draft(world):
         results = at_once(holding.save_resolution, meeting, None, texts, [])
         assert not [r for r in results if isinstance(r, Exception)], results
         assert meeting.resolutions.count() == 1
+
+
+def outcomes(results: list[object]) -> list[str]:
+    """What each of two calls came to: done, refused in words, or failed."""
+    return sorted(
+        "refused"
+        if isinstance(r, ValidationError)
+        else "failed"
+        if isinstance(r, Exception)
+        else "done"
+        for r in results
+    )
+
+
+def test_two_adoptions_of_a_resolution_adopt_it_once(world):
+    for _ in range(ROUNDS):
+        meeting = opened(world.cell, days=0)
+        vote = passed_vote(meeting)
+        draft(meeting, ("Thu đảng phí", "Trần Văn Sơn", soon()))
+        # Each tap reads the draft afresh, as each request does.
+        results = at_once(
+            lambda m=meeting, v=vote: holding.adopt_resolution(m.resolutions.get(), v)
+        )
+        assert outcomes(results) == ["done", "refused"], results
+        assert ActionItem.objects.filter(task__resolution__meeting=meeting).count() == 1
+
+
+def test_two_corrections_make_one_new_version(world):
+    for _ in range(ROUNDS):
+        meeting = opened(world.cell, days=0)
+        minutes = approved_minutes(meeting)
+        results = at_once(lambda pk=minutes.pk: holding.correct(Minutes.objects.get(pk=pk), "Sửa"))
+        assert outcomes(results) == ["done", "refused"], results
+        assert meeting.minutes.count() == 2
+
+
+def test_two_publications_of_the_records_notify_once(world):
+    for _ in range(ROUNDS):
+        meeting = opened(world.cell, days=0)
+        approved_minutes(meeting)
+        before = Notification.objects.count()
+        results = at_once(holding.publish_records, meeting)
+        assert outcomes(results) == ["done", "refused"], results
+        assert Notification.objects.count() - before == recipients(meeting).count()
+
+
+def test_two_self_assessments_at_once_leave_one_evaluation_and_an_unbroken_trail(world):
+    seat_the_chain(world)
+    open_round(world.city, world.committee, **YEAR)
+    mai = evaluation_of("Nguyễn Thị Mai")
+    data = {**SELF, "shortcomings_fixed": False}
+    results = at_once(
+        lambda: take_step(
+            Evaluation.objects.get(pk=mai.pk), Evaluation.Step.SELF_ASSESSED, world.member, data
+        )
+    )
+    assert outcomes(results) == ["done", "done"], results
+    assert Evaluation.objects.filter(member__full_name="Nguyễn Thị Mai").count() == 1
+    assert list(mai.events.values_list("sequence", flat=True)) == [0, 1, 2]
+    mai.refresh_from_db()
+    assert verify(mai, list(mai.events.order_by("sequence"))) is None
+
+
+def test_two_openings_of_the_calendar_settings_give_one_feed_each(world):
+    client = client_of(world.member)
+    responses = at_once(client.get, reverse("notify:settings"))
+    assert [getattr(r, "status_code", r) for r in responses] == [200, 200]
+    feeds = CalendarFeed.objects.filter(owner=world.member)
+    assert feeds.count() == feeds.values("cell").distinct().count()

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -160,8 +161,10 @@ def test_it_opens_at_the_edges_of_the_window(world, hours):
 def test_it_follows_the_window_of_the_settings(world, settings):
     settings.CHIBO_OPEN_WINDOW = {"before": 0, "after": 1}
     meeting = plan(world.cell, days=30)
-    with pytest.raises(Exception, match="opens between"):
+    with pytest.raises(ValidationError) as refused:
         holding.open_meeting(meeting, now=meeting.starts_at - timedelta(minutes=1))
+    assert refused.value.code == "window"
+    holding.open_meeting(meeting, now=meeting.starts_at + timedelta(minutes=59))
 
 
 def test_it_approves_no_minutes_before_the_meeting_opened(world):

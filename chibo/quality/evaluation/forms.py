@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chibo.lib.bounds import COUNT_MAX, validate_date, validate_year
 from chibo.lib.text import validate_multiline_text
 from chibo.quality.evaluation.rules import limits
 from chibo.quality.models import Classification, Evaluation, EvaluationRound
@@ -41,22 +42,36 @@ def _grade(label) -> forms.ChoiceField:
 class RoundForm(forms.ModelForm):
     """A round of a year, a quarter, or an ad hoc period given by its first and last day."""
 
+    year = forms.IntegerField(
+        label=_("year"),
+        validators=[validate_year],
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    quarter = forms.IntegerField(
+        label=_("quarter"),
+        required=False,
+        min_value=1,
+        max_value=4,
+        widget=forms.Select(choices=[("", "—"), *((q, q) for q in range(1, 5))]),
+    )
     starts_on = forms.DateField(
         label=_("from"),
         required=False,
+        validators=[validate_date],
         widget=forms.DateInput(DATE),
         help_text=_("For an ad hoc round only: a year or a quarter gives its own dates."),
     )
-    ends_on = forms.DateField(label=_("until"), required=False, widget=forms.DateInput(DATE))
+    ends_on = forms.DateField(
+        label=_("until"), required=False, validators=[validate_date], widget=forms.DateInput(DATE)
+    )
+    deadline = forms.DateField(
+        label=_("self-assessments due by"), validators=[validate_date], widget=forms.DateInput(DATE)
+    )
 
     class Meta:
         model = EvaluationRound
         fields = ["title", "period", "year", "quarter", "starts_on", "ends_on", "deadline"]
-        widgets = {
-            "deadline": forms.DateInput(DATE),
-            "year": forms.NumberInput(attrs={"inputmode": "numeric"}),
-            "quarter": forms.Select(choices=[("", "—"), *((q, q) for q in range(1, 5))]),
-        }
+        widgets = {}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -93,6 +108,7 @@ class SelfAssessmentForm(forms.Form):
     tasks_exceeding = forms.IntegerField(
         label=_("Tasks done beyond what was asked"),
         min_value=0,
+        max_value=COUNT_MAX,
         initial=0,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )

@@ -8,11 +8,13 @@ import uuid
 from calendar import monthrange
 from datetime import UTC, date
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from chibo.lib.bounds import COUNT_MAX, validate_date, validate_year
 from chibo.lib.text import validate_multiline_text, validate_plain_text
 from chibo.orgs.models import Member, Organisation, User
 
@@ -43,12 +45,14 @@ class EvaluationRound(models.Model):
         verbose_name=_("committee"),
     )
     period = models.CharField(_("period"), max_length=10, choices=Period.choices)
-    year = models.PositiveSmallIntegerField(_("year"))
-    quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    starts_on = models.DateField(_("from"), validators=[validate_date])
+    ends_on = models.DateField(_("until"), validators=[validate_date])
     title = models.CharField(_("title"), max_length=200, validators=[validate_plain_text])
-    deadline = models.DateField(_("self-assessments due by"))
+    deadline = models.DateField(_("self-assessments due by"), validators=[validate_date])
     opened_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
     opened_at = models.DateTimeField(auto_now_add=True)
 
@@ -123,7 +127,9 @@ class Evaluation(models.Model):
         max_length=4000,
         validators=[validate_multiline_text],
     )
-    self_score = models.PositiveSmallIntegerField(_("self-assessed score"), null=True, blank=True)
+    self_score = models.PositiveSmallIntegerField(
+        _("self-assessed score"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
     self_grade = models.CharField(
         _("self-proposed grade"), max_length=20, choices=Classification.choices, blank=True
     )
@@ -135,7 +141,11 @@ class Evaluation(models.Model):
     tasks_due = models.PositiveIntegerField(default=0)
     tasks_done = models.PositiveIntegerField(default=0)
     tasks_on_time = models.PositiveIntegerField(default=0)
-    tasks_exceeding = models.PositiveIntegerField(_("tasks done beyond what was asked"), default=0)
+    tasks_exceeding = models.PositiveIntegerField(
+        _("tasks done beyond what was asked"),
+        default=0,
+        validators=[MaxValueValidator(COUNT_MAX)],
+    )
     shortcomings_fixed = models.BooleanField(_("earlier shortcomings all fixed"), default=False)
     disciplined = models.BooleanField(_("disciplined during the period"), default=False)
 
@@ -152,7 +162,9 @@ class Evaluation(models.Model):
         max_length=4000,
         validators=[validate_multiline_text],
     )
-    appraised_score = models.PositiveSmallIntegerField(_("proposed score"), null=True, blank=True)
+    appraised_score = models.PositiveSmallIntegerField(
+        _("proposed score"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
     appraised_grade = models.CharField(
         _("proposed grade"), max_length=20, choices=Classification.choices, blank=True
     )
@@ -160,7 +172,9 @@ class Evaluation(models.Model):
         Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    score = models.PositiveSmallIntegerField(
+        _("score"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
     grade = models.CharField(_("grade"), max_length=20, choices=Classification.choices, blank=True)
     quota_reason = models.TextField(
         _("reason for exceeding the quota"),

@@ -178,7 +178,8 @@ class CellLife(RuleBasedStateMachine):
     def _hold(self, meeting: Meeting, absent: int, vote: bool) -> None:
         """The meeting opens at its time, all but `absent` members check in, and it may vote."""
         self._travel(meeting.starts_at)
-        holding.open_meeting(meeting)
+        # At its start, though the clock may have run past it: time only moves forward here.
+        holding.open_meeting(meeting, now=meeting.starts_at)
         for member in Member.objects.filter(cell_id=meeting.cell_id).order_by("pk")[absent:]:
             holding.check_in(meeting, member)
         voters = holding.roll_of(meeting).count.voters_present
