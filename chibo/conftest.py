@@ -107,10 +107,11 @@ def default_language():
 
 
 @pytest.fixture(autouse=True)
-def audit_key(settings):
+def audit_key(settings, tmp_path):
     """The audit log's key from the settings, as production sets it: no test writes one into
-    the data folder."""
+    the data folder; nor does `chibo audit verify` its checkpoint."""
     settings.CHIBO_AUDIT_KEY = "test audit key"
+    settings.CHIBO_AUDIT_CHECKPOINT = tmp_path / "audit_verified"
 
 
 @pytest.fixture(autouse=True)

@@ -312,6 +312,8 @@ CHIBO_EVALUATION = {
 # The audit log's key (rule 21): set it in production, kept apart from the database and its
 # backups; without it one is made in the data folder (`audit_key`, readable by its owner only).
 CHIBO_AUDIT_KEY = env_str("CHIBO_AUDIT_KEY")
+# The last entry `chibo audit verify` found sound, kept outside the database like the key.
+CHIBO_AUDIT_CHECKPOINT = Path(env_str("CHIBO_AUDIT_CHECKPOINT", str(DATA_DIR / "audit_verified")))
 # The address people use, for links in e-mails and calendar events.
 CHIBO_SITE_URL = env_str("CHIBO_SITE_URL", "http://127.0.0.1:8000")
 # `chibo serve` runs `chibo remind` every hour, and sends the daily digests at this local hour.

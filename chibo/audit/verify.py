@@ -10,7 +10,9 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 
@@ -52,11 +54,21 @@ def _rows(using: str) -> Iterator[tuple]:
                 yield row
 
 
-def chain(seals: dict | None = None, using: str = DEFAULT_DB_ALIAS) -> Iterator[Problem]:
-    """Problems of the chain itself; fills `seals` with the records' seals met on the way."""
+def chain(
+    seals: dict | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+    remembered: tuple[int, str] | None = None,
+    head: list | None = None,
+) -> Iterator[Problem]:
+    """Problems of the chain itself; fills `seals` with the records' seals met on the way, and
+    `head` with the last entry's number and seal. `remembered` is the last entry an earlier
+    verification saw: a chain cut short after it, or grown again from a shorter one, is named
+    (a removed tail leaves no gap that the chain alone could show)."""
     secret = key()
     previous, expected = "", 1
     for row in _rows(using):
+        if remembered and row[0] == remembered[0] and row[-1] != remembered[1]:
+            yield Problem(row[0], _("it is not the entry the last verification saw."))
         number = row[0]
         if number > expected:
             yield Problem(
@@ -72,12 +84,45 @@ def chain(seals: dict | None = None, using: str = DEFAULT_DB_ALIAS) -> Iterator[
         if seals is not None and row[4] in SEALING:
             seals[row[6], row[7]] = (number, row[8])
         previous, expected = row[-1], number + 1
+    if remembered and expected <= remembered[0]:
+        yield Problem(
+            remembered[0],
+            _("entries %(first)d to %(last)d, seen by the last verification, were removed.")
+            % {"first": expected, "last": remembered[0]},
+        )
+    if head is not None and expected > 1:
+        head[:] = [expected - 1, previous]
 
 
-def everything(using: str = DEFAULT_DB_ALIAS) -> Iterator[Problem]:
+def everything(
+    using: str = DEFAULT_DB_ALIAS,
+    remembered: tuple[int, str] | None = None,
+    head: list | None = None,
+) -> Iterator[Problem]:
     seals: dict = {}
-    yield from chain(seals, using)
+    yield from chain(seals, using, remembered, head)
     for number, what in records.all_problems(seals, using):
         yield Problem(number, what)
     for entry, what in evaluations.problems(using):
         yield Problem(entry.number if entry else None, what)
+
+
+def checkpoint() -> Path:
+    """Where `chibo audit verify` keeps the last entry it found sound: outside the database,
+    like the key, so that removing the newest entries shows at the next verification."""
+    return Path(settings.CHIBO_AUDIT_CHECKPOINT)
+
+
+def remembered() -> tuple[int, str] | None:
+    try:
+        number, mac = checkpoint().read_text().split()
+    except (FileNotFoundError, ValueError):
+        return None
+    return int(number), mac
+
+
+def remember(head: list) -> None:
+    if head:
+        draft = checkpoint().with_suffix(".new")
+        draft.write_text(f"{head[0]} {head[1]}\n")
+        draft.replace(checkpoint())

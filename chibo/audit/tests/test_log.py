@@ -80,6 +80,24 @@ def test_it_names_a_removed_entry(logged):
     assert "Entry 3: entries 2 to 2 before it were removed." in failing_verify()
 
 
+def test_it_names_the_newest_entries_removed_since_the_last_verification(logged):
+    assert "5 entries checked" in verify()
+    sql("DELETE FROM {table} WHERE number >= 4")
+    assert "Entry 5: entries 4 to 5, seen by the last verification, were removed." in (
+        failing_verify()
+    )
+    # Grown again over the cut, the chain is whole, but not the one that was verified.
+    record(None, Action.SIGNED_OUT, username="after")
+    record(None, Action.SIGNED_OUT, username="after")
+    assert "Entry 5: it is not the entry the last verification saw." in failing_verify()
+
+
+def test_entries_added_after_a_verification_verify(logged):
+    verify()
+    record(None, Action.SIGNED_OUT, username="later")
+    assert "6 entries checked" in verify()
+
+
 def test_it_names_entries_put_in_another_order(logged):
     sql("UPDATE {table} SET number = 100 WHERE number = 2")
     sql("UPDATE {table} SET number = 2 WHERE number = 4")
