@@ -37,10 +37,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
-        # Two processes per core keep the cores busy while a request waits on the database;
-        # threads let a process take the next request meanwhile (bench/bench_http.py measured it).
-        parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
-        parser.add_argument("--threads", type=int, default=2)
+        # One process per core, one request at a time each: bench/bench_http.py's meeting
+        # evening held the most requests with the shortest waits so; more processes or threads
+        # only queued on the CPU and on SQLite's writer (decision record 11).
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+        parser.add_argument("--threads", type=int, default=1)
         parser.add_argument(
             "--no-worker",
             action="store_true",
