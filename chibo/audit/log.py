@@ -21,24 +21,19 @@ BATCH = 2000
 
 
 def record(
-    request: HttpRequest | None,
-    action: str,
-    subject: models.Model | None = None,
-    *,
-    organisation: Organisation | int | None = None,
-    user: User | None = None,
-    username: str = "",
-    detail: dict | None = None,
+    request: HttpRequest | None, action: str, subject: models.Model | None = None, **fields
 ) -> Entry:
     """Log that the request's user (or `user`) did `action` to `subject`, about `organisation`
-    (by default the subject's cell, or the subject itself when it is an organisation)."""
-    return append([entry(request, action, subject, organisation, user, username, detail)])[0]
+    (by default the subject's cell, or the subject itself when it is an organisation); the
+    `fields` are those of `entry`."""
+    return append([entry(request, action, subject, **fields)])[0]
 
 
 def entry(
     request: HttpRequest | None,
     action: str,
     subject: models.Model | None = None,
+    *,
     organisation: Organisation | int | None = None,
     user: User | None = None,
     username: str = "",
