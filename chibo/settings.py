@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "chibo.access",
     "chibo.supervision",
     "chibo.meetings",
+    "chibo.guidance",
     "chibo.notify",
     "chibo.quality",
     "chibo.signin",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/second-factor/", include("chibo.signin.urls")),
     path("imports/", include((import_patterns, "imports"))),
     path("meetings/", include("chibo.meetings.urls")),
+    path("guidance/", include("chibo.guidance.urls")),
     path("quality/", include("chibo.quality.urls")),
     path("audit/", include("chibo.audit.urls")),
     path("supervision/", include("chibo.supervision.urls")),

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from chibo.access.personal import Personal, Role, Shown, shown
 from chibo.audit.models import Entry
+from chibo.guidance.models import Guidance
 from chibo.meetings.models import ActionItem, Meeting
 from chibo.orgs.models import (
     CELL_COMMITTEE,
@@ -259,6 +260,27 @@ class Scope:
             return Entry.objects.all()
         return Entry.objects.filter(self._under_committees("organisation__path"))
 
+    def guidance(self):
+        """Guidance this user may read: every version of the committees they sit on and of
+        those below; what the committees above any organisation in reach published."""
+        if self.is_admin:
+            return Guidance.objects.all()
+        issued = [Guidance.Status.PUBLISHED, Guidance.Status.CORRECTED]
+        return Guidance.objects.filter(
+            self._under_committees("committee__path")
+            | Q(status__in=issued, committee__path__in=self._above_paths)
+        )
+
+    @cached_property
+    def _above_paths(self) -> frozenset[str]:
+        """The paths of the committees above the organisations in reach."""
+        reach = self._reach
+        paths = [*reach.subtree_paths]
+        if reach.cells:
+            cells = Organisation.objects.filter(pk__in=reach.cells)
+            paths += cells.values_list("path", flat=True)
+        return frozenset(a for path in paths for a in Organisation(path=path).ancestor_paths())
+
     def _under_committees(self, field: str) -> Q:
         reach = Q(pk__in=[])
         for path in self._reach.subtree_paths:
@@ -388,6 +410,15 @@ class Scope:
         """A seat on a committee whose subtree holds `org` (administrators sit above all)."""
         return self.is_admin or self._reach.below(org)
 
+    def can_issue_guidance(self, org: Organisation) -> bool:
+        """Write, publish, correct and pass on a committee's guidance: its standing committee,
+        and the members it authorises (the `issue_guidance` permission) on it or above it."""
+        if org.kind != Organisation.Kind.COMMITTEE:
+            return False
+        if self.is_admin or org.path in self._standing_paths:
+            return True
+        return self._reach.below(org) and self.user.has_perm("guidance.issue_guidance")
+
     def can_see_log(self, org: Organisation) -> bool:
         """The audit log of a committee's subtree: those who sit on it or above it."""
         return org.kind == Organisation.Kind.COMMITTEE and self.sits_above(org)
@@ -491,7 +522,13 @@ def administrator_required(view: Callable) -> Callable:
 
 # What a getter may require of an organisation, each a `Scope.can_<right>` check.
 OrganisationRight = Literal[
-    "manage", "oversee", "see_quality", "see_evaluations", "open_evaluations", "see_log"
+    "manage",
+    "oversee",
+    "see_quality",
+    "see_evaluations",
+    "open_evaluations",
+    "see_log",
+    "issue_guidance",
 ]
 
 
@@ -628,3 +665,23 @@ def get_evaluation_for_user(request: HttpRequest, code) -> Evaluation:
     if found is None:
         raise Http404
     return found
+
+
+def get_guidance_for_user(
+    request: HttpRequest, code, may: Literal["issue"] | None = None
+) -> tuple[Guidance, bool]:
+    """The guidance (its committee loaded) and whether the user may issue its committee's
+    guidance; 404 if it is not among `Scope.guidance()`, 403 if `may="issue"` and they may not."""
+    scope = scope_for(request)
+    found = (
+        scope.guidance()
+        .select_related("committee", "committee__level", "passes_on__committee")
+        .filter(code=code)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    can_issue = scope.can_issue_guidance(found.committee)
+    if may == "issue" and not can_issue:
+        raise PermissionDenied
+    return found, can_issue

@@ -17,9 +17,13 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(mailed_at__isnull=True)
 
     def with_subjects(self) -> "NotificationQuerySet":
-        """With the meeting or evaluation each is about, as their words need."""
+        """With the meeting, evaluation or guidance each is about, as their words need."""
         return self.select_related(
-            "meeting__cell", "evaluation__round", "evaluation__member", "evaluation__organisation"
+            "meeting__cell",
+            "evaluation__round",
+            "evaluation__member",
+            "evaluation__organisation",
+            "guidance__committee",
         )
 
 
@@ -40,6 +44,9 @@ class Notification(models.Model):
         EVALUATION_APPRAISE = "evaluation_appraise", _("evaluation to appraise")
         EVALUATION_DECIDE = "evaluation_decide", _("evaluation to decide")
         EVALUATION_DECIDED = "evaluation_decided", _("evaluation decided")
+        # Guidance from the committees above, and corrections to points a cell adopted.
+        GUIDANCE = "guidance", _("guidance published")
+        GUIDANCE_CHANGED = "guidance_changed", _("guidance corrected")
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -48,6 +55,13 @@ class Notification(models.Model):
     )
     evaluation = models.ForeignKey(
         "quality.Evaluation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    guidance = models.ForeignKey(
+        "guidance.Guidance",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

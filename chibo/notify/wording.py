@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chibo.guidance.models import Guidance, period_label
 from chibo.meetings.models import Meeting
 from chibo.notify.models import Notification
 from chibo.quality.models import Evaluation
@@ -50,6 +51,13 @@ SENTENCES = {
         "the standing committee's decision is awaited."
     ),
     Kind.EVALUATION_DECIDED: gettext_lazy("%(round)s: %(subject)s is graded “%(grade)s”."),
+    Kind.GUIDANCE: gettext_lazy(
+        "%(committee)s has published its guidance for %(period)s: “%(title)s”."
+    ),
+    Kind.GUIDANCE_CHANGED: gettext_lazy(
+        "%(committee)s has corrected its guidance for %(period)s (“%(title)s”): "
+        "a point your cell took up has changed."
+    ),
 }
 
 
@@ -58,14 +66,17 @@ def when(moment: datetime) -> str:
 
 
 def headline(notification: Notification) -> str:
-    """One sentence saying what happened and to which meeting or evaluation.
+    """One sentence saying what happened and to which meeting, evaluation or guidance.
 
-    Needs `meeting__cell`, or `evaluation__round`, `__member` and `__organisation`, loaded."""
+    Needs `meeting__cell`; or `evaluation__round`, `__member` and `__organisation`; or
+    `guidance__committee`, loaded."""
     sentence = SENTENCES.get(notification.kind)
     if notification.meeting is not None and sentence is not None:
         return capfirst(sentence % _facts(notification.meeting))
     if notification.evaluation is not None and sentence is not None:
         return capfirst(sentence % _evaluation_facts(notification.evaluation))
+    if notification.guidance is not None and sentence is not None:
+        return capfirst(sentence % _guidance_facts(notification.guidance))
     return capfirst(notification.get_kind_display())
 
 
@@ -85,15 +96,22 @@ def subject(notification: Notification) -> str:
             "what": what,
             **_evaluation_facts(evaluation),
         }
+    if notification.guidance is not None:
+        return _("%(what)s: %(committee)s, %(period)s") % {
+            "what": what,
+            **_guidance_facts(notification.guidance),
+        }
     return what
 
 
 def link(notification: Notification) -> str:
-    """Where a notification leads: its meeting, its evaluation, or else the list."""
+    """Where a notification leads: its meeting, evaluation or guidance, or else the list."""
     if notification.meeting_id is not None:
         return reverse("meetings:meeting", args=[notification.meeting.code])
     if notification.evaluation_id is not None:
         return reverse("quality:evaluation", args=[notification.evaluation.code])
+    if notification.guidance_id is not None:
+        return reverse("guidance:guidance", args=[notification.guidance.code])
     return reverse("notify:list")
 
 
@@ -113,6 +131,14 @@ def _evaluation_facts(evaluation: Evaluation) -> dict[str, str]:
         "subject": evaluation.subject,
         "deadline": formats.date_format(evaluation.round.deadline, "DATE_FORMAT"),
         "grade": evaluation.get_grade_display(),
+    }
+
+
+def _guidance_facts(guidance: Guidance) -> dict[str, str]:
+    return {
+        "committee": guidance.committee.name,
+        "period": period_label(guidance),
+        "title": guidance.title,
     }
 
 

@@ -127,6 +127,17 @@ INDICATORS = [
         70.0,
     ),
     Indicator(
+        "guidance",
+        _("Required guidance taken up"),
+        _(
+            "Rule 4: required points of the committees' guidance that the cell put on the "
+            "agenda of a meeting it held."
+        ),
+        PERCENT,
+        lambda c: ratio(c.guidance_adopted, c.guidance_required),
+        1.0,
+    ),
+    Indicator(
         "visits",
         _("Supervisor visits"),
         _("Rule 14: meetings attended and reported on by supervising committee members."),

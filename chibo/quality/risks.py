@@ -8,7 +8,7 @@ overdue tasks: a bounded number of queries for a province of 4,000 cells.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -25,6 +25,8 @@ ATTENDANCE_FLOOR = 0.65
 OVERDUE_TASKS = 3
 LATE_SHARE = 0.5
 FORMAL_SHARE = 0.5
+# Months running in which required points of the guidance from above were left out.
+GUIDANCE_MONTHS = 2
 ATTENDANCE = BY_KEY["attendance"]
 
 
@@ -54,6 +56,10 @@ class Window:
     quarter_known: bool = False
     thematic: bool = True
     overdue: int = 0
+    # Of the last GUIDANCE_MONTHS months, those with required guidance left out, and the
+    # points left out in them.
+    guidance_months: int = 0
+    guidance_left: int = 0
 
 
 def reasons_for(w: Window) -> list[str]:
@@ -94,6 +100,15 @@ def reasons_for(w: Window) -> list[str]:
         )
     if w.quarter_known and not w.thematic:
         reasons.append(_("No thematic meeting last quarter"))
+    if w.guidance_months >= GUIDANCE_MONTHS:
+        reasons.append(
+            ngettext(
+                "Required guidance left out %(months)d months running (%(points)d point)",
+                "Required guidance left out %(months)d months running (%(points)d points)",
+                w.guidance_left,
+            )
+            % {"months": w.guidance_months, "points": w.guidance_left}
+        )
     return reasons
 
 
@@ -102,6 +117,7 @@ def windows(org: Organisation, recent: list[date], today: date) -> dict[int, Win
     before = [shift(m, -len(recent)) for m in recent]
     quarter_end = _last_quarter(recent[-1])[-1]
     now, earlier, quarter = Q(month__in=recent), Q(month__in=before), Q(month=quarter_end)
+    left_out = Q(month__in=recent[-GUIDANCE_MONTHS:], guidance_required__gt=F("guidance_adopted"))
     # Through the cells' ids, so each database walks the (organisation, month) index of the
     # subtree's cells rather than every row of those months.
     cells = Organisation.objects.cells().within(org).values("pk")
@@ -119,6 +135,10 @@ def windows(org: Organisation, recent: list[date], today: date) -> dict[int, Win
         "formal": Sum("formal", filter=now, default=0),
         "quarter_known": Count("pk", filter=quarter),
         "thematic": Sum("thematic_quarter", filter=quarter, default=0),
+        "guidance_months": Count("pk", filter=left_out),
+        "guidance_left": Sum(
+            F("guidance_required") - F("guidance_adopted"), filter=left_out, default=0
+        ),
     }
     rows = (
         MonthlyIndicators.objects.filter(

@@ -40,6 +40,10 @@ class MonthlyIndicators(models.Model):
     good = models.PositiveIntegerField(default=0)
     weak = models.PositiveIntegerField(default=0)
     visits = models.PositiveIntegerField(default=0)
+    # Required points of the committees' guidance falling due this month, and those of them
+    # the cell put on the agenda of a meeting it held in the guidance's months.
+    guidance_required = models.PositiveIntegerField(default=0)
+    guidance_adopted = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("monthly indicators")
