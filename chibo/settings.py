@@ -278,6 +278,8 @@ CHIBO_RULES = {
     "combined_meeting_minutes": env_int("CHIBO_COMBINED_MEETING_MINUTES", 120),
     # Rule 5: documents reach members at least this many days before the meeting.
     "notice_lead_days": env_int("CHIBO_NOTICE_LEAD_DAYS", 1),
+    # Rule 5's good practice (Hà Nội): next month's meeting planned by this day of the month.
+    "plan_by_day": env_int("CHIBO_PLAN_BY_DAY", 20),
     # Rule 10: the finished resolution reaches members within this many days.
     "resolution_publish_days": env_int("CHIBO_RESOLUTION_PUBLISH_DAYS", 2),
 }

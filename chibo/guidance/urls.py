@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chibo.guidance.views import adopting, issuing
+from chibo.guidance.views import adopting, issuing, month
 
 app_name = "guidance"
 urlpatterns = [
@@ -23,4 +23,6 @@ urlpatterns = [
     path("meetings/<uuid:meeting>/", adopting.for_meeting, name="meeting"),
     path("meetings/<uuid:meeting>/adopt/<uuid:point>/", adopting.adopt, name="adopt"),
     path("meetings/<uuid:meeting>/leave-out/<uuid:point>/", adopting.leave_out, name="leave_out"),
+    # The secretary's month: what to do next, most urgent first.
+    path("cells/<uuid:cell>/month/", month.month, name="month"),
 ]

@@ -76,6 +76,17 @@ class MeetingQuerySet(models.QuerySet):
     def past(self, now: datetime | None = None) -> "MeetingQuerySet":
         return self.filter(starts_at__lt=(now or timezone.now()) - UNDER_WAY)
 
+    def drafts_to_come(self, now: datetime | None = None) -> "MeetingQuerySet":
+        """Meetings still to come whose notice has not gone out (rule 5)."""
+        return self.filter(status=Meeting.Status.DRAFT, starts_at__gt=now or timezone.now())
+
+    def awaiting_minutes(self, now: datetime | None = None) -> "MeetingQuerySet":
+        """Meetings opened or held, begun by `now`, whose minutes are not approved (rule 10)."""
+        return self.filter(
+            status__in=[Meeting.Status.OPEN, Meeting.Status.CLOSED],
+            starts_at__lte=now or timezone.now(),
+        ).exclude(minutes__status__in=[Minutes.Status.APPROVED, Minutes.Status.PUBLISHED])
+
 
 class Meeting(models.Model):
     """A meeting of one cell: regular (monthly), thematic (quarterly), both in one, or not."""

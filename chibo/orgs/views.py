@@ -34,15 +34,25 @@ def _page(request: HttpRequest, queryset):
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request)
     member = positions = None
+    led = []
     if scope.member_id:
         member = Member.objects.select_related("cell").get(pk=scope.member_id)
         positions = Position.objects.current().filter(member=member).ranked()
-        positions = positions.select_related("organisation")
+        positions = list(positions.select_related("organisation"))
+        # The cells whose month's to-do list is theirs: those they lead.
+        led = [p.organisation for p in positions if p.organisation.is_cell]
+        led = list({org.pk: org for org in led if scope.can_manage(org)}.values())
     upcoming = scope.my_meetings().upcoming().select_related("cell").order_by("starts_at")[:5]
     return render(
         request,
         "orgs/home.html",
-        {"member": member, "positions": positions, "roots": scope.roots(), "upcoming": upcoming},
+        {
+            "member": member,
+            "positions": positions,
+            "led": led,
+            "roots": scope.roots(),
+            "upcoming": upcoming,
+        },
     )
 
 

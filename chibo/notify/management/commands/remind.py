@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from chibo.meetings.models import Meeting, Minutes
+from chibo.meetings.models import Meeting
 from chibo.notify.mail import Outgoing, outbox_digests, outbox_each, send
 from chibo.notify.models import Notification
 from chibo.orgs.models import Member, Position, User
@@ -118,18 +118,12 @@ def unanswered(meeting: Meeting) -> QuerySet[User]:
 def notices_due(now: datetime) -> QuerySet[Meeting]:
     """Drafts of meetings still to come whose notice is due within a day, or overdue."""
     lead = timedelta(days=settings.CHIBO_RULES["notice_lead_days"])
-    return Meeting.objects.filter(
-        status=Meeting.Status.DRAFT, starts_at__gt=now, starts_at__lte=now + DAY + lead
-    )
+    return Meeting.objects.drafts_to_come(now).filter(starts_at__lte=now + DAY + lead)
 
 
 def minutes_due(now: datetime) -> list[Meeting]:
     """Meetings of the last two weeks that have ended without approved minutes (rule 10)."""
-    recent = Meeting.objects.filter(
-        status__in=[Meeting.Status.OPEN, Meeting.Status.CLOSED],
-        starts_at__lte=now,
-        starts_at__gte=now - RECENT,
-    ).exclude(minutes__status__in=[Minutes.Status.APPROVED, Minutes.Status.PUBLISHED])
+    recent = Meeting.objects.awaiting_minutes(now).filter(starts_at__gte=now - RECENT)
     return [meeting for meeting in recent if meeting.ends_at <= now]
 
 
