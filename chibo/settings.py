@@ -282,6 +282,25 @@ CHIBO_RULES = {
     "plan_by_day": env_int("CHIBO_PLAN_BY_DAY", 20),
     # Rule 10: the finished resolution reaches members within this many days.
     "resolution_publish_days": env_int("CHIBO_RESOLUTION_PUBLISH_DAYS", 2),
+    # Rule 6: self-criticism and criticism take 15 to 30 minutes.
+    "self_criticism_minutes": (15, 30),
+}
+# Rules 6 and 7: the minutes each official step takes in a 90-minute meeting; the guide fits
+# them to a meeting's planned length (`chibo.meetings.guide`).
+CHIBO_STEP_MINUTES = {
+    "opening": 10,
+    "assessment": 15,
+    "situation": 20,
+    "next_tasks": 10,
+    "discussion": 15,
+    "conclusion": 5,
+    "vote": 5,
+    "scoring": 5,
+    "minutes": 5,
+    "purpose": 5,
+    "presentation": 25,
+    "theme_discussion": 40,
+    "theme_conclusion": 10,
 }
 # Rules 11 and 12: a meeting's criteria with their weights (out of 100), the attendance bands
 # (from this share of members present, the lowest and highest points) and the grades' floors.
