@@ -134,6 +134,16 @@ class Meeting(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Rule 4: the cell committee met and agreed the content, on this day, these members present.
+    agreed_on = models.DateField(
+        _("content agreed by the cell committee on"),
+        null=True,
+        blank=True,
+        validators=[validate_date],
+    )
+    agreed_with = models.ManyToManyField(
+        Member, blank=True, related_name="+", verbose_name=_("who took part")
+    )
     # The deputy who published, opened, closed, approved, adopted or published the records
     # while the secretary was away (`Scope.presides`).
     stand_in = models.ForeignKey(

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cells/<uuid:cell>/series/new/", planning.series, name="series"),
     path("<uuid:code>/edit/", planning.edit, name="edit"),
     path("<uuid:code>/agenda/", planning.agenda, name="agenda"),
+    path("<uuid:code>/agreed/", planning.agreed, name="agreed"),
     path("<uuid:code>/agenda/<int:position>/", planning.item, name="agenda_item"),
     path("<uuid:code>/agenda/<int:position>/up/", planning.move, {"offset": -1}, name="agenda_up"),
     path(

@@ -35,6 +35,8 @@ class MeetingFacts:
     starts_at: datetime
     planned_minutes: int
     minimum_minutes: int
+    # Rule 4: the cell committee agreed the content beforehand.
+    content_agreed: bool = False
     expected: int = 0
     present: int = 0
     unexcused: int = 0
@@ -67,8 +69,8 @@ class MeetingFacts:
 def facts_of(meetings: QuerySet[Meeting]) -> dict[int, MeetingFacts]:
     """The facts of every meeting in `meetings`, by meeting id."""
     found: dict[int, dict] = {}
-    for pk, cell_id, kind, starts_at, planned in meetings.values_list(
-        "pk", "cell_id", "kind", "starts_at", "planned_minutes"
+    for pk, cell_id, kind, starts_at, planned, agreed_on in meetings.values_list(
+        "pk", "cell_id", "kind", "starts_at", "planned_minutes", "agreed_on"
     ):
         minimum = Meeting(kind=kind).minimum_minutes
         found[pk] = {
@@ -78,6 +80,7 @@ def facts_of(meetings: QuerySet[Meeting]) -> dict[int, MeetingFacts]:
             "starts_at": starts_at,
             "planned_minutes": planned,
             "minimum_minutes": minimum,
+            "content_agreed": agreed_on is not None,
         }
     ids = meetings.values("pk")
     _roll(found, ids)

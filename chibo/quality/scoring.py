@@ -56,9 +56,12 @@ def _attendance(facts: MeetingFacts, tasks: Tasks) -> float:
 
 
 def _preparation(facts: MeetingFacts, tasks: Tasks) -> float:
+    # Half for the content agreed by the cell committee (rule 4), half for the notice and
+    # documents in time (rule 5), a quarter if they went out late.
+    agreed = 0.5 if facts.content_agreed else 0.0
     if facts.notice_late is None:
-        return 0.0
-    return 0.5 if facts.notice_late else 1.0
+        return agreed
+    return agreed + (0.25 if facts.notice_late else 0.5)
 
 
 def _conduct(facts: MeetingFacts, tasks: Tasks) -> float:
@@ -99,7 +102,10 @@ CRITERIA = [
     Criterion(
         "preparation",
         gettext_lazy("Preparation"),
-        gettext_lazy("Content agreed and documents sent to members in time (rule 5)."),
+        gettext_lazy(
+            "Content agreed by the cell committee (rule 4) and documents sent to members in "
+            "time (rule 5)."
+        ),
         _preparation,
     ),
     Criterion(

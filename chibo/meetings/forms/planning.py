@@ -208,3 +208,29 @@ class DocumentForm(forms.Form):
         file = self.cleaned_data["file"]
         self.cleaned_data["checked"] = documents.check(file)
         return file
+
+
+class AgreementForm(forms.ModelForm):
+    """Rule 4: the day the cell committee agreed the meeting's content, and who took part."""
+
+    class Meta:
+        model = Meeting
+        fields = ["agreed_on", "agreed_with"]
+        widgets = {
+            "agreed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "agreed_with": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreed_on"].required = True
+        self.fields["agreed_with"].required = True
+        self.fields["agreed_with"].queryset = Member.objects.on_cell_committee(self.instance.cell)
+
+    def clean_agreed_on(self) -> date:
+        day = self.cleaned_data["agreed_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("The cell committee cannot have agreed it in the future."))
+        if day > timezone.localdate(self.instance.starts_at):
+            raise ValidationError(_("The content is agreed before the meeting, not after it."))
+        return day

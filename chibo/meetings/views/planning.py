@@ -24,6 +24,7 @@ from chibo.lib.months import month_of, next_month
 from chibo.meetings import documents
 from chibo.meetings.forms.planning import (
     AgendaItemForm,
+    AgreementForm,
     DocumentForm,
     MeetingForm,
     SeriesForm,
@@ -256,6 +257,23 @@ def delete_document(request: HttpRequest, meeting: Meeting, document: UUID) -> H
     documents.delete(doc)
     _saved(request, meeting, _("“%(name)s” was deleted.") % {"name": doc.name})
     return _back_to_agenda(request, meeting, doc.item.position)
+
+
+@require_POST
+@login_required
+@preparing
+def agreed(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """Rule 4: record the day the cell committee agreed the content, and who took part."""
+    form = AgreementForm(request.POST, instance=meeting)
+    if form.is_valid():
+        form.save(commit=False)
+        meeting.save(update_fields=["agreed_on", "updated_at"])
+        form.save_m2m()
+        messages.success(request, _("The cell committee's agreement was recorded."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect(reverse("meetings:agenda", args=[meeting.code]) + "#checklist")
 
 
 # -- the year's series ---------------------------------------------------------------------

@@ -204,6 +204,7 @@ def test_it_suggests_full_marks_for_a_meeting_that_did_everything():
     known = facts(
         expected=10,
         present=9,
+        content_agreed=True,
         notice_late=False,
         speakers=5,
         self_criticism=True,
@@ -252,7 +253,7 @@ def test_it_suggests_for_a_thematic_meeting_without_a_vote():
     assert points == {
         "duration": 5,
         "attendance": 3,  # 75%
-        "preparation": 5,  # the notice went out late: half
+        "preparation": 2,  # content not agreed; the notice went out late: a quarter
         "conduct": 30,  # 40 × (0.6 + 0.3 × 2/4)
         "principles": 5,  # nothing to vote on a thematic meeting
         "results": 0,
