@@ -30,7 +30,7 @@ from chibo.audit import records as sealed
 from chibo.audit.log import record
 from chibo.audit.models import Action
 from chibo.lib.paging import window
-from chibo.meetings import holding
+from chibo.meetings import drafting, holding
 from chibo.meetings.forms.holding import (
     AdoptForm,
     CorrectionForm,
@@ -236,7 +236,9 @@ def minutes(request: HttpRequest, code: UUID) -> HttpResponse:
     versions = list(meeting.minutes.all())
     latest = versions[0] if versions else None
     items = list(meeting.agenda_items.all())
-    form = MinutesForm(items, request.POST or None, initial=latest.sections if latest else None)
+    # A first draft starts from the ready wording of each step, with the roll's figures.
+    start = latest.sections if latest else drafting.minutes_start(meeting, items)
+    form = MinutesForm(items, request.POST or None, initial=start)
     if request.method == "POST" and form.is_valid():
         sections, by_id = form.sections(), scope_for(request).member_id
         _attempt(
@@ -347,7 +349,9 @@ def resolution(request: HttpRequest, code: UUID) -> HttpResponse:
         return render(request, "meetings/holding/resolution.html", context)
     data = request.POST or None
     previous = holding.previous_tasks(meeting)
-    initial = None if latest else {"assessment": holding.assessment_text(previous)}
+    initial = None
+    if latest is None:
+        initial = {"assessment": holding.assessment_text(previous), **drafting.resolution_start()}
     form = ResolutionForm(data, instance=latest, initial=initial)
     tasks = TaskFormSet(
         data,
