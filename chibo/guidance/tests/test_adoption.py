@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from chibo.guidance import adopting, issuing
 from chibo.guidance.cascade import addressed_to
@@ -133,6 +134,8 @@ def test_required_points_taken_up_in_a_held_meeting_count_and_two_months_left_ou
     assert row(world.ward, date(2026, 11, 1)) == (4, 0)
 
     recent = [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]
-    risks = {r.cell_id: r.reasons for r in cells_at_risk(world.ward, recent, date(2026, 12, 15))}
+    with translation.override("en"):
+        at_risk = cells_at_risk(world.ward, recent, date(2026, 12, 15))
+    risks = {r.cell_id: r.reasons for r in at_risk}
     assert "Required guidance left out 2 months running (3 points)" in risks[world.sister_cell.pk]
     assert not any("guidance" in reason for reason in risks.get(world.cell.pk, []))
