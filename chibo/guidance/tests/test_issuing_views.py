@@ -198,17 +198,17 @@ def test_it_refuses_a_draft_for_months_past_or_unclear(world, issuer, data, fiel
     assert not Guidance.objects.exists()
 
 
-def test_the_month_past_is_refused_in_words(world, issuer):
-    response = issuer.post(
-        url("new", world.city.code), {"title": "T", "period": "month", "month": "2026-11"}
-    )
-    assert "The months this guidance is for are over" in response.content.decode()
-    response = issuer.post(
-        url("new", world.city.code),
-        {"title": "T", "period": "month", "month": "2026-11"},
-        headers={"Accept-Language": "vi"},
-    )
-    assert response.status_code == 200
+def test_it_speaks_vietnamese_and_khmer(world, issuer):
+    past = {"title": "T", "period": "month", "month": "2026-11"}
+    for language, heading, refusal in [
+        ("vi", "Soạn hướng dẫn mới", "Thời gian áp dụng của hướng dẫn này đã qua"),
+        ("km", "សរសេរការណែនាំថ្មី", "ខែដែលការណែនាំនេះសម្រាប់ បានកន្លងផុតហើយ"),
+    ]:
+        headers = {"Accept-Language": language}
+        page = issuer.get(url("committee", world.city.code), headers=headers)
+        assert heading in page.content.decode()
+        response = issuer.post(url("new", world.city.code), past, headers=headers)
+        assert refusal in response.content.decode()
 
 
 def test_it_adds_edits_and_removes_points_of_a_draft(world, issuer):
