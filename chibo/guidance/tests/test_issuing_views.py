@@ -469,6 +469,14 @@ def test_the_committee_page_lists_its_guidance_and_what_came_from_above(world, i
     assert Guidance.objects.filter(passes_on=from_province).count() == 1
 
 
+def test_a_pass_on_keeps_the_period_of_what_it_passes_on(world, issuer):
+    passed = issuing.pass_on(issued(world.province), world.city, by=None)
+
+    issuer.post(url("edit", passed.code), {"title": "Thành phố triển khai", "month": "2027-05"})
+    passed.refresh_from_db()
+    assert (passed.title, passed.month) == ("Thành phố triển khai", JANUARY)
+
+
 def test_readers_of_the_committee_page_are_offered_no_actions(world):
     from_province = issued(world.province)
 

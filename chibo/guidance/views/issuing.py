@@ -208,7 +208,10 @@ def _guidance_page(
         "points": points,
         "audience": audience_words(guidance),
         "corrects": versions.get(guidance.version - 1),
-        "in_force": next((v for v in versions.values() if v.status == Status.PUBLISHED), None),
+        # A version since corrected points its readers to the one in force.
+        "in_force": next((v for v in versions.values() if v.status == Status.PUBLISHED), None)
+        if guidance.status == Status.CORRECTED
+        else None,
         "correction_begun": next((v for v in versions.values() if v.is_draft), None),
         "can_edit": editing,
         "can_correct": can_issue and guidance.status == Status.PUBLISHED,
