@@ -419,6 +419,11 @@ class Scope:
             return True
         return self._reach.below(org) and self.user.has_perm("guidance.issue_guidance")
 
+    def can_see_guidance(self, org: Organisation) -> bool:
+        """A committee's own guidance, drafts included, and what came from above for it to pass
+        on: those who sit on it or above it."""
+        return org.kind == Organisation.Kind.COMMITTEE and self.sits_above(org)
+
     def can_see_log(self, org: Organisation) -> bool:
         """The audit log of a committee's subtree: those who sit on it or above it."""
         return org.kind == Organisation.Kind.COMMITTEE and self.sits_above(org)
@@ -528,6 +533,7 @@ OrganisationRight = Literal[
     "see_evaluations",
     "open_evaluations",
     "see_log",
+    "see_guidance",
     "issue_guidance",
 ]
 

@@ -101,6 +101,8 @@ def test_publishing_tells_the_cells_leaders_and_a_correction_tells_those_who_ado
     point = draft.points.first()
     point.body = "Thêm: liên hệ thực tế địa phương"
     point.save()
+    draft.correction = "Thêm phần liên hệ thực tế"
+    draft.save(update_fields=["correction"])
     with django_capture_on_commit_callbacks(execute=True):
         issuing.publish(draft, by=None)
 

@@ -72,6 +72,8 @@ def test_every_cell_sees_what_the_rule_says_in_the_order_it_says(world, steps):
                 elif action == "correct" and published:
                     old = published[a % len(published)]
                     draft = issuing.correct(old, by=None)
+                    draft.correction = "Bổ sung nội dung"
+                    draft.save(update_fields=["correction"])
                     if b:  # a point added; the others kept
                         issuing.add_point(draft, kind=Point.Kind.TOPIC, title=f"{n}.new")
                     issuing.publish(draft, by=None)
