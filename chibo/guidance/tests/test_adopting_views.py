@@ -395,3 +395,16 @@ def test_the_table_costs_the_same_queries_for_2_cells_and_42(world):
     assert response.context["addressed"] == 42
     assert count_queries(client, url) == few
     assert few <= BUDGET
+
+
+@pytest.mark.parametrize("language", ["vi", "km"])
+def test_the_pages_speak_vietnamese_and_khmer(world, january, settings, language):
+    settings.LANGUAGE_CODE = language
+    guidance, meeting = january
+    adopting.leave_out(meeting, points(guidance)[0], by=None, reason="Đã học")
+    adopting.adopt(meeting, points(guidance)[1], by=None)
+    words = {"vi": ("Đưa vào chương trình", "Từng chi bộ"), "km": ("របៀបវារៈ", "កោសិកានីមួយៗ")}
+    cell_page, committee_page = words[language]
+
+    assert cell_page in world.client("secretary").get(month_url(meeting)).content.decode()
+    assert committee_page in world.client("committee").get(adoption_url(guidance)).content.decode()
