@@ -424,6 +424,10 @@ class Scope:
         on: those who sit on it or above it."""
         return org.kind == Organisation.Kind.COMMITTEE and self.sits_above(org)
 
+    def can_see_adoption(self, guidance: Guidance) -> bool:
+        """What the cells did with a committee's guidance: those who sit on it or above it."""
+        return self.sits_above(guidance.committee)
+
     def can_see_log(self, org: Organisation) -> bool:
         """The audit log of a committee's subtree: those who sit on it or above it."""
         return org.kind == Organisation.Kind.COMMITTEE and self.sits_above(org)

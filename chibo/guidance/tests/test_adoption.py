@@ -141,3 +141,16 @@ def test_required_points_taken_up_in_a_held_meeting_count_and_two_months_left_ou
     risks = {r.cell_id: r.reasons for r in at_risk}
     assert "Required guidance left out 2 months running (3 points)" in risks[world.sister_cell.pk]
     assert not any("guidance" in reason for reason in risks.get(world.cell.pk, []))
+
+
+def test_a_point_on_a_cancelled_meetings_agenda_can_be_taken_up_again(world, january):
+    guidance, meeting = january
+    required = guidance.points.first()
+    adopting.adopt(meeting, required, by=None)
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CANCELLED)
+    again = plan(world.cell, days=25)
+
+    adoption = adopting.adopt(again, required, by=None)
+
+    assert adoption.meeting == again
+    assert Adoption.objects.get().item.meeting == again

@@ -51,7 +51,11 @@ def expected(cell: Organisation, model: dict) -> set[tuple[str, str]]:
 
 
 @pytest.mark.django_db
-@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(steps=steps)
 def test_every_cell_sees_what_the_rule_says_in_the_order_it_says(world, steps):
     with time_machine.travel(datetime(2026, 12, 15, 3, 0, tzinfo=UTC), tick=False):
