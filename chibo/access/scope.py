@@ -262,7 +262,8 @@ class Scope:
 
     def guidance(self):
         """Guidance this user may read: every version of the committees they sit on and of
-        those below; what the committees above any organisation in reach published."""
+        those below; what the committees above them, or above the cells they help lead,
+        published."""
         if self.is_admin:
             return Guidance.objects.all()
         issued = [Guidance.Status.PUBLISHED, Guidance.Status.CORRECTED]
@@ -273,11 +274,13 @@ class Scope:
 
     @cached_property
     def _above_paths(self) -> frozenset[str]:
-        """The paths of the committees above the organisations in reach."""
+        """The paths of the committees above those the user sits on and above the cells on
+        whose committee they sit: where guidance for them comes from. (Members meet it on
+        their agendas.)"""
         reach = self._reach
         paths = [*reach.subtree_paths]
-        if reach.cells:
-            cells = Organisation.objects.filter(pk__in=reach.cells)
+        if reach.on_cell_committee:
+            cells = Organisation.objects.filter(pk__in=reach.on_cell_committee)
             paths += cells.values_list("path", flat=True)
         return frozenset(a for path in paths for a in Organisation(path=path).ancestor_paths())
 

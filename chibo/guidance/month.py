@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from chibo.guidance.cascade import addressed_to
+from chibo.guidance.models import Guidance
 from chibo.lib.months import month_of, months, next_month, quarter_end, quarter_start
 from chibo.meetings.models import ActionItem, Meeting
 from chibo.meetings.overview import REGULAR_KINDS, THEMATIC_KINDS
@@ -51,6 +52,19 @@ def steps(cell: Organisation, now: datetime | None = None) -> list[Step]:
     return sorted(
         (Step(due, text, url, due < today) for due, text, url in found), key=lambda s: s.due
     )
+
+
+def received(cell: Organisation, now: datetime | None = None) -> list[tuple[date, Guidance]]:
+    """The guidance addressed to the cell for this month and the next, top committee first."""
+    this = month_of(timezone.localdate(now or timezone.now()))
+    found = []
+    for month in (this, next_month(this)):
+        seen = []
+        for addressed in addressed_to(cell, month):
+            if addressed.guidance not in seen:
+                seen.append(addressed.guidance)
+        found += [(month, guidance) for guidance in seen]
+    return found
 
 
 def _tasks(cell: Organisation, today: date):

@@ -25,6 +25,9 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from chibo.guidance.models import Guidance
+from chibo.guidance.tests.guidance_data import issued
+from chibo.lib.months import month_of, next_month
 from chibo.meetings import holding
 from chibo.meetings.models import ActionItem, Meeting
 from chibo.meetings.publishing import publish
@@ -53,11 +56,20 @@ LISTS = {
     "quality:dashboard",
     "notify:list",
     "notify:settings",
+    "guidance:committee",
+    "guidance:month",
+    "guidance:meeting",
 }
 # Files and downloads: their own tests open them; here they would only slow the walk down.
 FILES = {"meetings:document", "meetings:minutes_pdf", "meetings:resolution_pdf", "quality:report"}
 # The pages of what the lists show: their own links and buttons are checked too.
-DETAILS = {"orgs:member", "meetings:meeting", "meetings:task", "quality:evaluation"}
+DETAILS = {
+    "orgs:member",
+    "meetings:meeting",
+    "meetings:task",
+    "quality:evaluation",
+    "guidance:guidance",
+}
 HREF = re.compile(r'href="([^"]+)"')
 ROW = re.compile(r"<tr[^>]*>(.*?)</tr>", re.S)
 MONTH = re.compile(r'<td class="num[^"]*">(.*?)</td>', re.S)
@@ -105,6 +117,13 @@ def lived(world, settings):
     plan(world.cell, starts_in=timedelta(days=130), preparer=world.member.member)
     open_round(world.city, world.committee, **YEAR)
     open_round(world.other_city, world.admin, **YEAR)
+    # Guidance for this month and the next in each city, a ward passing one on, a draft.
+    this = month_of(timezone.localdate())
+    for month in (this, next_month(this)):
+        city = issued(world.city, month)
+        issued(world.ward, passes_on=city, points=(("Phường bổ sung", False),))
+        issued(world.other_city, month)
+    issued(world.city, next_month(this), publish=False)
     return world
 
 
@@ -239,6 +258,8 @@ def test_what_the_lists_show_opens_and_nothing_else_does(lived, persona):
         client, "quality:evaluation", evaluations, walk.codes("quality:evaluation"), "evaluations"
     )
     assert_agree(client, "quality:round", rounds, walk.codes("quality:round"), "rounds")
+    guidance = Guidance.objects.all()
+    assert_agree(client, "guidance:guidance", guidance, walk.codes("guidance:guidance"), "guidance")
     assert_tasks_agree(client, walk, getattr(lived, persona))
     assert_calendars_agree(client, walk)
 

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from chibo.access.scope import get_cell_for_user
-from chibo.guidance.month import steps
+from chibo.guidance.month import received, steps
 
 
 @require_GET
@@ -17,4 +17,5 @@ from chibo.guidance.month import steps
 @never_cache
 def month(request: HttpRequest, cell: UUID) -> HttpResponse:
     org, _can_manage = get_cell_for_user(request, cell, may="manage")
-    return render(request, "guidance/month.html", {"cell": org, "steps": steps(org)})
+    context = {"cell": org, "steps": steps(org), "received": received(org)}
+    return render(request, "guidance/month.html", context)
