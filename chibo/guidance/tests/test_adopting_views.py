@@ -120,7 +120,7 @@ def test_those_who_may_only_read_the_meeting_cannot_decide(world, january, perso
         ("committee", 200),  # a seat on the city's committee
         ("admin", 200),
         ("secretary", 403),  # the cell reads the city's guidance, not the other cells' choices
-        ("member", 403),
+        ("member", 404),  # guidance reaches the leaders of the cell, not every member
         ("outsider", 404),  # another city: its guidance is out of reach
     ],
 )
@@ -131,7 +131,8 @@ def test_the_adoption_table_is_for_those_on_or_above_the_committee(world, januar
 def test_the_province_table_answers_403_to_a_cell_that_reads_its_guidance(world):
     guidance = issued(world.province)
 
-    assert world.client("outsider").get(adoption_url(guidance)).status_code == 403
+    assert world.client("secretary").get(adoption_url(guidance)).status_code == 403
+    assert world.client("outsider").get(adoption_url(guidance)).status_code == 404  # no office
     assert world.client("committee").get(adoption_url(guidance)).status_code == 403
 
 

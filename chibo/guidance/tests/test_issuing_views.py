@@ -65,7 +65,7 @@ def routes(world) -> list[tuple[str, str, list[str]]]:
     above = issued(world.province)
     city = world.city.code
     on_draft = ["committee"]  # drafts are read by the committee only
-    on_published = ["committee", "member", "secretary", "supervisor"]
+    on_published = ["committee", "secretary"]  # members meet guidance on their agendas
     return [
         (url("new", city), "get", ["committee"]),
         (url("new", city), "post", ["committee"]),
@@ -104,8 +104,10 @@ def test_the_pages_to_read_are_for_those_who_see_them(world):
         assert world.client(persona).get(committee_page).status_code == 404, persona
         assert world.client(persona).get(page_of(draft)).status_code == 404, persona
     assert world.client("outsider").get(page_of(published)).status_code == 404
-    # A cell's members read what reached it; the committee reads its drafts, without controls.
-    for persona in ("member", "committee"):
+    # A cell's leaders read what reached it, its members do not (they meet it on the agenda);
+    # the committee reads its drafts, without controls.
+    assert world.client("member").get(page_of(published)).status_code == 404
+    for persona in ("secretary", "committee"):
         page = world.client(persona).get(page_of(published))
         assert page.status_code == 200 and b"Correct (new version)" not in page.content
     page = world.client("committee").get(page_of(draft))
@@ -424,9 +426,9 @@ def test_a_correction_is_a_new_version_published_with_what_it_changes(world, iss
     first.refresh_from_db()
     draft.refresh_from_db()
     assert (first.status, draft.status) == (Guidance.Status.CORRECTED, Guidance.Status.PUBLISHED)
-    page = world.client("member").get(page_of(first)).content.decode()
+    page = world.client("secretary").get(page_of(first)).content.decode()
     assert page_of(draft) in page  # the version in force, from the one it replaced
-    assert "Thêm hạn" in world.client("member").get(page_of(draft)).content.decode()
+    assert "Thêm hạn" in world.client("secretary").get(page_of(draft)).content.decode()
 
 
 def test_only_the_version_in_force_is_corrected(world, issuer):
@@ -505,7 +507,7 @@ def test_the_committee_page_and_the_guidance_page_keep_their_budgets(world, issu
     issued(world.province)
     committee_page = url("committee", world.city.code)
     few = (count_queries(issuer, committee_page), count_queries(issuer, page_of(first)))
-    reader = world.client("member")
+    reader = world.client("secretary")
     few_read = count_queries(reader, page_of(first))
     draft = issued(world.city, publish=False, points=(("Điểm", False),))
     few_draft = count_queries(issuer, page_of(draft))

@@ -1,6 +1,7 @@
-"""The live monthly rows never go stale: after any sequence of the steps of cell life, taken
-through the application's own process functions, they equal what a rebuild makes from the
-records. Each step that changes what a row counts recomputes the months it changed itself."""
+"""The live monthly rows never go stale: after any sequence of the steps of cell life (guidance
+from above and what the cells do with it included), taken through the application's own process
+functions, they equal what a rebuild makes from the records. Each step that changes what a row
+counts recomputes the months it changed itself."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -19,6 +20,12 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from chibo.guidance import adopting, issuing
+from chibo.guidance.cascade import addressed_to
+from chibo.guidance.issuing import GuidanceError
+from chibo.guidance.models import Guidance, Point
+from chibo.guidance.tasks import fan_out
+from chibo.lib.months import month_of, quarter_start, shift
 from chibo.meetings import holding, publishing
 from chibo.meetings.models import ActionItem, Answer, Comment, Meeting, Resolution, Step
 from chibo.orgs.models import Member
@@ -67,6 +74,7 @@ class CellLife(RuleBasedStateMachine):
         self.clock = time_machine.travel(START, tick=False)
         self.traveller = self.clock.start()
         self.cells = [world.cell, world.sister_cell]
+        self.ward = world.ward
         self.secretary = Member.objects.get(user=world.secretary)
         self.supervisor = Member.objects.get(user=world.supervisor)
         # What the installation does when it starts: its first month is open.
@@ -96,7 +104,7 @@ class CellLife(RuleBasedStateMachine):
         try:
             with transaction.atomic():
                 step()
-        except (ValidationError, publishing.PublishError):
+        except (ValidationError, publishing.PublishError, GuidanceError):
             pass
 
     # -- before the meeting ------------------------------------------------------------------
@@ -282,6 +290,59 @@ class CellLife(RuleBasedStateMachine):
         latest = self._meeting(n, Status.OPEN, Status.CLOSED).minutes.first()
         if latest is not None:
             self._attempt(lambda: holding.correct(latest, "Bổ sung"))
+
+    # -- guidance from above -----------------------------------------------------------------
+
+    @rule(
+        ahead=st.integers(min_value=0, max_value=1),
+        required=st.lists(st.booleans(), min_size=1, max_size=3),
+        quarter=st.booleans(),
+    )
+    def guidance(self, ahead: int, required: list[bool], quarter: bool) -> None:
+        """The ward publishes guidance for this month or the next (or their quarter); the worker
+        fans it out."""
+        month = shift(month_of(timezone.now()), ahead)
+        period = Guidance.Period.QUARTER if quarter else Guidance.Period.MONTH
+        guidance = Guidance.objects.create(
+            committee=self.ward,
+            period=period,
+            month=quarter_start(month) if quarter else month,
+            title="Hướng dẫn",
+        )
+        for i, must in enumerate(required):
+            issuing.add_point(guidance, kind=Point.Kind.TASK, required=must, title=f"Việc {i}")
+        self._attempt(lambda: issuing.publish(guidance, by=None))
+        fan_out.call(guidance.pk, None)  # nothing, if refused: it is no longer a draft
+
+    @precondition(lambda machine: Guidance.objects.published().exists())
+    @rule(n=pick, flip=pick)
+    def correct_guidance(self, n: int, flip: int) -> None:
+        """A correction that makes one point required, or no longer so."""
+        published = list(Guidance.objects.published().order_by("pk"))
+        old = published[n % len(published)]
+        draft = issuing.correct(old, by=None)
+        points = list(draft.points.order_by("position"))
+        point = points[flip % len(points)]
+        point.required = not point.required
+        point.save(update_fields=["required"])
+        draft.correction = "Sửa"
+        draft.save(update_fields=["correction"])
+        self._attempt(lambda: issuing.publish(draft, by=None))
+        fan_out.call(draft.pk, old.pk)
+
+    @exists(Status.DRAFT, Status.PUBLISHED)
+    @rule(n=pick, k=pick, leave=st.booleans())
+    def take_up(self, n: int, k: int, leave: bool) -> None:
+        """The cell puts a point of its month's guidance on a meeting's agenda, or leaves it out."""
+        meeting = self._meeting(n, Status.DRAFT, Status.PUBLISHED)
+        found = addressed_to(meeting.cell, month_of(meeting.starts_at))
+        if not found:
+            return
+        point = found[k % len(found)].point
+        if leave:
+            self._attempt(lambda: adopting.leave_out(meeting, point, None, "Đã làm"))
+        else:
+            self._attempt(lambda: adopting.adopt(meeting, point, None))
 
     # -- quality and follow-up ---------------------------------------------------------------
 
