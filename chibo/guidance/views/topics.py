@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,6 +35,7 @@ from chibo.orgs.models import Member, Organisation
 # A province's cells may propose thousands of topics: the bank shows the newest of them.
 BELOW_SHOWN = 100
 MEETINGS_SHOWN = 200
+HELD = [Meeting.Status.OPEN, Meeting.Status.CLOSED]
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -71,7 +72,7 @@ def bank(request: HttpRequest, org: UUID) -> HttpResponse:
         .filter(quarter=quarter)
         .select_related("organisation")
         .annotate(
-            held=Count("meetings", distinct=True),
+            held=Count("meetings", distinct=True, filter=Q(meetings__status__in=HELD)),
             examples=Count("meetings__example", distinct=True),
         )
         .order_by("organisation__depth", "created_at", "pk")
