@@ -449,6 +449,15 @@ class Scope:
             return True
         return self._reach.below(org) and self.user.has_perm("guidance.issue_guidance")
 
+    def can_see_guidance(self, org: Organisation) -> bool:
+        """A committee's own guidance, drafts included, and what came from above for it to pass
+        on: those who sit on it or above it."""
+        return org.kind == Organisation.Kind.COMMITTEE and self.sits_above(org)
+
+    def can_see_adoption(self, guidance: Guidance) -> bool:
+        """What the cells did with a committee's guidance: those who sit on it or above it."""
+        return self.sits_above(guidance.committee)
+
     def can_propose_topic(self, org: Organisation) -> bool:
         """Propose a topic for a quarter's thematic meeting: for a committee's subtree, those
         who issue its guidance; for a cell's own, its secretary and deputy."""
@@ -580,6 +589,7 @@ OrganisationRight = Literal[
     "see_evaluations",
     "open_evaluations",
     "see_log",
+    "see_guidance",
     "issue_guidance",
     "propose_topic",
 ]

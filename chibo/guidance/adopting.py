@@ -32,7 +32,7 @@ def adopt(
     own by default); a point left out before is taken up after all."""
     meeting.lock()
     found = _addressed(meeting, point)
-    if found.adoption is not None and found.adoption.item_id is not None:
+    if _on_a_live_agenda(found):
         raise GuidanceError(_("This point is already on an agenda of the cell."))
     item = meeting.add_item(title or point.title, body or point.body)
     return _decide(meeting, point, by, item=item, reason="")
@@ -47,11 +47,22 @@ def leave_out(meeting: Meeting, point: Point, by: Member | None, reason: str) ->
         raise GuidanceError(_("Say in a few words why the cell leaves this point out."))
     meeting.lock()
     found = _addressed(meeting, point)
-    if found.adoption is not None and found.adoption.item_id is not None:
+    if _on_a_live_agenda(found):
         raise GuidanceError(
             _("This point is on the agenda: remove the item first to leave it out.")
         )
     return _decide(meeting, point, by, item=None, reason=reason)
+
+
+def _on_a_live_agenda(found: Addressed) -> bool:
+    """On the agenda of a meeting not called off: a cancelled meeting's items are no decision,
+    and cannot be removed any more."""
+    adoption = found.adoption
+    return (
+        adoption is not None
+        and adoption.item_id is not None
+        and adoption.meeting.status != Meeting.Status.CANCELLED
+    )
 
 
 def _decide(meeting: Meeting, point: Point, by: Member | None, **decision) -> Adoption:

@@ -113,3 +113,10 @@ def required_counts(
         )
         for (cell_id, month), pairs in due.items()
     }
+
+
+def to_decide(cell: Organisation, month: date) -> tuple[int, int]:
+    """The points addressed to `cell` for `month` still open, and all of them: what the
+    agenda editor tells the secretary."""
+    found = addressed_to(cell, month)
+    return sum(a.open for a in found), len(found)

@@ -58,6 +58,9 @@ def publish(guidance: Guidance, by: Member | None, today: date | None = None) ->
         versions = list(Guidance.objects.select_for_update().filter(lineage=guidance.lineage))
         guidance.refresh_from_db()
         _draft_only(guidance)
+        if guidance.version > 1 and not guidance.correction:
+            # Cells that adopted a changed point are told, in these words.
+            raise GuidanceError(_("Say what the correction changes before publishing it."))
         if not guidance.points.exists():
             raise GuidanceError(_("Add at least one point before publishing."))
         if guidance.due_month < month_of(today):

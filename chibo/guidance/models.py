@@ -183,7 +183,9 @@ class Guidance(models.Model):
         return self.status == self.Status.DRAFT
 
     def clean(self) -> None:
-        if self.period == self.Period.QUARTER and self.month != quarter_start(self.month):
+        # A month refused by the form is None here.
+        month = self.month
+        if self.period == self.Period.QUARTER and month and month != quarter_start(month):
             raise ValidationError(
                 {"month": _("Guidance for a quarter starts with the quarter's first month.")}
             )

@@ -84,6 +84,7 @@ def organisation(request: HttpRequest, code: UUID) -> HttpResponse:
         "can_manage": can_manage,
         "can_see_quality": scope_for(request).can_see_quality(org),
         "can_see_log": scope_for(request).can_see_log(org),
+        "can_see_guidance": scope_for(request).can_see_guidance(org),
         "crumbs": _breadcrumbs(request, org),
         "leaders": Position.objects.current()
         .filter(organisation=org)

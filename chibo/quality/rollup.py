@@ -187,6 +187,9 @@ def refresh(changed: Collection[tuple[int, date]]) -> None:
         by_cell[cell_id].add(month)
     touched: set[date] = set()
     paths: set[str] = set()
+    # Cells with the same span are computed together: a guidance's fan-out changes one month
+    # of thousands of cells.
+    spans: dict[tuple[date, date], list[int]] = defaultdict(list)
     cells = Organisation.objects.filter(pk__in=by_cell).values_list("pk", "path")
     for cell_id, path in cells:
         changed_months = by_cell[cell_id]
@@ -196,9 +199,12 @@ def refresh(changed: Collection[tuple[int, date]]) -> None:
         )
         if not span:
             continue
-        _save(cell_months([cell_id], span[0], span[-1]))
+        spans[(span[0], span[-1])].append(cell_id)
         touched.update(span)
         paths.update(Organisation(path=path).ancestor_paths())
+    for (first, last), ids in spans.items():
+        for start in range(0, len(ids), BATCH):
+            _save(cell_months(ids[start : start + BATCH], first, last))
     _sum_committees(paths, touched)
     above = Organisation.objects.filter(path__in=paths).values_list("pk", flat=True)
     changed = [*by_cell, *above]

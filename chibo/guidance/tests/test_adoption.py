@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from chibo.guidance import adopting, issuing
 from chibo.guidance.cascade import addressed_to
@@ -100,6 +101,8 @@ def test_publishing_tells_the_cells_leaders_and_a_correction_tells_those_who_ado
     point = draft.points.first()
     point.body = "Thêm: liên hệ thực tế địa phương"
     point.save()
+    draft.correction = "Thêm phần liên hệ thực tế"
+    draft.save(update_fields=["correction"])
     with django_capture_on_commit_callbacks(execute=True):
         issuing.publish(draft, by=None)
 
@@ -133,6 +136,21 @@ def test_required_points_taken_up_in_a_held_meeting_count_and_two_months_left_ou
     assert row(world.ward, date(2026, 11, 1)) == (4, 0)
 
     recent = [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]
-    risks = {r.cell_id: r.reasons for r in cells_at_risk(world.ward, recent, date(2026, 12, 15))}
+    with translation.override("en"):
+        at_risk = cells_at_risk(world.ward, recent, date(2026, 12, 15))
+    risks = {r.cell_id: r.reasons for r in at_risk}
     assert "Required guidance left out 2 months running (3 points)" in risks[world.sister_cell.pk]
     assert not any("guidance" in reason for reason in risks.get(world.cell.pk, []))
+
+
+def test_a_point_on_a_cancelled_meetings_agenda_can_be_taken_up_again(world, january):
+    guidance, meeting = january
+    required = guidance.points.first()
+    adopting.adopt(meeting, required, by=None)
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CANCELLED)
+    again = plan(world.cell, days=25)
+
+    adoption = adopting.adopt(again, required, by=None)
+
+    assert adoption.meeting == again
+    assert Adoption.objects.get().item.meeting == again

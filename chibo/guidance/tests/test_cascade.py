@@ -78,6 +78,8 @@ def test_a_correction_replaces_the_version_in_force_and_keeps_the_points_lineage
     point = draft.points.get()
     point.title = "Học tập Nghị quyết 57-NQ/TW và 66-NQ/TW"
     point.save()
+    draft.correction = "Thêm Nghị quyết 66-NQ/TW"
+    draft.save(update_fields=["correction"])
 
     assert titles(world.cell) == [(world.city.name, "Học tập 57")]  # the draft changes nothing
     assert issuing.publish(draft, by=None) == first

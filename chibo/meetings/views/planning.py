@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.access.scope import get_cell_for_user, get_meeting_for_user, scope_for
+from chibo.guidance.cascade import to_decide
 from chibo.lib.months import month_of, next_month
 from chibo.meetings import documents
 from chibo.meetings.forms.planning import (
@@ -159,6 +160,11 @@ def _agenda(request: HttpRequest, meeting: Meeting, add_form: AgendaItemForm) ->
         "upload_form": DocumentForm(auto_id=False),
         "length_rule": length_rule() if meeting.is_short else "",
     }
+    if not request.htmx:
+        # The panel of the month's guidance from the committees above: points left to decide.
+        context["to_decide"], context["guidance_points"] = to_decide(
+            meeting.cell, month_of(meeting.starts_at)
+        )
     return render(request, f"meetings/planning/{template}", context)
 
 
