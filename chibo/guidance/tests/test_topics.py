@@ -406,3 +406,23 @@ def test_the_committee_takes_its_choice_back(world):
     client.post(reverse("guidance:example_unmark", args=[meeting.code]))
 
     assert not Example.objects.exists()
+
+
+def test_a_topic_costs_the_same_queries_for_one_meeting_as_for_five(world):
+    meeting = thematic(world)
+    topic = meeting.topics.get()
+    topics.mark(meeting, world.city, by=None)
+    client = world.client("committee")
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(topic_url(topic)).status_code == 200
+        return len(queries)
+
+    few = cost()
+    for day in (1, 3, 5, 7):
+        other = held(world.sister_cell, date(2026, 10, day), [], kind="thematic")
+        topic.meetings.add(other)
+        if day > 3:
+            topics.mark(other, world.ward, by=None)
+    assert cost() == few
