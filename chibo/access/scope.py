@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from chibo.access.personal import Personal, Role, Shown, shown
 from chibo.audit.models import Entry
-from chibo.guidance.models import Guidance
+from chibo.guidance.models import Example, Guidance, Topic
 from chibo.meetings.models import ActionItem, Meeting
 from chibo.orgs.models import (
     CELL_COMMITTEE,
@@ -284,6 +284,36 @@ class Scope:
             paths += cells.values_list("path", flat=True)
         return frozenset(a for path in paths for a in Organisation(path=path).ancestor_paths())
 
+    def topics(self):
+        """Thematic topics this user may read: those of every organisation at or above one in
+        reach (a committee's topics reach its whole subtree, a cell's own the committees above
+        it), and every one proposed under the committees they sit on."""
+        if self.is_admin:
+            return Topic.objects.all()
+        return Topic.objects.filter(self._toward_reach("organisation__path"))
+
+    def examples(self):
+        """Example meetings this user may read: those chosen by a committee at or above an
+        organisation in reach, or under the committees they sit on."""
+        if self.is_admin:
+            return Example.objects.all()
+        return Example.objects.filter(self._toward_reach("committee__path"))
+
+    @cached_property
+    def _reach_prefixes(self) -> frozenset[str]:
+        """The paths of the organisations in reach, and of every one above them."""
+        reach = self._reach
+        paths = [*reach.subtree_paths]
+        if reach.cells:
+            paths += Organisation.objects.filter(pk__in=reach.cells).values_list("path", flat=True)
+        return frozenset(
+            prefix for path in paths for prefix in [*Organisation(path=path).ancestor_paths(), path]
+        )
+
+    def _toward_reach(self, field: str) -> Q:
+        """Organisations (by their `field` path) at or above one in reach, or below a seat."""
+        return Q(**{f"{field}__in": self._reach_prefixes}) | self._under_committees(field)
+
     def _under_committees(self, field: str) -> Q:
         reach = Q(pk__in=[])
         for path in self._reach.subtree_paths:
@@ -431,6 +461,28 @@ class Scope:
         """What the cells did with a committee's guidance: those who sit on it or above it."""
         return self.sits_above(guidance.committee)
 
+    def can_propose_topic(self, org: Organisation) -> bool:
+        """Propose a topic for a quarter's thematic meeting: for a committee's subtree, those
+        who issue its guidance; for a cell's own, its secretary and deputy."""
+        if org.kind == Organisation.Kind.COMMITTEE:
+            return self.can_issue_guidance(org)
+        return self.can_manage(org)
+
+    def can_mark_example(self, meeting: Meeting) -> bool:
+        """Choose a held meeting as an example for other cells: the committees above its cell."""
+        return self.sits_above(meeting.cell)
+
+    def seat_above(self, org: Organisation) -> Organisation | None:
+        """The committee this user sits on whose subtree holds `org` (for administrators, the
+        organisation's parent): in whose name they choose an example."""
+        if self.is_admin:
+            path = org.path[: -Organisation.steplen]
+        else:
+            path = next((p for p in self._reach.subtree_paths if org.path.startswith(p)), None)
+        if not path:
+            return None
+        return Organisation.objects.filter(path=path, kind=Organisation.Kind.COMMITTEE).first()
+
     def can_see_log(self, org: Organisation) -> bool:
         """The audit log of a committee's subtree: those who sit on it or above it."""
         return org.kind == Organisation.Kind.COMMITTEE and self.sits_above(org)
@@ -542,6 +594,7 @@ OrganisationRight = Literal[
     "see_log",
     "see_guidance",
     "issue_guidance",
+    "propose_topic",
 ]
 
 
@@ -698,3 +751,32 @@ def get_guidance_for_user(
     if may == "issue" and not can_issue:
         raise PermissionDenied
     return found, can_issue
+
+
+def get_topic_for_user(request: HttpRequest, code) -> Topic:
+    """The topic (its organisation loaded); 404 if it is not among `Scope.topics()`."""
+    found = (
+        scope_for(request)
+        .topics()
+        .select_related("organisation", "organisation__level")
+        .filter(code=code)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_example_for_user(request: HttpRequest, meeting_code) -> Example:
+    """The example chosen of the meeting `meeting_code`, with its meeting, cell and committee;
+    404 if there is none, or it is not among `Scope.examples()`."""
+    found = (
+        scope_for(request)
+        .examples()
+        .select_related("meeting", "meeting__cell", "committee")
+        .filter(meeting__code=meeting_code)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found

@@ -351,3 +351,100 @@ def parent_levels(cells: Iterable[Organisation]) -> dict[str, int]:
     """The level of each cell's parent, by the parent's path, in one query."""
     paths = {cell.path[: -Organisation.steplen] for cell in cells}
     return dict(Organisation.objects.filter(path__in=paths).values_list("path", "level_id"))
+
+
+# -- the thematic topic bank (issue 11, item 4) ----------------------------------------------
+
+TOPIC_DESCRIPTION_MAX = 2000
+
+
+class TopicQuerySet(models.QuerySet):
+    def offered_to(self, org: Organisation) -> "TopicQuerySet":
+        """Topics `org` may take up: those of the committees above it, and its own."""
+        return self.filter(organisation__path__in=[*org.ancestor_paths(), org.path])
+
+    def proposed_below(self, org: Organisation) -> "TopicQuerySet":
+        """What the organisations below `org` proposed for themselves."""
+        return self.filter(organisation__path__startswith=org.path).exclude(organisation=org)
+
+
+class Topic(models.Model):
+    """A subject for a quarter's thematic meeting (rule 2): a committee proposes it to its
+    subtree, or a cell proposes a practical local issue of its own, which the committees above
+    it see. It keeps the thematic meetings held on it."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="topics",
+        verbose_name=_("proposed by"),
+    )
+    quarter = models.DateField(
+        _("quarter"), help_text=_("The quarter's first month."), validators=[validate_date]
+    )
+    title = models.CharField(_("title"), max_length=200, validators=[validate_plain_text])
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=TOPIC_DESCRIPTION_MAX,
+        validators=[validate_multiline_text],
+    )
+    proposed_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    meetings = models.ManyToManyField(
+        Meeting, blank=True, related_name="topics", verbose_name=_("thematic meetings held on it")
+    )
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thematic topic")
+        verbose_name_plural = _("thematic topics")
+        ordering = ["-quarter", "organisation__depth", "pk"]
+        indexes = [models.Index(fields=["organisation", "quarter"], name="topic_org_quarter")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.quarter and self.quarter != quarter_start(self.quarter).replace(day=1):
+            raise ValidationError(
+                {
+                    "quarter": _(
+                        "Choose the first month of a quarter: January, April, July or October."
+                    )
+                }
+            )
+
+    def offered_to(self, org: Organisation) -> bool:
+        """Whether `org` may take it up: it is the proposer or below it."""
+        return org.path.startswith(self.organisation.path)
+
+
+class Example(models.Model):
+    """A held meeting that a committee above its cell chose to show to the other cells under
+    it: its agenda, minutes and resolution, without the cell's personal data."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="example")
+    committee = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": Organisation.Kind.COMMITTEE},
+        verbose_name=_("chosen by"),
+    )
+    marked_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("example meeting")
+        verbose_name_plural = _("example meetings")
+        ordering = ["-marked_at", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.meeting)

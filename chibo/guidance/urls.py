@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chibo.guidance.views import adopting, issuing, month
+from chibo.guidance.views import adopting, issuing, month, topics
 
 app_name = "guidance"
 urlpatterns = [
@@ -25,4 +25,12 @@ urlpatterns = [
     path("meetings/<uuid:meeting>/leave-out/<uuid:point>/", adopting.leave_out, name="leave_out"),
     # The secretary's month: what to do next, most urgent first.
     path("cells/<uuid:cell>/month/", month.month, name="month"),
+    # The thematic topic bank: topics for a quarter's thematic meeting, and the examples chosen.
+    path("topics/<uuid:org>/", topics.bank, name="topics"),
+    path("topics/<uuid:org>/new/", topics.new, name="topic_new"),
+    path("topics/t/<uuid:code>/", topics.topic, name="topic"),
+    path("topics/t/<uuid:code>/plan/<uuid:cell>/", topics.plan, name="topic_plan"),
+    path("examples/<uuid:meeting>/", topics.example, name="example"),
+    path("examples/<uuid:meeting>/mark/", topics.mark, name="example_mark"),
+    path("examples/<uuid:meeting>/unmark/", topics.unmark, name="example_unmark"),
 ]
