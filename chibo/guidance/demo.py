@@ -35,9 +35,10 @@ TITLE_MAX = 200
 
 @dataclass(frozen=True)
 class Spec:
-    """A point as the catalogue gives it; `adapted` are cells' own words for it, where
-    "{where}" is the cell's place ("khu 3"); `months` the calendar months it fits (any if
-    empty)."""
+    """A point as the catalogue gives it; `adapted` are the own words of residential cells
+    for it, where "{where}" is the cell's place ("khu 3"); `short` what cells of agencies,
+    schools and companies call it in theirs (WORK_WORDS); `months` the calendar months it
+    fits (any if empty)."""
 
     kind: str
     title: str
@@ -45,6 +46,7 @@ class Spec:
     adapted: tuple[str, ...] = ()
     months: tuple[int, ...] = ()
     required: bool = False
+    short: str = ""
 
     def fits(self, month: date) -> bool:
         return not self.months or month.month in self.months
@@ -65,6 +67,7 @@ STUDY = (
             "Nghị quyết 57: mỗi đảng viên {where} hướng dẫn một hộ dân cài đặt, sử dụng VNeID",
             "Liên hệ Nghị quyết 57 với chuyển đổi số trong hoạt động của {where}",
         ),
+        short="Học tập Nghị quyết 57",
     ),
     Spec(
         Kind.STUDY,
@@ -76,6 +79,7 @@ STUDY = (
             "Học tập Nghị quyết 66, tuyên truyền pháp luật đến từng hộ dân {where}",
             "Nghị quyết 66: rà soát việc chấp hành pháp luật của đảng viên và gia đình ở {where}",
         ),
+        short="Học tập Nghị quyết 66",
     ),
     Spec(
         Kind.STUDY,
@@ -86,6 +90,7 @@ STUDY = (
             "Chỉ thị 50: bàn cách đổi mới nội dung sinh hoạt của chi bộ {where}",
             "Thực hiện Chỉ thị 50 – mỗi kỳ sinh hoạt chọn một việc thiết thực của {where} để bàn",
         ),
+        short="Thực hiện Chỉ thị 50",
     ),
     Spec(
         Kind.STUDY,
@@ -95,6 +100,7 @@ STUDY = (
             "Nghị quyết 68: vận động hộ kinh doanh ở {where} đăng ký thành lập doanh nghiệp",
             "Học tập Nghị quyết 68, nắm khó khăn của các hộ sản xuất, kinh doanh {where}",
         ),
+        short="Học tập Nghị quyết 68",
     ),
     Spec(
         Kind.STUDY,
@@ -102,12 +108,14 @@ STUDY = (
         "giai đoạn mới",
         "Mỗi đảng viên tự đối chiếu với các chuẩn mực, đăng ký nội dung tu dưỡng, rèn luyện.",
         ("Đối chiếu Quy định 144 với việc tu dưỡng, rèn luyện của đảng viên {where}",),
+        short="Học tập Quy định 144",
     ),
     Spec(
         Kind.STUDY,
         "Quán triệt Kết luận 21-KL/TW về đẩy mạnh xây dựng, chỉnh đốn Đảng và hệ thống chính trị",
         "Nhận diện và ngăn chặn biểu hiện suy thoái về tư tưởng chính trị, đạo đức, lối sống.",
         ("Kết luận 21: chi bộ {where} tự soi, tự sửa những biểu hiện suy thoái",),
+        short="Quán triệt Kết luận 21",
     ),
 )
 
@@ -140,6 +148,7 @@ def ho_chi_minh(month: date) -> Spec:
             "Kể chuyện Bác và liên hệ thực tế {where}",
         ),
         required=True,
+        short=f"Làm theo Bác tháng {month.month}",
     )
 
 
@@ -407,6 +416,13 @@ KHMER_POINTS = (
         ("ជួបជាមួយព្រះចៅអធិការវត្ត និងអាចារ្យ ដើម្បីថែរក្សាសាមគ្គីភាពក្នុងភូមិ",),
     ),
 )
+# How cells of agencies, schools, companies and the forces put a point in their own words.
+WORK_WORDS = (
+    "{short}: liên hệ với nhiệm vụ của {where}",
+    "{short} – đảng viên {where} đăng ký việc làm cụ thể",
+    "{short}: chi bộ {where} bàn cách thực hiện",
+)
+RESIDENTIAL = {Organisation.Category.RESIDENTIAL, Organisation.Category.VILLAGE}
 # How a Khmer hamlet puts a point written in Vietnamese on its agenda.
 KHMER_ADOPTED = "ពិភាក្សា និងអនុវត្តក្នុងភូមិ៖ {title}"
 
@@ -450,8 +466,8 @@ class Taken:
 
 
 TAKES = {
-    id(STRONG): Taken(0.98, 0.5, 0.95, 0.8),
-    id(WEAK): Taken(0.3, 0.05, 0.0, 0.08),
+    STRONG: Taken(0.98, 0.5, 0.95, 0.8),
+    WEAK: Taken(0.3, 0.05, 0.0, 0.08),
 }
 ORDINARY = Taken(0.95, 0.25, 0.5, 0.3)
 # Next month's meetings are planned now: some cells have decided already, others have not.
@@ -492,15 +508,14 @@ class Demo:
         held = meeting.status == Meeting.Status.CLOSED
         if not held and self.rng.random() > DECIDED_AHEAD:
             return []  # still open: the secretary has yet to decide
-        taken = TAKES.get(id(cell.habit), ORDINARY)
-        where = cell.name.removeprefix("Chi bộ ")
+        taken = TAKES.get(cell.habit, ORDINARY)
         items = []
         for point in points:
             chance = taken.required if point.required else taken.suggested
             if point.spec.kind == Kind.THEME and meeting.kind == Meeting.Kind.REGULAR:
                 chance = 0  # a suggestion for the thematic meeting, which this month is not
             if self.rng.random() < chance:
-                title = self.worded(point, where, month, khmer, taken)
+                title = self.worded(point, cell, month, khmer, taken)
                 pk = take()
                 items.append((pk, title, "" if title != point.title else point.body))
                 self.decide(cell, meeting, point, pk, "")
@@ -511,15 +526,19 @@ class Demo:
                 self.decide(cell, meeting, point, None, reason)
         return items
 
-    def worded(self, point: Issued, where: str, month: date, khmer: bool, taken: Taken) -> str:
+    def worded(
+        self, point: Issued, cell: Organisation, month: date, khmer: bool, taken: Taken
+    ) -> str:
         """The item's title: the cell's own words, or the point's, copied."""
         if self.rng.random() >= taken.own_words:
             return point.title
         if khmer and not point.khmer:
             return clip(KHMER_ADOPTED.format(title=point.title))
-        if not point.spec.adapted:
-            return point.title
-        words = self.rng.choice(point.spec.adapted)
+        where = cell.name.removeprefix("Chi bộ ")
+        if point.khmer or (cell.category in RESIDENTIAL and point.spec.adapted):
+            words = self.rng.choice(point.spec.adapted or (point.title,))
+        else:
+            words = self.rng.choice(WORK_WORDS).replace("{short}", point.spec.short or point.title)
         return clip(words.format(where=where, month=month.month))
 
     def decide(
