@@ -9,8 +9,10 @@ take minutes.
 
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import partial
 from typing import NamedTuple
 
 from django.utils import timezone
@@ -41,6 +43,9 @@ from chibo.meetings.publishing import snapshot
 from chibo.orgs.models import Member, Organisation, Position
 
 CELLS = 40  # written together, in one bulk load per table
+# Items a caller adds to a meeting's agenda after its official steps (the guidance the cell
+# took up): given the cell, the meeting and where to take the items' keys, (key, title, body).
+Extra = Callable[[Organisation, Meeting, Callable[[], int]], list[tuple[int, str, str]]]
 STEPS_WITH_COMMENTS = {Step.ASSESSMENT, Step.NEXT_TASKS, Step.DISCUSSION, Step.THEME_DISCUSSION}
 
 
@@ -100,9 +105,11 @@ def generate_history(
     months: int = 24,
     progress: bool = True,
     under: Organisation | None = None,
+    extra: Extra | None = None,
 ) -> None:
     """`months` of history up to `now`, and the meetings of this month and the next that are
-    still ahead of it, published; for the cells `under` an organisation if given."""
+    still ahead of it, published; for the cells `under` an organisation if given. `extra`
+    adds items of its own to each agenda."""
     cells = Organisation.objects.cells()
     if under is not None:
         cells = cells.filter(path__startswith=under.path)
@@ -117,7 +124,7 @@ def generate_history(
     with tqdm(total=len(cells), desc=_("Meeting history"), unit="", disable=not progress) as bar:
         for start in range(0, len(cells), CELLS):
             batch = cells[start : start + CELLS]
-            History(rng, now, months, roster, secretaries, keys).write(batch)
+            History(rng, now, months, roster, secretaries, keys, extra).write(batch)
             bar.update(len(batch))
 
 
@@ -213,7 +220,9 @@ COLUMNS = {
 
 
 class History:
-    def __init__(self, rng, now, months, roster, secretaries, keys: Keys) -> None:
+    def __init__(
+        self, rng, now, months, roster, secretaries, keys: Keys, extra: Extra | None = None
+    ) -> None:
         self.rng = rng
         self.now = now
         self.today = timezone.localdate(now)
@@ -222,6 +231,7 @@ class History:
         self.roster = roster
         self.secretaries = secretaries
         self.keys = keys
+        self.extra = extra
         self.rows: dict[type, list[tuple]] = defaultdict(list)
         self.items: list[Item] = []
         self.held: list[tuple[Meeting, int]] = []  # with the id of its vote
@@ -298,13 +308,15 @@ class History:
         # Cells that work discuss this month's own matter; monotonous ones repeat a bare agenda.
         topic = "" if cell.habit.copies_minutes else self.rng.choice(TASKS)
         bodies = {Step.PRESENTATION: meeting.theme, Step.DISCUSSION: topic}
-        items = []
-        for i, step in enumerate(steps, start=1):
-            item = Item(
-                self.keys.take(AgendaItem), meeting, step, self.labels[step], bodies.get(step, "")
-            )
-            items.append(item)
-            self.rows[AgendaItem].append((item.pk, meeting.pk, i, step, item.title, item.body))
+        items = [
+            Item(self.keys.take(AgendaItem), meeting, step, self.labels[step], bodies.get(step, ""))
+            for step in steps
+        ]
+        if self.extra is not None:
+            added = self.extra(cell, meeting, partial(self.keys.take, AgendaItem))
+            items += [Item(pk, meeting, Step.OTHER, title, body) for pk, title, body in added]
+        for i, item in enumerate(items, start=1):
+            self.rows[AgendaItem].append((item.pk, meeting.pk, i, item.step, item.title, item.body))
         self.items += items
         self.rows[Notice].append(
             (
@@ -317,11 +329,11 @@ class History:
             )
         )
         if meeting.status == Meeting.Status.CLOSED:
-            self.hold(cell, meeting, steps)
+            self.hold(cell, meeting, items)
         else:
             self.before(cell, meeting)
 
-    def hold(self, cell: Organisation, meeting: Meeting, steps: list[Step]) -> None:
+    def hold(self, cell: Organisation, meeting: Meeting, items: list[Item]) -> None:
         members = self.roster[cell.pk]
         rate = self.rng.uniform(*cell.habit.attendance)
         lines = []
@@ -352,7 +364,7 @@ class History:
             )
         )
         self.held.append((meeting, vote))
-        sections = self.sections(cell, meeting, steps)
+        sections = self.sections(cell, items)
         self.rows[Minutes].append(
             (
                 meeting.pk,
@@ -364,12 +376,12 @@ class History:
             )
         )
 
-    def sections(self, cell: Organisation, meeting: Meeting, steps: list[Step]) -> dict:
+    def sections(self, cell: Organisation, items: list[Item]) -> dict:
         if cell.habit.copies_minutes and hasattr(cell, "last_minutes"):
             return cell.last_minutes  # formalism: the same minutes month after month
         texts = {
-            str(i): f"{self.labels[step]}: {self.rng.choice(REMARKS)}"
-            for i, step in enumerate(steps, start=1)
+            str(i): f"{item.title}: {self.rng.choice(REMARKS)}"
+            for i, item in enumerate(items, start=1)
         }
         cell.last_minutes = texts
         return texts

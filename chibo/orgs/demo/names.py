@@ -366,6 +366,16 @@ WARD_CELLS: tuple[tuple[str, str], ...] = (
     ("Trạm Y tế {kind}", "health"),
 )
 
+# Hamlets of Khmer residents, named as the Mekong delta names them: the demo's cells that
+# work in Khmer. The demo has no such hamlets in Quảng Ninh; it needs them to show the app in
+# Khmer, and they replace four of Điền Công's five numbered villages, so the city keeps its size.
+KHMER_HAMLETS: tuple[str, ...] = (
+    "ấp Khmer Prey Chóp",
+    "ấp Khmer Sóc Ruộng",
+    "ấp Khmer Phnô Pôn",
+    "ấp Khmer Kompông Chrây",
+)
+
 # Uông Bí before 2025: nine wards and two communes …
 UONG_BI_WARDS: tuple[Ward, ...] = (
     Ward("Quang Trung", "phường", 12, 5),
@@ -442,7 +452,9 @@ UONG_BI_WARDS: tuple[Ward, ...] = (
         ),
         3,
     ),
-    Ward("Điền Công", "xã", 5, 3),
+    # Its hamlets but the first are given to Khmer residents, so the demo has cells that work
+    # in Khmer (KHMER_HAMLETS).
+    Ward("Điền Công", "xã", ("1", *KHMER_HAMLETS), 3),
 )
 
 # … and its agencies, hospitals, schools and companies.

@@ -180,7 +180,8 @@ def ward(w: Ward) -> Node:
     groups = w.residential
     if isinstance(groups, int):
         groups = tuple(str(n) for n in range(1, groups + 1))
-    cells = [cell(f"{word} {g}", category) for g in groups]
+    # Khmer hamlets are named in full ("ấp Khmer …"), the others after the word for them.
+    cells = [cell(g if g in names.KHMER_HAMLETS else f"{word} {g}", category) for g in groups]
     for pattern, cat in names.WARD_CELLS[: w.standard]:
         cells.append(cell(pattern.format(kind=w.kind, place=w.place), cat))
     return grassroots(f"Đảng bộ {w.kind} {w.place}", category, cells)

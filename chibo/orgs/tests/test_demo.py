@@ -29,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chibo.access.personal import Shown
 from chibo.access.scope import Scope
+from chibo.guidance.models import Guidance
 from chibo.lib.text import fold
 from chibo.meetings.models import Meeting, Resolution
 from chibo.orgs.demo import names
@@ -97,6 +98,9 @@ def regenerate(seed: int) -> None:
     # Evaluations are kept on purpose (their trail protects them); a test may clear them.
     for kept in (EvaluationEvent, Evaluation, EvaluationRound):
         kept.objects.all().delete()
+    # Guidance protects its committee, and what it passes on.
+    Guidance.objects.update(passes_on=None)
+    Guidance.objects.all().delete()
     Resolution.objects.all().delete()
     Meeting.objects.all().delete()
     Assignment.objects.all().delete()

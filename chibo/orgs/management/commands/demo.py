@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from chibo.guidance.demo import generate_guidance
 from chibo.meetings.demo import generate_history
 from chibo.orgs.demo.accounts import (
     PASSWORD,
@@ -104,7 +105,17 @@ class Command(BaseCommand):
             create_accounts(seed)
             # A country's history would take hours: its meetings are Quảng Ninh's alone.
             sample = Organisation.objects.get(ref=PROVINCE_REF) if scale == COUNTRY else None
-            generate_history(random.Random(seed), now, months, progress=progress, under=sample)
+            # The guidance comes first: the history puts what cells took up on their agendas.
+            guidance = generate_guidance(random.Random(seed), now, months, under=sample)
+            generate_history(
+                random.Random(seed),
+                now,
+                months,
+                progress=progress,
+                under=sample,
+                extra=guidance.take_up,
+            )
+            guidance.record()
             generate_scores(random.Random(seed), today, progress=progress, under=sample)
             open_year_round(today)
         self.indicators(today, progress)
