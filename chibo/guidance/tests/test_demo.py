@@ -8,6 +8,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 
 import pytest
+from django.utils import translation
 
 from chibo.conftest import child, make_member
 from chibo.guidance.demo import generate_guidance
@@ -138,7 +139,8 @@ def test_strong_cells_take_required_guidance_up_more_than_weak_ones(demo):
 
 def test_some_cells_are_at_risk_for_leaving_guidance_out(demo):
     recent = months(date(2026, 4, 1), date(2026, 6, 1))
-    risks = cells_at_risk(demo.province, recent, TODAY)
+    with translation.override("en"):
+        risks = cells_at_risk(demo.province, recent, TODAY)
     reasons = [reason for risk in risks for reason in risk.reasons]
     assert any(reason.startswith("Required guidance left out") for reason in reasons)
 
