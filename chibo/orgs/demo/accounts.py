@@ -14,6 +14,7 @@ CELL_REF = "QN.UB.01.01"  # khu 1 of Quang Trung ward
 ROLES = {
     "member": _("member"),
     "secretary": _("cell secretary"),
+    "secretary_km": _("secretary of a Khmer hamlet's cell, working in Khmer"),
     "supervisor": _("supervising committee member"),
     "committee": _("city committee"),
     "admin": _("administrator"),
@@ -29,7 +30,11 @@ def create_accounts(seed: int) -> None:
     for username, member in people.items():
         admin = username == "admin"
         user = User.objects.create(
-            username=username, password=password, is_staff=admin, is_superuser=admin
+            username=username,
+            password=password,
+            is_staff=admin,
+            is_superuser=admin,
+            language="km" if username == "secretary_km" else "vi",
         )
         if member is not None:
             member.user = user
@@ -65,9 +70,15 @@ def demo_people() -> dict[str, Member | None]:
         .filter(positions__isnull=True, supervisions__isnull=True)
         .first()
     )
+    # The first of the hamlets whose cells work in Khmer (`names.KHMER_HAMLETS`).
+    hamlet = Organisation.objects.cells().filter(name__contains="Khmer").order_by("path").first()
+    secretary_km = members.filter(
+        positions__organisation=hamlet, positions__kind=Position.Kind.SECRETARY
+    ).first()
     return {
         "member": member,
         "secretary": secretary,
+        "secretary_km": secretary_km,
         "supervisor": supervisor,
         "committee": committee,
         "admin": None,
