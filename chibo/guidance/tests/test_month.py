@@ -86,3 +86,13 @@ def test_the_home_page_leads_the_secretary_to_it(world):
 
     assert url(world) in page
     assert url(world) not in world.client("member").get(reverse("home")).content.decode()
+
+
+def test_the_page_lists_the_guidance_received_under_a_plain_title(world):
+    guidance = issued(world.city, date(2027, 1, 1))
+
+    page = world.client("secretary").get(url(world)).content.decode()
+
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert "<" not in title and world.cell.name in title
+    assert page.count(reverse("guidance:guidance", args=[guidance.code])) == 1
