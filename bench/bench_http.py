@@ -37,11 +37,9 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+from timing import signed_in  # noqa: E402
 
 from chibo.meetings.models import Meeting  # noqa: E402
 from chibo.orgs.models import Member, Organisation, User  # noqa: E402
@@ -122,13 +120,7 @@ def lua_for(cookie: str, folder: Path, name: str) -> Path:
 
 def session_cookie(user: User) -> str:
     """A signed-in session; with the second factor given, for those whom it is asked of."""
-    client = Client()
-    client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is not None:
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+    client = signed_in(user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 

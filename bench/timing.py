@@ -6,6 +6,8 @@ import time
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 WIDTH = 48
 
@@ -28,3 +30,16 @@ def report(client: Client, name: str, url: str, repeat: int) -> None:
     p95 = statistics.quantiles(timings, n=20)[-1]
     median = statistics.median(timings)
     print(f"{name[:WIDTH]:{WIDTH}} {median:10.1f} {p95:8.1f} {len(queries):8}")
+
+
+def signed_in(user) -> Client:
+    """A browser of the user's, signed in; with the second factor given, for those whom it is
+    asked of."""
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
