@@ -2,9 +2,7 @@
 put a point on the agenda or a reason to leave a required one out; and the committee's table of
 what its cells did with its guidance."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from uuid import UUID
 
 from django.conf import settings
@@ -18,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from chibo.access.scope import get_guidance_for_user, get_meeting_for_user, scope_for
+from chibo.access.scope import get_guidance_for_user, scope_for
 from chibo.guidance import adopting
 from chibo.guidance.cascade import Addressed, addressed_to
 from chibo.guidance.forms.adopting import LeaveOutForm
@@ -26,28 +24,10 @@ from chibo.guidance.issuing import GuidanceError
 from chibo.guidance.models import Adoption, Guidance, Point, period_label
 from chibo.lib.months import month_of
 from chibo.lib.paging import window
+from chibo.meetings.guards import preparing
 from chibo.meetings.models import Meeting, Resolution
 from chibo.orgs.models import Member, Organisation
 from chibo.quality.facts import ADOPTED
-
-
-def preparing(view: Callable) -> Callable:
-    """Hand the view the meeting if the user may prepare it and it may still change: 404 out
-    of reach, 403 for those who may only read it; a meeting that has opened, ended or been
-    cancelled sends the user back to its page with a message, nothing changed."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, meeting: UUID, **kwargs) -> HttpResponse:
-        found, _rights = get_meeting_for_user(request, meeting, may="prepare")
-        if not found.is_editable:
-            messages.error(
-                request,
-                _("This meeting has opened, ended or been cancelled: it no longer changes."),
-            )
-            return redirect("meetings:meeting", code=found.code)
-        return view(request, found, **kwargs)
-
-    return wrapper
 
 
 def _month_url(meeting: Meeting, point: Point | None = None) -> str:
@@ -71,7 +51,7 @@ def _refused(request: HttpRequest, error: GuidanceError | ValidationError) -> No
 
 @require_GET
 @login_required
-@preparing
+@preparing(argument="meeting")
 def for_meeting(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """The merged guidance of the meeting's month, each point with what the cell decided."""
     month = month_of(meeting.starts_at)
@@ -91,7 +71,7 @@ def for_meeting(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 
 @require_POST
 @login_required
-@preparing
+@preparing(argument="meeting")
 def adopt(request: HttpRequest, meeting: Meeting, point: UUID) -> HttpResponse:
     """One tap: the point's words become a new agenda item, for the secretary to adapt."""
     found = _addressed(meeting, point)
@@ -116,7 +96,7 @@ def adopt(request: HttpRequest, meeting: Meeting, point: UUID) -> HttpResponse:
 
 @require_POST
 @login_required
-@preparing
+@preparing(argument="meeting")
 def leave_out(request: HttpRequest, meeting: Meeting, point: UUID) -> HttpResponse:
     """A point the cell does not take up this time, with its reason for the committee."""
     found = _addressed(meeting, point)

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from chibo.guidance.issuing import GuidanceError
 from chibo.guidance.models import Guidance, period_label
 from chibo.lib.months import month_of, next_month, shift
 from chibo.lib.paging import window
+from chibo.lib.posted import posted
 from chibo.orgs.models import Member, Organisation
 
 WEB = re.compile(r"https?://", re.IGNORECASE)
@@ -54,11 +55,6 @@ def drafting(view: Callable) -> Callable:
             return view(request, guidance, **kwargs)
 
     return wrapper
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """The form data of a POST, even an empty one, so that it is validated rather than ignored."""
-    return request.POST if request.method == "POST" else None
 
 
 def _me(request: HttpRequest) -> Member | None:
@@ -162,7 +158,7 @@ def new(request: HttpRequest, org: UUID) -> HttpResponse:
     committee, _can_manage = get_committee_for_user(request, org, may="issue_guidance")
     draft = Guidance(committee=committee, written_by_id=scope_for(request).member_id)
     coming = next_month(month_of(timezone.localdate()))
-    form = GuidanceForm(_posted(request), instance=draft, initial={"month": coming})
+    form = GuidanceForm(posted(request), instance=draft, initial={"month": coming})
     if request.method == "POST" and form.is_valid():
         guidance = form.save()
         messages.success(request, _("The guidance was begun as a draft: add its points."))
@@ -247,7 +243,7 @@ def _add_point(request: HttpRequest, guidance: Guidance) -> HttpResponse:
 @login_required
 @drafting
 def edit(request: HttpRequest, guidance: Guidance) -> HttpResponse:
-    form = GuidanceForm(_posted(request), instance=guidance)
+    form = GuidanceForm(posted(request), instance=guidance)
     if request.method == "POST" and form.is_valid():
         if form.changed_data:
             guidance.save(update_fields=[*form.changed_data, "updated_at"])
@@ -265,7 +261,7 @@ def audience(request: HttpRequest, guidance: Guidance) -> HttpResponse:
         "levels": guidance.levels.all(),
         "parts": guidance.parts.all(),
     }
-    form = AudienceForm(guidance.committee, _posted(request), initial=initial)
+    form = AudienceForm(guidance.committee, posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         guidance.categories = data["categories"]
@@ -282,7 +278,7 @@ def audience(request: HttpRequest, guidance: Guidance) -> HttpResponse:
 @drafting
 def point(request: HttpRequest, guidance: Guidance, position: int) -> HttpResponse:
     point = get_object_or_404(guidance.points, position=position)
-    form = PointForm(_posted(request), instance=point)
+    form = PointForm(posted(request), instance=point)
     if request.method == "POST" and form.is_valid():
         if form.changed_data:
             point.save(update_fields=form.changed_data)

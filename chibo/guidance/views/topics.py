@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from chibo.guidance import topics
 from chibo.guidance.forms.topics import ThematicMeetingForm, TopicForm
 from chibo.guidance.issuing import GuidanceError
 from chibo.lib.months import month_of, quarter_start, shift
+from chibo.lib.posted import posted
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import Member, Organisation
 
@@ -36,10 +37,6 @@ from chibo.orgs.models import Member, Organisation
 BELOW_SHOWN = 100
 MEETINGS_SHOWN = 200
 HELD = [Meeting.Status.OPEN, Meeting.Status.CLOSED]
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
 
 
 def _quarter(value: str | None) -> date:
@@ -104,7 +101,7 @@ def bank(request: HttpRequest, org: UUID) -> HttpResponse:
 def new(request: HttpRequest, org: UUID) -> HttpResponse:
     organisation, _can_manage = get_organisation_for_user(request, org, may="propose_topic")
     quarter = _quarter(request.GET.get("quarter"))
-    form = TopicForm(_posted(request), initial={"quarter": quarter})
+    form = TopicForm(posted(request), initial={"quarter": quarter})
     if request.method == "POST" and form.is_valid():
         topic = topics.propose(organisation, _me(request), **form.cleaned_data)
         messages.success(request, _("The topic was proposed."))
@@ -169,7 +166,7 @@ def plan(request: HttpRequest, code: UUID, cell: UUID) -> HttpResponse:
     if not found.offered_to(org):
         raise Http404
     meeting = Meeting(cell=org, kind=Meeting.Kind.THEMATIC, theme=found.title)
-    form = ThematicMeetingForm(_posted(request), instance=meeting, topic=found)
+    form = ThematicMeetingForm(posted(request), instance=meeting, topic=found)
     if request.method == "POST":
         # The cell's row held, so two plans cannot both take the same evening.
         with transaction.atomic():

@@ -1,9 +1,8 @@
 """The secretary prepares meetings: the plan, the agenda with its documents, the year's series."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from functools import wraps
 from uuid import UUID
 
 from django.contrib import messages
@@ -11,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -19,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chibo.access.scope import get_cell_for_user, get_meeting_for_user, scope_for
+from chibo.access.scope import get_cell_for_user, scope_for
 from chibo.guidance.cascade import to_decide
 from chibo.lib.months import month_of, next_month
+from chibo.lib.posted import posted
 from chibo.meetings import documents
 from chibo.meetings.forms.planning import (
     AgendaItemForm,
@@ -31,6 +31,7 @@ from chibo.meetings.forms.planning import (
     SeriesForm,
     length_rule,
 )
+from chibo.meetings.guards import preparing
 from chibo.meetings.models import Document, Meeting, MeetingSeries
 from chibo.orgs.models import Organisation
 
@@ -39,27 +40,6 @@ def _cell_to_manage(request: HttpRequest, code: UUID) -> Organisation:
     """The cell if the user may plan its meetings: 404 out of reach or not a cell, 403 read-only."""
     org, _can_manage = get_cell_for_user(request, code, may="manage")
     return org
-
-
-def preparing(view: Callable) -> Callable:
-    """Hand the view the meeting in `code` if the user may prepare it and it may still change.
-
-    404 out of reach, 403 for those who may only read it; a meeting that has opened, ended or
-    been cancelled sends the user back to its page with a message.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, code: UUID, **kwargs) -> HttpResponse:
-        meeting, _rights = get_meeting_for_user(request, code, may="prepare")
-        if not meeting.is_editable:
-            messages.error(
-                request,
-                _("This meeting has opened, ended or been cancelled: it no longer changes."),
-            )
-            return redirect("meetings:meeting", code=meeting.code)
-        return view(request, meeting, **kwargs)
-
-    return wrapper
 
 
 @contextmanager
@@ -72,11 +52,6 @@ def _locked(rows: QuerySet) -> Iterator[None]:
     with transaction.atomic():
         list(rows.select_for_update().values_list("pk", flat=True))
         yield
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """The form data of a POST, even an empty one, so that it is validated rather than ignored."""
-    return request.POST if request.method == "POST" else None
 
 
 def _saved(request: HttpRequest, meeting: Meeting, message: str) -> None:
@@ -108,7 +83,7 @@ def _agenda_url(meeting: Meeting, position: int | None = None) -> str:
 @login_required
 def plan(request: HttpRequest, cell: UUID) -> HttpResponse:
     org = _cell_to_manage(request, cell)
-    form = MeetingForm(_posted(request), instance=Meeting(cell=org, kind=Meeting.Kind.REGULAR))
+    form = MeetingForm(posted(request), instance=Meeting(cell=org, kind=Meeting.Kind.REGULAR))
     if request.method == "POST":
         with _locked(Organisation.objects.filter(pk=org.pk)):
             if form.is_valid():
@@ -132,7 +107,7 @@ def plan(request: HttpRequest, cell: UUID) -> HttpResponse:
 @login_required
 @preparing
 def edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
-    form = MeetingForm(_posted(request), instance=meeting)
+    form = MeetingForm(posted(request), instance=meeting)
     if request.method == "POST":
         with _locked(Organisation.objects.filter(pk=meeting.cell_id)):
             if form.is_valid():
@@ -180,7 +155,7 @@ def _back_to_agenda(request: HttpRequest, meeting: Meeting, position: int | None
 @preparing
 def agenda(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """The agenda editor; a POST adds an item at the end."""
-    form = AgendaItemForm(_posted(request))
+    form = AgendaItemForm(posted(request))
     if request.method == "POST" and form.is_valid():
         with _locked(Meeting.objects.filter(pk=meeting.pk)):
             item = meeting.add_item(**form.cleaned_data)
@@ -194,7 +169,7 @@ def agenda(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 @preparing
 def item(request: HttpRequest, meeting: Meeting, position: int) -> HttpResponse:
     item = get_object_or_404(meeting.agenda_items, position=position)
-    form = AgendaItemForm(_posted(request), instance=item)
+    form = AgendaItemForm(posted(request), instance=item)
     if request.method == "POST" and form.is_valid():
         if form.changed_data:
             item.save(update_fields=form.changed_data)
@@ -321,7 +296,7 @@ def _report_series(
 def series(request: HttpRequest, cell: UUID) -> HttpResponse:
     org = _cell_to_manage(request, cell)
     form = SeriesForm(
-        _posted(request),
+        posted(request),
         instance=MeetingSeries(cell=org),
         initial={"first_month": next_month(month_of(timezone.localdate()))},
     )
