@@ -12,7 +12,7 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django import forms
@@ -23,9 +23,13 @@ from hypothesis import strategies as st
 
 import chibo
 from chibo.access.scope import Scope
+from chibo.guidance.forms.issuing import AudienceForm
+from chibo.guidance.forms.topics import ThematicMeetingForm
+from chibo.guidance.models import Topic
 from chibo.lib.bounds import HISTORY_STARTS, validate_date, validate_past_date, validate_year, years
+from chibo.lib.months import month_of, quarter_start
 from chibo.meetings.forms.holding import AdoptForm, MinutesForm, TaskForm
-from chibo.meetings.forms.planning import MeetingForm, SeriesForm
+from chibo.meetings.forms.planning import AgreementForm, MeetingForm, SeriesForm
 from chibo.meetings.models import AgendaItem, Meeting, MeetingSeries, Step, Vote
 from chibo.notify.forms import MailForm
 from chibo.orgs.forms import MemberContactForm
@@ -98,6 +102,17 @@ MAKERS: dict[type, Callable] = {
     ),
     RoundForm: lambda world, data: RoundForm(
         data, instance=EvaluationRound(organisation=world.ward)
+    ),
+    AgreementForm: lambda world, data: AgreementForm(
+        data, instance=Meeting(cell=world.cell, starts_at=timezone.now() + timedelta(days=3))
+    ),
+    AudienceForm: lambda world, data: AudienceForm(world.city, data),
+    ThematicMeetingForm: lambda world, data: ThematicMeetingForm(
+        data,
+        instance=Meeting(cell=world.cell),
+        topic=Topic(
+            organisation=world.ward, quarter=quarter_start(month_of(timezone.now())), title="T"
+        ),
     ),
 }
 

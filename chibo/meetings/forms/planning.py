@@ -213,17 +213,19 @@ class DocumentForm(forms.Form):
 class AgreementForm(forms.ModelForm):
     """Rule 4: the day the cell committee agreed the meeting's content, and who took part."""
 
+    agreed_on = forms.DateField(
+        label=_("content agreed by the cell committee on"),
+        validators=[validate_date],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
     class Meta:
         model = Meeting
         fields = ["agreed_on", "agreed_with"]
-        widgets = {
-            "agreed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "agreed_with": forms.CheckboxSelectMultiple,
-        }
+        widgets = {"agreed_with": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agreed_on"].required = True
         self.fields["agreed_with"].required = True
         self.fields["agreed_with"].queryset = Member.objects.on_cell_committee(self.instance.cell)
 
