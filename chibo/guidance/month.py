@@ -18,7 +18,7 @@ from chibo.meetings.models import ActionItem, Meeting
 from chibo.meetings.overview import REGULAR_KINDS, THEMATIC_KINDS
 from chibo.orgs.models import Organisation
 
-# Beyond this many of one kind the page says "and N more": it is a to-do list, not a register.
+# At most this many of one kind, the longest overdue first: a to-do list, not a register.
 SHOWN = 10
 
 
