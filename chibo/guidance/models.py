@@ -340,11 +340,16 @@ class Adoption(models.Model):
 def period_label(guidance: Guidance) -> str:
     """ "May 2027", or "the 2nd quarter of 2027", in the active language."""
     if guidance.period == Guidance.Period.QUARTER:
-        return _("quarter %(quarter)d of %(year)d") % {
-            "quarter": (guidance.month.month - 1) // 3 + 1,
-            "year": guidance.month.year,
-        }
+        return quarter_label(guidance.month)
     return formats.date_format(guidance.month, "YEAR_MONTH_FORMAT")
+
+
+def quarter_label(month: date) -> str:
+    """ "the 2nd quarter of 2027", in the active language."""
+    return _("quarter %(quarter)d of %(year)d") % {
+        "quarter": (month.month - 1) // 3 + 1,
+        "year": month.year,
+    }
 
 
 def parent_levels(cells: Iterable[Organisation]) -> dict[str, int]:

@@ -26,14 +26,6 @@ HIDDEN = "…"
 TITLES = ("đồng chí", "đ/c", "đ.c", "comrade", "សមមិត្ត", "ស.ម", "ông", "bà", "anh", "chị")
 
 
-def quarter_label(month: date) -> str:
-    """ "the 2nd quarter of 2027", in the active language."""
-    return _("quarter %(quarter)d of %(year)d") % {
-        "quarter": (month.month - 1) // 3 + 1,
-        "year": month.year,
-    }
-
-
 def propose(org: Organisation, by: Member | None, **fields) -> Topic:
     """A topic of `org` (fields validated by the form): for its subtree, or a cell's own."""
     topic = Topic(organisation=org, proposed_by=by, **fields)

@@ -28,6 +28,7 @@ from chibo.access.scope import (
 from chibo.guidance import topics
 from chibo.guidance.forms.topics import ThematicMeetingForm, TopicForm
 from chibo.guidance.issuing import GuidanceError
+from chibo.guidance.models import quarter_label
 from chibo.lib.months import month_of, quarter_start, shift
 from chibo.lib.posted import posted
 from chibo.meetings.models import Meeting
@@ -85,7 +86,7 @@ def bank(request: HttpRequest, org: UUID) -> HttpResponse:
         {
             "org": organisation,
             "quarter": quarter,
-            "quarter_label": topics.quarter_label(quarter),
+            "quarter_label": quarter_label(quarter),
             "offered": list(found.offered_to(organisation)),
             "below": below[:BELOW_SHOWN],
             "more_below": len(below) > BELOW_SHOWN,
@@ -149,7 +150,7 @@ def topic(request: HttpRequest, code: UUID) -> HttpResponse:
         "guidance/topics/topic.html",
         {
             "topic": found,
-            "quarter_label": topics.quarter_label(found.quarter),
+            "quarter_label": quarter_label(found.quarter),
             "bank_url": _bank_url(found.organisation, found.quarter),
             "meetings": meetings,
             "examples": list(examples),
