@@ -205,6 +205,10 @@ def test_a_required_point_is_left_out_with_a_reason(world, january):
     assert (adoption.item, adoption.reason) == (None, "Đã học tháng 12")
     page = client.get(month_url(meeting)).content.decode()
     assert "Đã học tháng 12" in page
+    # The reason can be said better, in the same form, filled in.
+    assert 'value="Đã học tháng 12"' in page
+    client.post(leave_out_url(meeting, required), {"reason": "Đã học tại hội nghị phường"})
+    assert Adoption.objects.get().reason == "Đã học tại hội nghị phường"
     # Taken up after all, it goes on the agenda.
     client.post(adopt_url(meeting, required))
     assert Adoption.objects.get().item.title == REQUIRED
