@@ -146,6 +146,11 @@ class Scope:
         """The user's member record, as the author of what they write; None for others."""
         return self._reach.member_id
 
+    @property
+    def member(self) -> Member | None:
+        """The same as a record to set on what they write (only its key: no query)."""
+        return Member(pk=self.member_id) if self.member_id else None
+
     def _where(self, organisation: str = "") -> Q:
         """The organisations in reach; `organisation` names the field that leads to them."""
         where = Q(**{f"{organisation}pk__in": self._reach.cells})

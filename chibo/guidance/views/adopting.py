@@ -26,7 +26,7 @@ from chibo.lib.months import month_of
 from chibo.lib.paging import window
 from chibo.meetings.guards import preparing
 from chibo.meetings.models import Meeting, Resolution
-from chibo.orgs.models import Member, Organisation
+from chibo.orgs.models import Organisation
 from chibo.quality.facts import ADOPTED
 
 
@@ -79,7 +79,7 @@ def adopt(request: HttpRequest, meeting: Meeting, point: UUID) -> HttpResponse:
         messages.error(request, _("This point is not in the cell's guidance for that month."))
         return redirect(_month_url(meeting))
     try:
-        adoption = adopting.adopt(meeting, found.point, by=_member(request))
+        adoption = adopting.adopt(meeting, found.point, by=scope_for(request).member)
     except (GuidanceError, ValidationError) as error:
         _refused(request, error)
         return redirect(_month_url(meeting, found.point))
@@ -109,7 +109,7 @@ def leave_out(request: HttpRequest, meeting: Meeting, point: UUID) -> HttpRespon
             messages.error(request, error)
         return redirect(_month_url(meeting, found.point))
     try:
-        adopting.leave_out(meeting, found.point, by=_member(request), **form.cleaned_data)
+        adopting.leave_out(meeting, found.point, by=scope_for(request).member, **form.cleaned_data)
     except (GuidanceError, ValidationError) as error:
         _refused(request, error)
         return redirect(_month_url(meeting, found.point))
@@ -119,12 +119,6 @@ def leave_out(request: HttpRequest, meeting: Meeting, point: UUID) -> HttpRespon
         % {"title": found.point.title},
     )
     return redirect(_month_url(meeting, found.point))
-
-
-def _member(request: HttpRequest) -> Member | None:
-    """The user as the one who decided (only the key is stored: no query for the row)."""
-    member_id = scope_for(request).member_id
-    return Member(pk=member_id) if member_id else None
 
 
 # -- the committee -------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from chibo.guidance.models import Guidance, period_label
 from chibo.lib.months import month_of, next_month, shift
 from chibo.lib.paging import window
 from chibo.lib.posted import posted
-from chibo.orgs.models import Member, Organisation
+from chibo.orgs.models import Organisation
 
 WEB = re.compile(r"https?://", re.IGNORECASE)
 
@@ -55,11 +55,6 @@ def drafting(view: Callable) -> Callable:
             return view(request, guidance, **kwargs)
 
     return wrapper
-
-
-def _me(request: HttpRequest) -> Member | None:
-    """The member acting, as the author of what they publish."""
-    return Member.objects.filter(pk=scope_for(request).member_id).first()
 
 
 def _url(guidance: Guidance, anchor: str = "") -> str:
@@ -311,7 +306,7 @@ def publish(request: HttpRequest, code: UUID) -> HttpResponse:
         )
         return redirect(_url(guidance))
     try:
-        issuing.publish(guidance, by=_me(request))
+        issuing.publish(guidance, by=scope_for(request).member)
     except GuidanceError as error:
         messages.error(request, str(error))
         return redirect(_url(guidance))
@@ -332,7 +327,7 @@ def publish(request: HttpRequest, code: UUID) -> HttpResponse:
 def correct(request: HttpRequest, code: UUID) -> HttpResponse:
     guidance, _can_issue = get_guidance_for_user(request, code, may="issue")
     try:
-        draft = issuing.correct(guidance, by=_me(request))
+        draft = issuing.correct(guidance, by=scope_for(request).member)
     except GuidanceError as error:
         messages.error(request, str(error))
         return redirect(_url(guidance))
@@ -352,7 +347,7 @@ def pass_on(request: HttpRequest, code: UUID, org: UUID) -> HttpResponse:
     guidance, _can_issue = get_guidance_for_user(request, code)
     committee, _can_manage = get_committee_for_user(request, org, may="issue_guidance")
     try:
-        draft = issuing.pass_on(guidance, committee, by=_me(request))
+        draft = issuing.pass_on(guidance, committee, by=scope_for(request).member)
     except GuidanceError as error:
         messages.error(request, str(error))
         return redirect("guidance:committee", org=committee.code)

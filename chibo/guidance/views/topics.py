@@ -32,7 +32,7 @@ from chibo.guidance.models import quarter_label
 from chibo.lib.months import month_of, quarter_start, shift
 from chibo.lib.posted import posted
 from chibo.meetings.models import Meeting
-from chibo.orgs.models import Member, Organisation
+from chibo.orgs.models import Organisation
 
 # A province's cells may propose thousands of topics: the bank shows the newest of them.
 BELOW_SHOWN = 100
@@ -47,11 +47,6 @@ def _quarter(value: str | None) -> date:
     except ValueError:
         month = month_of(timezone.localdate())
     return quarter_start(month)
-
-
-def _me(request: HttpRequest) -> Member | None:
-    member_id = scope_for(request).member_id
-    return Member.objects.filter(pk=member_id).first() if member_id else None
 
 
 def _bank_url(org: Organisation, quarter: date) -> str:
@@ -104,7 +99,7 @@ def new(request: HttpRequest, org: UUID) -> HttpResponse:
     quarter = _quarter(request.GET.get("quarter"))
     form = TopicForm(posted(request), initial={"quarter": quarter})
     if request.method == "POST" and form.is_valid():
-        topic = topics.propose(organisation, _me(request), **form.cleaned_data)
+        topic = topics.propose(organisation, scope_for(request).member, **form.cleaned_data)
         messages.success(request, _("The topic was proposed."))
         return redirect(_bank_url(organisation, topic.quarter))
     return render(
@@ -229,7 +224,7 @@ def mark(request: HttpRequest, meeting: UUID) -> HttpResponse:
     try:
         if committee is None:
             raise GuidanceError(_("Only a committee above the cell can choose its meeting."))
-        _example, new = topics.mark(found, committee, _me(request))
+        _example, new = topics.mark(found, committee, scope_for(request).member)
     except GuidanceError as error:
         messages.error(request, str(error))
         return redirect("meetings:meeting", code=found.code)
