@@ -142,13 +142,17 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes; IMMEDIATE avoids lock upgrades
-    # failing half-way through a transaction.
+    # failing half-way through a transaction. Connections stay open between requests, as on
+    # PostgreSQL: opening one and setting it up cost 2 ms of every page.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # Pages ask small questions; compiling a plan to machine code (on by default when the
+    # planner thinks a query is costly, as before statistics exist) cost 18 ms on a 1 ms query.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
