@@ -152,7 +152,8 @@ class Postgres:
         return rows
 
     def load(self, dump: Path) -> None:
-        """Drop every table and load the dump, in one transaction: all or nothing."""
+        """Drop every table and load the dump, in one transaction: all or nothing. A dump
+        carries no planner statistics: gather them, or the first pages plan blind."""
         quote = self.connection.ops.quote_name
         drops = dump.with_name("drop.sql")
         names = ", ".join(quote(table) for table in tables(self.connection))
@@ -165,6 +166,7 @@ class Postgres:
             "--single-transaction",
             f"--file={drops}",
             f"--file={dump}",
+            "--command=ANALYZE",
         )
 
 

@@ -42,6 +42,15 @@ def next_id(model: type[Model]) -> int:
     return (last or 0) + 1
 
 
+def refresh_statistics() -> None:
+    """Tell PostgreSQL's planner what a bulk load wrote. Until autovacuum gets round to it, the
+    planner guesses; on the demo city it guessed a meeting's agenda would cost 400,000 and
+    took 55 ms over a 1 ms query. (SQLite plans these pages the same with or without.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def load(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Write `rows`, each holding the values of `fields` (attribute names: "meeting_id"), into
     `model`'s table; returns how many. Values are Python ones, as on a model instance."""

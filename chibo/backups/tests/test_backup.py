@@ -119,6 +119,21 @@ def test_a_backup_restored_into_an_empty_database_holds_every_record_and_file(
     assert not (settings.MEDIA_ROOT / "imports").exists()
 
 
+@pytest.mark.skipif(
+    connections["default"].vendor != "postgresql", reason="SQLite's copy is the file itself"
+)
+def test_a_restored_postgresql_database_has_its_planner_statistics(
+    recorded, empty_database, settings, tmp_path, english
+):
+    path = backed_up(tmp_path)
+    settings.MEDIA_ROOT = tmp_path / "elsewhere"
+    restore(path)
+    with empty_database.cursor() as cursor:
+        # What ANALYZE gathers: the spread of each column's values.
+        cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'orgs_member'")
+        assert cursor.fetchone()[0] > 0
+
+
 def test_the_manifest_counts_each_table_and_names_the_version(
     recorded, tmp_path, english, transactional_db
 ):

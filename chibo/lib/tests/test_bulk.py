@@ -2,6 +2,8 @@
 
 from datetime import UTC, date, datetime
 
+import pytest
+from django.db import connection
 from django.utils import timezone
 
 from chibo.conftest import make_member
@@ -48,3 +50,26 @@ def test_it_writes_aware_datetimes_and_json_as_django_would(world):
 
 def test_it_writes_nothing_for_no_rows(world):
     assert bulk.load(Member, FIELDS, iter([])) == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite plans the same without")
+def test_after_a_load_the_planner_knows_how_many_rows_there_are(world):
+    born, admitted = date(1970, 1, 2), date(1990, 1, 1)
+    rows = [(world.cell.pk, "Bùi Văn", born, "male", admitted, f"B{i:08d}") for i in range(40)]
+    bulk.load(
+        Member, ("cell_id", "full_name", "birth_date", "gender", "admitted_on", "card_number"), rows
+    )
+    counted = "SELECT reltuples FROM pg_class WHERE relname = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(counted, [Member._meta.db_table])
+        assert cursor.fetchone()[0] < 40, "never counted before"
+        bulk.refresh_statistics()
+        cursor.execute(counted, [Member._meta.db_table])
+        assert cursor.fetchone()[0] == Member.objects.count()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a setting of PostgreSQL")
+def test_pages_queries_are_never_compiled_to_machine_code(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

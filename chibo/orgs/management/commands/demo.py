@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from chibo.guidance.demo import generate_guidance
+from chibo.lib import bulk
 from chibo.meetings.demo import generate_history
 from chibo.orgs.demo.accounts import (
     PASSWORD,
@@ -119,6 +120,7 @@ class Command(BaseCommand):
             generate_scores(random.Random(seed), today, progress=progress, under=sample)
             open_year_round(today)
         self.indicators(today, progress)
+        bulk.refresh_statistics()
         self.stdout.write(
             _("Made %(organisations)d organisations and %(members)d members in %(seconds).1f s.")
             % {
