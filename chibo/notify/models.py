@@ -5,8 +5,10 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chibo.guidance.models import Guidance
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import Organisation, User
+from chibo.quality.models import Evaluation
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -17,13 +19,13 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(mailed_at__isnull=True)
 
     def with_subjects(self) -> "NotificationQuerySet":
-        """With the meeting, evaluation or guidance each is about, as their words need."""
-        return self.select_related(
-            "meeting__cell",
-            "evaluation__round",
-            "evaluation__member",
-            "evaluation__organisation",
-            "guidance__committee",
+        """With the meeting, evaluation or guidance each is about, as their words need. Joined
+        into one query, the ten tables took PostgreSQL ten times longer to plan than to run:
+        the rarer subjects come in a query of their own, only when the page holds some."""
+        evaluations = Evaluation.objects.select_related("round", "member", "organisation")
+        return self.select_related("meeting__cell").prefetch_related(
+            models.Prefetch("evaluation", queryset=evaluations),
+            models.Prefetch("guidance", queryset=Guidance.objects.select_related("committee")),
         )
 
 
