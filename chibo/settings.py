@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "chibo.supervision",
     "chibo.meetings",
     "chibo.guidance",
+    "chibo.library",
     "chibo.notify",
     "chibo.quality",
     "chibo.signin",

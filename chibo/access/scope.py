@@ -24,6 +24,7 @@ from django.utils import timezone
 from chibo.access.personal import Personal, Role, Shown, shown
 from chibo.audit.models import Entry
 from chibo.guidance.models import Example, Guidance, Topic
+from chibo.library.models import Document, StudyCampaign
 from chibo.meetings.models import ActionItem, Meeting
 from chibo.orgs.models import (
     CELL_COMMITTEE,
@@ -512,6 +513,83 @@ class Scope:
         }
         return [role for role in MeetingScore.Role.values if may[role]]
 
+    # -- the library and the study of documents -----------------------------------------
+
+    def library_documents(self):
+        """Library documents this user may read: those for everyone, and those internal to a
+        committee at or above an organisation in reach, or under a committee they sit on (every
+        one, for administrators). Nobody reads another subtree's internal documents."""
+        if self.is_admin:
+            return Document.objects.all()
+        return Document.objects.filter(
+            Q(audience__isnull=True) | self._toward_reach("audience__path")
+        )
+
+    def can_publish_documents(self, org: Organisation) -> bool:
+        """Add documents internal to a committee's subtree, and change them: the standing
+        committee of it or of one above it, and the members it authorises (the
+        `publish_documents` permission) sitting on it or above it."""
+        return self._authorised_for(org, "library.publish_documents")
+
+    def _authorised_for(self, org: Organisation, permission: str) -> bool:
+        if org.kind != Organisation.Kind.COMMITTEE:
+            return False
+        if self.is_admin or any(org.path.startswith(p) for p in self._standing_paths):
+            return True
+        return self._reach.below(org) and self.user.has_perm(permission)
+
+    def can_change_document(self, document: Document) -> bool:
+        """Documents for everyone are national: administrators change them."""
+        if document.audience_id is None:
+            return self.is_admin
+        return self.can_publish_documents(document.audience)
+
+    def document_committees(self):
+        """The committees whose subtrees this user may add documents for."""
+        return self._committees_authorised("library.publish_documents")
+
+    def may_publish_documents(self) -> bool:
+        """Whether the library offers this user to add a document at all."""
+        return self.is_admin or self.document_committees().exists()
+
+    def study_committees(self):
+        """The committees for whose subtrees this user may launch a study."""
+        return self._committees_authorised("guidance.issue_guidance")
+
+    def may_launch_studies(self) -> bool:
+        return self.study_committees().exists()
+
+    def _committees_authorised(self, permission: str):
+        """Committees on or under a standing committee this user sits on, and under those they
+        sit on if they hold `permission` (every one, for administrators)."""
+        committees = Organisation.objects.committees()
+        if self.is_admin:
+            return committees
+        paths = [*self._standing_paths]
+        if self._reach.subtree_paths and self.user.has_perm(permission):
+            paths += self._reach.subtree_paths
+        where = Q(pk__in=[])
+        for path in paths:
+            where |= Q(path__startswith=path)
+        return committees.filter(where)
+
+    def study_campaigns(self):
+        """Studies this user may open: those of the committees at or above an organisation in
+        reach, and every one launched under the committees they sit on."""
+        if self.is_admin:
+            return StudyCampaign.objects.all()
+        return StudyCampaign.objects.filter(self._toward_reach("committee__path"))
+
+    def can_launch_study(self, org: Organisation) -> bool:
+        """Launch the study of a document for a committee's subtree: its standing committee or
+        one above it, and the members authorised to issue guidance sitting on it or above."""
+        return self._authorised_for(org, "guidance.issue_guidance")
+
+    def can_follow_study(self, org: Organisation) -> bool:
+        """Read the learning notes of an organisation's members and who has not studied: a
+        cell's secretary and deputy, and the committees above it."""
+        return self.can_manage(org) or self.sits_above(org)
+
     # -- evaluation of members and cells (rules 17–19) -----------------------------------
 
     @cached_property
@@ -600,6 +678,8 @@ OrganisationRight = Literal[
     "see_guidance",
     "issue_guidance",
     "propose_topic",
+    "launch_study",
+    "follow_study",
 ]
 
 
@@ -780,6 +860,42 @@ def get_example_for_user(request: HttpRequest, meeting_code) -> Example:
         .examples()
         .select_related("meeting", "meeting__cell", "committee")
         .filter(meeting__code=meeting_code)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_library_document_for_user(
+    request: HttpRequest, code, may: Literal["change"] | None = None
+) -> tuple[Document, bool]:
+    """The library document (its audience and links loaded) and whether the user may change
+    it; 404 if it is not among `Scope.library_documents()`, 403 if `may="change"` and they may
+    not."""
+    scope = scope_for(request)
+    found = (
+        scope.library_documents()
+        .select_related("audience", "audience__level", "amends", "replaces")
+        .filter(code=code)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    can_change = scope.can_change_document(found)
+    if may == "change" and not can_change:
+        raise PermissionDenied
+    return found, can_change
+
+
+def get_study_for_user(request: HttpRequest, code) -> StudyCampaign:
+    """The study with its committee and document; 404 if it is not among
+    `Scope.study_campaigns()`."""
+    found = (
+        scope_for(request)
+        .study_campaigns()
+        .select_related("committee", "committee__level", "document")
+        .filter(code=code)
         .first()
     )
     if found is None:
