@@ -128,7 +128,7 @@ def _member_id(request: HttpRequest) -> int:
 def bookmark(request: HttpRequest, code: UUID) -> HttpResponse:
     document, _can_change = get_library_document_for_user(request, code)
     member_id = _member_id(request)
-    removed, _ = Bookmark.objects.filter(member_id=member_id, document=document).delete()
+    removed, _kinds = Bookmark.objects.filter(member_id=member_id, document=document).delete()
     if removed:
         messages.success(request, _("The bookmark was removed."))
     else:
