@@ -138,6 +138,17 @@ INDICATORS = [
         1.0,
     ),
     Indicator(
+        "study",
+        _("Resolution studied on time"),
+        _(
+            "Members who sent their learning note and action plan by the deadline of the "
+            "studies launched by the committees above."
+        ),
+        PERCENT,
+        lambda c: ratio(c.study_done, c.study_due),
+        0.9,
+    ),
+    Indicator(
         "visits",
         _("Supervisor visits"),
         _("Rule 14: meetings attended and reported on by supervising committee members."),

@@ -27,6 +27,8 @@ LATE_SHARE = 0.5
 FORMAL_SHARE = 0.5
 # Months running in which required points of the guidance from above were left out.
 GUIDANCE_MONTHS = 2
+# Below this share of members studying a document by its deadline, a cell is slipping.
+STUDY_SHARE = 0.5
 ATTENDANCE = BY_KEY["attendance"]
 
 
@@ -60,6 +62,9 @@ class Window:
     # points left out in them.
     guidance_months: int = 0
     guidance_left: int = 0
+    # Members addressed by studies due in the months looked at, and those done on time.
+    study_due: int = 0
+    study_done: int = 0
 
 
 def reasons_for(w: Window) -> list[str]:
@@ -109,6 +114,11 @@ def reasons_for(w: Window) -> list[str]:
             )
             % {"months": w.guidance_months, "points": w.guidance_left}
         )
+    if w.study_due and w.study_done < STUDY_SHARE * w.study_due:
+        reasons.append(
+            _("Only %(done)d of %(due)d members studied the resolution by its deadline")
+            % {"done": w.study_done, "due": w.study_due}
+        )
     return reasons
 
 
@@ -139,6 +149,8 @@ def windows(org: Organisation, recent: list[date], today: date) -> dict[int, Win
         "guidance_left": Sum(
             F("guidance_required") - F("guidance_adopted"), filter=left_out, default=0
         ),
+        "study_due": Sum("study_due", filter=now, default=0),
+        "study_done": Sum("study_done", filter=now, default=0),
     }
     rows = (
         MonthlyIndicators.objects.filter(

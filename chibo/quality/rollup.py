@@ -24,6 +24,7 @@ from django.utils import timezone
 from chibo.guidance.cascade import required_counts
 from chibo.lib import bulk
 from chibo.lib.months import month_of, months, next_month, quarter_end, quarter_start
+from chibo.library.studying import study_counts
 from chibo.meetings.models import DONE_ON_TIME, ActionItem, Meeting
 from chibo.meetings.overview import REGULAR_KINDS, THEMATIC_KINDS
 from chibo.orgs.models import Organisation
@@ -103,10 +104,13 @@ def cell_months(cell_ids: Collection[int], first: date, last: date) -> list[Mont
     for (cell_id, month), (due, on_time) in task_counts(cell_ids, start, end).items():
         row = rows[(cell_id, month)]
         row.tasks_due, row.tasks_on_time = due, on_time
-    cells = Organisation.objects.filter(pk__in=cell_ids).only("pk", "path", "category")
-    for (cell_id, month), (required, adopted) in required_counts(list(cells), start, last).items():
+    cells = list(Organisation.objects.filter(pk__in=cell_ids).only("pk", "path", "category"))
+    for (cell_id, month), (required, adopted) in required_counts(cells, start, last).items():
         row = rows[(cell_id, month)]
         row.guidance_required, row.guidance_adopted = required, adopted
+    for (cell_id, month), (due, done) in study_counts(cells, start, end).items():
+        row = rows[(cell_id, month)]
+        row.study_due, row.study_done = due, done
     for (cell_id, month), row in rows.items():
         quarter = months(quarter_start(month), quarter_end(month))
         row.thematic_quarter = int(any((cell_id, m) in thematic for m in quarter))

@@ -44,6 +44,10 @@ class MonthlyIndicators(models.Model):
     # the cell put on the agenda of a meeting it held in the guidance's months.
     guidance_required = models.PositiveIntegerField(default=0)
     guidance_adopted = models.PositiveIntegerField(default=0)
+    # Members addressed by the studies of documents falling due this month, and those of them
+    # who sent their learning note by the deadline (`library.studying`).
+    study_due = models.PositiveIntegerField(default=0)
+    study_done = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("monthly indicators")
