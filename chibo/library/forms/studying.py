@@ -25,7 +25,8 @@ class LaunchForm(forms.ModelForm):
     def __init__(self, *args, committee: Organisation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["deadline"].validators = [validate_date]
-        self.fields["parts"].queryset = committee.get_children().order_by("path")
+        below = Organisation.objects.get_children(committee)
+        self.fields["parts"].queryset = below.order_by("path")
         self.fields["parts"].error_messages["invalid_choice"] = _(
             "A study reaches only the organisations directly below its committee."
         )
