@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chibo.guidance.models import Guidance
+from chibo.library.models import StudyCampaign
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import Organisation, User
 from chibo.quality.models import Evaluation
@@ -26,6 +27,7 @@ class NotificationQuerySet(models.QuerySet):
         return self.select_related("meeting__cell").prefetch_related(
             models.Prefetch("evaluation", queryset=evaluations),
             models.Prefetch("guidance", queryset=Guidance.objects.select_related("committee")),
+            models.Prefetch("study", queryset=StudyCampaign.objects.select_related("document")),
         )
 
 
@@ -49,6 +51,8 @@ class Notification(models.Model):
         # Guidance from the committees above, and corrections to points a cell adopted.
         GUIDANCE = "guidance", _("guidance published")
         GUIDANCE_CHANGED = "guidance_changed", _("guidance corrected")
+        # The deadline of a resolution study is near and the member's note is not sent.
+        STUDY_DUE = "study_due", _("resolution study due")
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -64,6 +68,13 @@ class Notification(models.Model):
     )
     guidance = models.ForeignKey(
         "guidance.Guidance",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    study = models.ForeignKey(
+        "library.StudyCampaign",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

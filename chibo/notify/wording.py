@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.guidance.models import Guidance, period_label
+from chibo.library.models import StudyCampaign
 from chibo.meetings.models import Meeting
 from chibo.notify.models import Notification
 from chibo.quality.models import Evaluation
@@ -58,6 +59,10 @@ SENTENCES = {
         "%(committee)s has corrected its guidance for %(period)s (“%(title)s”): "
         "a point your cell took up has changed."
     ),
+    Kind.STUDY_DUE: gettext_lazy(
+        "Study %(number)s (“%(title)s”) by %(deadline)s: "
+        "send your learning note and personal action plan."
+    ),
 }
 
 
@@ -77,6 +82,8 @@ def headline(notification: Notification) -> str:
         return capfirst(sentence % _evaluation_facts(notification.evaluation))
     if notification.guidance is not None and sentence is not None:
         return capfirst(sentence % _guidance_facts(notification.guidance))
+    if notification.study is not None and sentence is not None:
+        return capfirst(sentence % _study_facts(notification.study))
     return capfirst(notification.get_kind_display())
 
 
@@ -101,6 +108,11 @@ def subject(notification: Notification) -> str:
             "what": what,
             **_guidance_facts(notification.guidance),
         }
+    if notification.study is not None:
+        return _("%(what)s: %(number)s, %(deadline)s") % {
+            "what": what,
+            **_study_facts(notification.study),
+        }
     return what
 
 
@@ -112,6 +124,8 @@ def link(notification: Notification) -> str:
         return reverse("quality:evaluation", args=[notification.evaluation.code])
     if notification.guidance_id is not None:
         return reverse("guidance:guidance", args=[notification.guidance.code])
+    if notification.study_id is not None:
+        return reverse("library:study", args=[notification.study.code])
     return reverse("notify:list")
 
 
@@ -139,6 +153,14 @@ def _guidance_facts(guidance: Guidance) -> dict[str, str]:
         "committee": guidance.committee.name,
         "period": period_label(guidance),
         "title": guidance.title,
+    }
+
+
+def _study_facts(study: StudyCampaign) -> dict[str, str]:
+    return {
+        "number": study.document.number,
+        "title": study.document.title,
+        "deadline": formats.date_format(study.deadline, "DATE_FORMAT"),
     }
 
 

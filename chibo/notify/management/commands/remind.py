@@ -1,11 +1,11 @@
-"""`chibo remind`: reminders before meetings, then the e-mail of notifications.
+"""`chibo remind`: reminders before meetings and study deadlines, then the e-mail of notifications.
 
 Run it every hour (cron or a systemd timer), and once a day with --digest. Every run is safe to
 repeat: a reminder is made once per person and meeting, and a notification is mailed once.
 """
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from chibo.library.models import LearningNote, StudyCampaign
+from chibo.library.studying import addressed_members
 from chibo.meetings.models import Meeting
 from chibo.notify.mail import Outgoing, outbox_digests, outbox_each, send
 from chibo.notify.models import Notification
@@ -25,6 +27,8 @@ DAY = timedelta(days=1)
 MAIL_WITHIN = timedelta(days=2)
 # Minutes forgotten for longer than this are for the supervisor to raise, not for a reminder.
 RECENT = timedelta(days=14)
+# Members who have not sent their learning note hear of a study this long before its deadline.
+STUDY_NOTICE = timedelta(days=3)
 # Below this many items a progress bar is only noise.
 BAR_FROM = 100
 
@@ -63,6 +67,7 @@ class Command(BaseCommand):
                 notify_once(meeting, preparers(meeting), Notification.Kind.MINUTES_DUE)
                 for meeting in minutes_due(now)
             )
+            studies = remind_studies(timezone.localdate(now))
             each = unmailed(now, User.Mail.IMMEDIATE)
             mails = self._send(outbox_each(each), len(each))
             digests = 0
@@ -82,6 +87,7 @@ class Command(BaseCommand):
                     "digests": digests,
                 }
             )
+            self.stdout.write(_("Reminders of studies due: %(studies)d.") % {"studies": studies})
 
     def _send(self, outbox: Iterator[Outgoing], total: int) -> int:
         return send(self._progress(outbox, total, _("e-mails")))
@@ -146,6 +152,27 @@ def notify_once(meeting: Meeting, users: QuerySet[User], kind: str) -> int:
         Notification(recipient_id=pk, meeting=meeting, kind=kind) for pk in fresh
     )
     return len(created)
+
+
+def remind_studies(today: date) -> int:
+    """Remind the members addressed by a study due within STUDY_NOTICE who have not sent their
+    note, once per study."""
+    made = 0
+    soon = StudyCampaign.objects.filter(deadline__gte=today, deadline__lte=today + STUDY_NOTICE)
+    for study in soon.select_related("committee").prefetch_related("parts"):
+        sent = LearningNote.objects.filter(campaign=study, first_submitted_at__isnull=False)
+        waiting = addressed_members(study).exclude(pk__in=sent.values("member_id"))
+        had = Notification.objects.filter(
+            recipient=OuterRef("pk"), study=study, kind=Notification.Kind.STUDY_DUE
+        )
+        users = User.objects.filter(is_active=True, member__in=waiting).filter(~Exists(had))
+        made += len(
+            Notification.objects.bulk_create(
+                Notification(recipient_id=pk, study=study, kind=Notification.Kind.STUDY_DUE)
+                for pk in users.values_list("pk", flat=True)
+            )
+        )
+    return made
 
 
 def unmailed(now: datetime, mail: str) -> list[Notification]:
