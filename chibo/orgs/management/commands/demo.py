@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from chibo.guidance.demo import generate_guidance
 from chibo.lib import bulk
+from chibo.library.demo import generate_library
 from chibo.meetings.demo import generate_history
 from chibo.orgs.demo.accounts import (
     PASSWORD,
@@ -117,6 +118,7 @@ class Command(BaseCommand):
                 extra=guidance.take_up,
             )
             guidance.record()
+            generate_library(random.Random(seed), now, under=sample)
             generate_scores(random.Random(seed), today, progress=progress, under=sample)
             open_year_round(today)
         self.indicators(today, progress)
