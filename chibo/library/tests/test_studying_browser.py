@@ -1,0 +1,64 @@
+"""In a real browser on a 360 px phone: a member opens a resolution in the library, bookmarks
+it, studies it and sends her learning note and action plan; her cell's secretary reads it and
+returns it for improvement, and she sees why."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from chibo.conftest import sign_in
+from chibo.library.models import Bookmark, LearningNote
+from chibo.library.tests.library_data import shelved
+from chibo.library.tests.study_data import launched
+
+pytestmark = pytest.mark.browser
+
+
+def fits(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_a_member_studies_a_resolution_and_the_secretary_returns_her_note(world, page):
+    document = shelved(number="57-NQ/TW")
+    today = timezone.localdate()
+    launched(world.city, today + timedelta(days=20), document=document, today=today)
+    page.set_viewport_size({"width": 360, "height": 740})
+
+    sign_in(page, "mai")
+    page.goto(reverse("library:index"))
+    fits(page)
+    page.click(f"a[href='{reverse('library:document', args=[document.code])}']")
+    expect(page.locator("h1")).to_contain_text("đột phá phát triển khoa học")
+    page.click("#bookmark button")
+    expect(page.locator(".messages")).to_be_visible()
+    assert Bookmark.objects.filter(document=document).exists()
+    fits(page)
+    page.click("#studies a")
+    page.click("#studied")
+    page.fill("textarea[name=note]", "Nắm vững năm quan điểm chỉ đạo của Nghị quyết 57")
+    page.fill("textarea[name=action_plan]", "Hướng dẫn hai hộ dân dùng dịch vụ công trực tuyến")
+    page.click("#note form[action$='/note/'] button[type=submit]")
+    expect(page.locator(".messages")).to_be_visible()
+    fits(page)
+    note = LearningNote.objects.get()
+    assert note.status == LearningNote.Status.SUBMITTED
+
+    page.context.clear_cookies()
+    sign_in(page, "son")
+    page.goto(reverse("library:study_cell", args=[note.campaign.code, world.cell.code]))
+    card = page.locator(f"#note-{note.code}")
+    expect(card).to_contain_text("Nắm vững năm quan điểm chỉ đạo")
+    card.locator("textarea[name=comment]").fill("Đề nghị liên hệ cụ thể với công việc của bản thân")
+    card.locator("button[type=submit]").click()
+    expect(page.locator(".messages")).to_be_visible()
+    fits(page)
+    note.refresh_from_db()
+    assert note.status == LearningNote.Status.RETURNED
+
+    page.context.clear_cookies()
+    sign_in(page, "mai")
+    page.goto(reverse("library:study", args=[note.campaign.code]))
+    expect(page.locator("#note .warning")).to_contain_text("liên hệ cụ thể")
