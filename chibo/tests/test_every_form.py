@@ -28,12 +28,15 @@ from chibo.guidance.forms.topics import ThematicMeetingForm
 from chibo.guidance.models import Topic
 from chibo.lib.bounds import HISTORY_STARTS, validate_date, validate_past_date, validate_year, years
 from chibo.lib.months import month_of, quarter_start
+from chibo.library.forms.documents import DocumentForm, FilterForm
+from chibo.library.forms.studying import LaunchForm, SessionForm
+from chibo.library.models import Document, StudyCampaign
 from chibo.meetings.forms.holding import AdoptForm, MinutesForm, TaskForm
 from chibo.meetings.forms.planning import AgreementForm, MeetingForm, SeriesForm
 from chibo.meetings.models import AgendaItem, Meeting, MeetingSeries, Step, Vote
 from chibo.notify.forms import MailForm
 from chibo.orgs.forms import MemberContactForm
-from chibo.orgs.models import Member
+from chibo.orgs.models import Member, Organisation
 from chibo.quality.evaluation.forms import RoundForm, SelfAssessmentForm
 from chibo.quality.facts import MeetingFacts
 from chibo.quality.forms import ScoreForm
@@ -107,6 +110,19 @@ MAKERS: dict[type, Callable] = {
         data, instance=Meeting(cell=world.cell, starts_at=timezone.now() + timedelta(days=3))
     ),
     AudienceForm: lambda world, data: AudienceForm(world.city, data),
+    DocumentForm: lambda world, data: DocumentForm(
+        data,
+        {},
+        instance=Document(),
+        committees=Organisation.objects.committees(),
+        readable=Document.objects.all(),
+        national=True,
+    ),
+    FilterForm: lambda world, data: FilterForm(data, issuers=["Bộ Chính trị"]),
+    LaunchForm: lambda world, data: LaunchForm(
+        data, instance=StudyCampaign(committee=world.city), committee=world.city
+    ),
+    SessionForm: lambda world, data: SessionForm(data, meetings=Meeting.objects.all()),
     ThematicMeetingForm: lambda world, data: ThematicMeetingForm(
         data,
         instance=Meeting(cell=world.cell),
