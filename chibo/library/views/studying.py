@@ -44,7 +44,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     if member is None or member.cell is None:
         campaigns = StudyCampaign.objects.none()
     else:
-        campaigns = StudyCampaign.objects.addressing(member.cell)
+        campaigns = scope.study_campaigns().addressing(member.cell)
     campaigns = campaigns.select_related("document", "committee").order_by("-deadline", "-pk")
     page = window(request, campaigns, settings.PAGE_SIZE)
     notes = dict(
