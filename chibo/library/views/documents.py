@@ -41,6 +41,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "can_add": scope.may_publish_documents(),
+        # Where those who launch studies follow them.
+        "study_committees": scope.study_committees().order_by("path")[:3],
     }
     return render(request, "library/index.html", context)
 
