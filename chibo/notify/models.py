@@ -24,6 +24,8 @@ class NotificationQuerySet(models.QuerySet):
             "evaluation__member",
             "evaluation__organisation",
             "guidance__committee",
+            "voice__holder",
+            "voice__cell",
         )
 
 
@@ -47,6 +49,9 @@ class Notification(models.Model):
         # Guidance from the committees above, and corrections to points a cell adopted.
         GUIDANCE = "guidance", _("guidance published")
         GUIDANCE_CHANGED = "guidance_changed", _("guidance corrected")
+        # Voices (rule 15): news for whoever raised or recorded one; overdue ones for handlers.
+        VOICE = "voice", _("news of a voice")
+        VOICE_OVERDUE = "voice_overdue", _("voice overdue")
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -62,6 +67,13 @@ class Notification(models.Model):
     )
     guidance = models.ForeignKey(
         "guidance.Guidance",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    voice = models.ForeignKey(
+        "voices.Voice",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -31,6 +31,7 @@ from chibo.quality.facts import facts_of
 from chibo.quality.formalism import flagged_meetings
 from chibo.quality.models import Grade, MeetingScore, MonthlyIndicators
 from chibo.supervision.models import Report
+from chibo.voices.measures import voice_counts
 
 COUNTS = [
     f.name
@@ -107,6 +108,10 @@ def cell_months(cell_ids: Collection[int], first: date, last: date) -> list[Mont
     for (cell_id, month), (required, adopted) in required_counts(list(cells), start, last).items():
         row = rows[(cell_id, month)]
         row.guidance_required, row.guidance_adopted = required, adopted
+    for (cell_id, month), counts in voice_counts(cell_ids, start, last).items():
+        row = rows[(cell_id, month)]
+        for name, value in counts.items():
+            setattr(row, name, value)
     for (cell_id, month), row in rows.items():
         quarter = months(quarter_start(month), quarter_end(month))
         row.thematic_quarter = int(any((cell_id, m) in thematic for m in quarter))
