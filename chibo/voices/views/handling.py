@@ -62,11 +62,12 @@ def inbox(request: HttpRequest, org: UUID) -> HttpResponse:
 
 def _page(request: HttpRequest, voice: Voice, can_handle: bool, forms=None) -> HttpResponse:
     steps = voice.steps.select_related("by_org", "to_org", "by").order_by("at", "pk")
-    forms = forms or {}
+    bound = forms or {}
+    forms = {}
     if can_handle and voice.is_open:
-        forms = {action: forms.get(action) or StepForm(action=action) for action in ACTIONS}
-        may_pass_up = voice.holder.depth > 1
-        if not may_pass_up:
+        forms = {action: bound.get(action) or StepForm(action=action) for action in ACTIONS}
+        # At the top of the tree there is nowhere to pass it (unless the refusal is shown).
+        if voice.holder.depth == 1 and "pass_up" not in bound:
             forms.pop("pass_up")
     context = {
         "voice": voice,
