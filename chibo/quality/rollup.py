@@ -32,6 +32,7 @@ from chibo.quality.formalism import flagged_meetings
 from chibo.quality.models import Grade, MeetingScore, MonthlyIndicators
 from chibo.supervision.models import Report
 from chibo.voices.measures import voice_counts
+from chibo.voices.models import Voice
 
 COUNTS = [
     f.name
@@ -361,11 +362,13 @@ def _as_rows(cell_ids: list[int], first: date, last: date) -> list[tuple]:
 
 
 def first_month() -> date | None:
-    """The first month kept: that of the first meeting, or of the first row if earlier (rows
-    begin with the first month the installation opened, meetings or not)."""
+    """The first month kept: that of the first meeting or voice, or of the first row if earlier
+    (rows begin with the first month the installation opened, meetings or not)."""
     starts = Meeting.objects.order_by("starts_at").values_list("starts_at", flat=True)[:1]
     rows = MonthlyIndicators.objects.order_by("month").values_list("month", flat=True)[:1]
+    heard = Voice.objects.order_by("received_at").values_list("received_at", flat=True)[:1]
     found = [month_of(starts[0])] if starts else []
+    found += [month_of(heard[0])] if heard else []
     found += list(rows)
     return min(found, default=None)
 
