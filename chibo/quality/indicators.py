@@ -212,5 +212,6 @@ def shown(indicator: Indicator, value: float | None) -> str:
     if indicator.unit == HOURS:
         return f"{round(value)} h"
     if indicator.unit == DAYS:
-        return f"≤ {round(value)} d" if value <= 30 else "> 30 d"
+        # The bucket the median falls in: within that many days, or beyond the last.
+        return f"{round(value)} d" if value <= 30 else "30+ d"
     return number_format(value, decimal_pos=0 if value == int(value) else 1)
