@@ -341,3 +341,11 @@ def test_the_summary_keeps_its_budget(world):
     for i in range(38):
         recorded(world, place=f"Khu {i % 5}", category=category(["economy", "other"][i % 2]))
     assert count_queries(client, url("summary", world.city.code)) == few
+
+
+def test_the_raiser_reads_the_news_among_their_notifications(world):
+    voice = recorded(world)
+    handling.answer(voice, "Đã nhận.", scope(world.secretary))
+    page = world.client("member").get(reverse("notify:list")).content.decode()
+    assert "is now answered, with Chi bộ khu 1" in page
+    assert url("voice", voice.code) in page
