@@ -320,7 +320,7 @@ def test_the_summary_groups_what_several_cells_raised(world):
         world.sister_cell,
         scope(sister),
         category=category(),
-        text="Ngập nước khu 3.",
+        text="Đường vào khu 3 ngập nước mỗi khi mưa to.",
         place="Khu 3",
     )
     recorded(world, place="Chợ", category=category("economy"))
@@ -329,6 +329,8 @@ def test_the_summary_groups_what_several_cells_raised(world):
     assert [(r["category"].slug, r["where"], r["cells"], r["n"]) for r in recurring] == [
         ("land_environment", "khu 3", 2, 3)
     ]
+    alike = [(row["cells"], row["n"]) for row in page.context["alike"]]
+    assert alike == [(2, 4)]  # the same words, three times from the cell, once from its sister
     counts = {c.slug: row["n"] for c, row in page.context["categories"]}
     assert counts == {"land_environment": 3, "economy": 1}
 

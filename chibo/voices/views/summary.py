@@ -1,13 +1,13 @@
 """A committee's voices of its subtree over the last year: by category, by place, and the
-recurring matters (the same category and place raised by several cells), so it knows what to
-put in next month's guidance."""
+recurring matters (the same category and place, or the same words, raised by several cells),
+so it knows what to put in next month's guidance."""
 
 from datetime import timedelta
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Substr
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,6 +21,8 @@ DAYS = 365
 LIMIT = 20
 # Cells raising the same matter before it counts as recurring.
 RECURRING = 2
+# How much of two voices' texts must be the same for them to read as one matter.
+WORDS = 60
 
 
 @require_GET
@@ -61,8 +63,17 @@ def summary(request: HttpRequest, org: UUID) -> HttpResponse:
         .filter(cells__gte=RECURRING)
         .order_by("-cells", "-n", "where")[:LIMIT]
     ]
+    # The same words from several cells: their beginnings compared, case aside.
+    alike = (
+        voices.annotate(words=Lower(Substr("text", 1, WORDS)))
+        .values("words")
+        .annotate(n=Count("pk"), cells=Count("cell", distinct=True))
+        .filter(cells__gte=RECURRING)
+        .order_by("-cells", "-n", "words")[:LIMIT]
+    )
     context = {
         "org": committee,
+        "alike": alike,
         "categories": categories,
         "places": places,
         "recurring": recurring,
