@@ -358,6 +358,12 @@ CHIBO_VOICE_DAYS = {
     "urgent_answer": env_int("CHIBO_VOICE_URGENT_ANSWER_DAYS", 2),
     "urgent_resolve": env_int("CHIBO_VOICE_URGENT_RESOLVE_DAYS", 10),
 }
+# The public door: how many voices, and how many look-ups of a tracking code, one address may
+# make in an hour.
+CHIBO_DOOR_LIMITS = {
+    "voices": env_int("CHIBO_DOOR_VOICES_PER_HOUR", 5),
+    "lookups": env_int("CHIBO_DOOR_LOOKUPS_PER_HOUR", 30),
+}
 
 LOGGING = {
     "version": 1,

@@ -809,6 +809,15 @@ def get_topic_for_user(request: HttpRequest, code) -> Topic:
     return found
 
 
+def get_door_cell(code) -> Organisation:
+    """The cell whose public door this is: anyone, signed in or not, may leave a voice at any
+    cell's door; 404 for a committee or an unknown code."""
+    found = Organisation.objects.filter(code=code, kind=Organisation.Kind.CELL).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def get_voice_for_user(
     request: HttpRequest, code, may: Literal["handle"] | None = None
 ) -> tuple[Voice, bool]:

@@ -19,9 +19,13 @@ class StepInline(admin.TabularInline):
 class VoiceAdmin(admin.ModelAdmin):
     # Changes go through the pages, so that every one is a step: the admin only reads.
     list_display = ["__str__", "cell", "holder", "category", "state", "received_at"]
-    list_filter = ["state", "category", "urgency"]
+    list_filter = ["state", "moderation", "category", "urgency"]
     raw_id_fields = ["cell", "holder", "raised_by", "recorded_by", "meeting"]
     inlines = [StepInline]
+
+    def get_queryset(self, request):
+        # The admin reads those waiting for review or rejected at the public door too.
+        return Voice.everything.all()
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -84,6 +84,19 @@ class VoiceQuerySet(models.QuerySet):
     def held_by(self, org: Organisation) -> "VoiceQuerySet":
         return self.filter(holder=org)
 
+    def awaiting_review(self) -> "VoiceQuerySet":
+        """Voices from the public door no handler has accepted or rejected yet."""
+        return self.filter(moderation=Voice.Moderation.WAITING)
+
+
+class HeardManager(models.Manager.from_queryset(VoiceQuerySet)):
+    """Only the voices that are heard: every one a member recorded, and those from the public
+    door a handler accepted. Being the default manager, it keeps what is waiting for review or
+    was rejected out of every inbox, count, summary and indicator without each asking."""
+
+    def get_queryset(self) -> VoiceQuerySet:
+        return super().get_queryset().filter(moderation__in=Voice.HEARD)
+
 
 class Voice(models.Model):
     """One situation, opinion or aspiration, from the moment a member records it to its close."""
@@ -105,7 +118,15 @@ class Voice(models.Model):
         RESOLVED = "resolved", _("resolved")
         DECLINED = "declined", _("declined")
 
+    class Moderation(models.TextChoices):
+        # A member recorded it: nothing to review.
+        NONE = "", _("not needed")
+        WAITING = "waiting", _("waiting for review")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("not accepted")
+
     CLOSED = (State.RESOLVED, State.DECLINED)
+    HEARD = (Moderation.NONE, Moderation.ACCEPTED)
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     cell = models.ForeignKey(
@@ -156,10 +177,16 @@ class Voice(models.Model):
     resolve_due = models.DateTimeField(_("resolution due"))
     # When the holder and the committee above were told it is overdue: told once.
     overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # For the public door to come: a code a citizen keeps to read the answers.
+    # From the public door: the code a citizen keeps to read the answers.
     tracking_code = models.CharField(max_length=16, unique=True, null=True, blank=True)
+    # A voice from the public door waits for a handler of its cell before anyone counts it.
+    moderation = models.CharField(
+        _("review"), max_length=10, choices=Moderation.choices, default="", blank=True
+    )
 
-    objects = VoiceQuerySet.as_manager()
+    objects = HeardManager()
+    # Every voice, those waiting for review and rejected too: the door and its queue only.
+    everything = VoiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("voice")
@@ -173,6 +200,11 @@ class Voice(models.Model):
             models.Index(fields=["state", "answer_due"], name="voice_answer_due"),
             models.Index(fields=["state", "resolve_due"], name="voice_resolve_due"),
             models.Index(fields=["cell", "first_answered_at"], name="voice_cell_answered"),
+            models.Index(
+                fields=["cell", "received_at"],
+                condition=Q(moderation="waiting"),
+                name="voice_awaiting_review",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -212,6 +244,12 @@ class Step(models.Model):
         PASSED_UP = "passed_up", _("passed up")
         RESOLVED = "resolved", _("resolved")
         DECLINED = "declined", _("declined")
+        ACCEPTED = "accepted", _("accepted after review")
+        REJECTED = "rejected", _("not accepted after review")
+
+    # The steps whose words a citizen reads on the tracking page: answers and reasons. A note
+    # passing a voice up is for the committee above (the citizen reads where it went).
+    WORDS_FOR_THE_RAISER = (Kind.ANSWERED, Kind.RESOLVED, Kind.DECLINED, Kind.REJECTED)
 
     voice = models.ForeignKey(Voice, on_delete=models.CASCADE, related_name="steps")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -57,6 +57,8 @@ def inbox(request: HttpRequest, org: UUID) -> HttpResponse:
     for found in page:
         found.overdue_now = found.is_overdue(now)
     context = {"org": org, "page": page, "filters": filters, "now": now}
+    if org.kind == org.Kind.CELL:  # what its public door brought, not counted until reviewed
+        context["awaiting_review"] = Voice.everything.awaiting_review().filter(cell=org).count()
     return render(request, "voices/inbox.html", context)
 
 
