@@ -59,7 +59,9 @@ class DoorForm(forms.Form):
     )
     homepage = forms.CharField(
         label=_("Leave this field empty"),
+        max_length=200,
         required=False,
+        validators=[validate_plain_text],
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
