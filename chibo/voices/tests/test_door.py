@@ -364,3 +364,12 @@ def test_the_door_the_tracking_page_and_the_queue_keep_their_budgets(world):
         count_queries(secretary, url("door_queue", world.cell.code)),
     ]
     assert many == few
+
+
+def test_a_signed_in_officer_without_a_second_factor_still_opens_the_door(world):
+    client = Client()
+    client.force_login(world.secretary)  # holds an office: pages ask for the second factor
+    assert client.get(reverse("voices:mine")).status_code == 302
+    assert client.get(url("door", world.cell.code)).status_code == 200
+    assert client.get(url("door_track")).status_code == 200
+    assert client.get(url("door_poster", world.cell.code)).status_code == 302
