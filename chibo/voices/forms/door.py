@@ -11,6 +11,7 @@ from chibo.voices.models import PLACE_MAX, TEXT_MAX, Category
 
 # The hidden field people never see and bots fill: its name sounds like something to fill.
 HONEYPOT = "homepage"
+NOT_FOUND = _("No voice has this code. Check it and try again.")
 
 
 class DoorForm(forms.Form):
@@ -87,7 +88,11 @@ class TrackForm(forms.Form):
         label=_("Tracking code"),
         max_length=CODE_LENGTH * 3,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
-        error_messages={"required": _("Type the tracking code you were given.")},
+        # Too long is a miss like any other (see `door.normalised`).
+        error_messages={
+            "required": _("Type the tracking code you were given."),
+            "max_length": NOT_FOUND,
+        },
     )
 
 

@@ -23,7 +23,7 @@ from chibo.lib.posted import posted
 from chibo.orgs.models import Organisation
 from chibo.signin.addresses import client_address
 from chibo.voices import door
-from chibo.voices.forms.door import DoorForm, RejectForm, TrackForm
+from chibo.voices.forms.door import NOT_FOUND, DoorForm, RejectForm, TrackForm
 from chibo.voices.handling import VoiceError
 from chibo.voices.models import Step, Voice
 
@@ -110,7 +110,7 @@ def track(request: HttpRequest) -> HttpResponse:
             context.update(voice=voice, steps=steps, code=door.shown(code))
         else:
             # The same answer for a code that was never given and one that cannot be a code.
-            form.add_error("code", _("No voice has this code. Check it and try again."))
+            form.add_error("code", NOT_FOUND)
     return render(request, "voices/door/track.html", context, status=status)
 
 
