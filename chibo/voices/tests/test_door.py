@@ -375,3 +375,9 @@ def test_a_signed_in_officer_without_a_second_factor_still_opens_the_door(world)
     assert client.get(url("door", world.cell.code)).status_code == 200
     assert client.get(url("door_track")).status_code == 200
     assert client.get(url("door_poster", world.cell.code)).status_code == 302
+
+
+def test_the_admin_reads_what_waits_for_review(world):
+    submitted(world)
+    page = world.client("admin").get(reverse("admin:voices_voice_changelist"))
+    assert page.status_code == 200 and SAID[:40] in page.content.decode()

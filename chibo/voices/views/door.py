@@ -118,7 +118,7 @@ def _qr(request: HttpRequest, cell: Organisation) -> SafeString:
     """The door's address as an inline SVG, large enough to print and scan from a wall."""
     target = request.build_absolute_uri(reverse("voices:door", args=[cell.code]))
     svg = segno.make(target, error="m").svg_inline(
-        scale=8, title=_("Scan to leave a voice"), svgclass="qr"
+        scale=8, title=_("Scan to leave a voice"), svgclass="qr", omitsize=True
     )
     return mark_safe(svg)  # segno escapes the title; the rest is its own markup
 
