@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/", include((import_patterns, "imports"))),
     path("meetings/", include("chibo.meetings.urls")),
     path("guidance/", include("chibo.guidance.urls")),
+    path("voices/", include("chibo.voices.urls")),
     path("quality/", include("chibo.quality.urls")),
     path("audit/", include("chibo.audit.urls")),
     path("supervision/", include("chibo.supervision.urls")),

@@ -9,6 +9,7 @@ from chibo.guidance.models import Guidance
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import Organisation, User
 from chibo.quality.models import Evaluation
+from chibo.voices.models import Voice
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -19,13 +20,14 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(mailed_at__isnull=True)
 
     def with_subjects(self) -> "NotificationQuerySet":
-        """With the meeting, evaluation or guidance each is about, as their words need. Joined
-        into one query, the ten tables took PostgreSQL ten times longer to plan than to run:
-        the rarer subjects come in a query of their own, only when the page holds some."""
+        """With the meeting, evaluation, guidance or voice each is about, as their words need.
+        Joined into one query, the twelve tables took PostgreSQL ten times longer to plan than
+        to run: the rarer subjects come in a query of their own, only when the page holds some."""
         evaluations = Evaluation.objects.select_related("round", "member", "organisation")
         return self.select_related("meeting__cell").prefetch_related(
             models.Prefetch("evaluation", queryset=evaluations),
             models.Prefetch("guidance", queryset=Guidance.objects.select_related("committee")),
+            models.Prefetch("voice", queryset=Voice.objects.select_related("holder", "cell")),
         )
 
 
@@ -49,6 +51,9 @@ class Notification(models.Model):
         # Guidance from the committees above, and corrections to points a cell adopted.
         GUIDANCE = "guidance", _("guidance published")
         GUIDANCE_CHANGED = "guidance_changed", _("guidance corrected")
+        # Voices (rule 15): news for whoever raised or recorded one; overdue ones for handlers.
+        VOICE = "voice", _("news of a voice")
+        VOICE_OVERDUE = "voice_overdue", _("voice overdue")
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -64,6 +69,13 @@ class Notification(models.Model):
     )
     guidance = models.ForeignKey(
         "guidance.Guidance",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    voice = models.ForeignKey(
+        "voices.Voice",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

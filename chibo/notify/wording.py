@@ -58,6 +58,10 @@ SENTENCES = {
         "%(committee)s has corrected its guidance for %(period)s (“%(title)s”): "
         "a point your cell took up has changed."
     ),
+    Kind.VOICE: gettext_lazy("The voice “%(text)s” is now %(state)s, with %(holder)s."),
+    Kind.VOICE_OVERDUE: gettext_lazy(
+        "The voice “%(text)s” from %(cell)s, held by %(holder)s, is overdue (rule 15)."
+    ),
 }
 
 
@@ -77,6 +81,8 @@ def headline(notification: Notification) -> str:
         return capfirst(sentence % _evaluation_facts(notification.evaluation))
     if notification.guidance is not None and sentence is not None:
         return capfirst(sentence % _guidance_facts(notification.guidance))
+    if notification.voice is not None and sentence is not None:
+        return capfirst(sentence % _voice_facts(notification.voice))
     return capfirst(notification.get_kind_display())
 
 
@@ -101,6 +107,8 @@ def subject(notification: Notification) -> str:
             "what": what,
             **_guidance_facts(notification.guidance),
         }
+    if notification.voice is not None:
+        return _("%(what)s: %(cell)s") % {"what": what, **_voice_facts(notification.voice)}
     return what
 
 
@@ -112,6 +120,8 @@ def link(notification: Notification) -> str:
         return reverse("quality:evaluation", args=[notification.evaluation.code])
     if notification.guidance_id is not None:
         return reverse("guidance:guidance", args=[notification.guidance.code])
+    if notification.voice_id is not None:
+        return reverse("voices:voice", args=[notification.voice.code])
     return reverse("notify:list")
 
 
@@ -139,6 +149,16 @@ def _guidance_facts(guidance: Guidance) -> dict[str, str]:
         "committee": guidance.committee.name,
         "period": period_label(guidance),
         "title": guidance.title,
+    }
+
+
+def _voice_facts(voice) -> dict[str, str]:
+    text = voice.text if len(voice.text) <= 60 else voice.text[:59] + "…"
+    return {
+        "text": text,
+        "state": voice.get_state_display(),
+        "holder": voice.holder.name,
+        "cell": voice.cell.name,
     }
 
 

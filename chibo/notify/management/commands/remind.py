@@ -18,6 +18,7 @@ from chibo.meetings.models import Meeting
 from chibo.notify.mail import Outgoing, outbox_digests, outbox_each, send
 from chibo.notify.models import Notification
 from chibo.orgs.models import Member, Position, User
+from chibo.voices.handling import flag_overdue
 
 DAY = timedelta(days=1)
 # Older notifications stay in the app only: a mail about last week's meeting helps nobody, and
@@ -63,6 +64,8 @@ class Command(BaseCommand):
                 notify_once(meeting, preparers(meeting), Notification.Kind.MINUTES_DUE)
                 for meeting in minutes_due(now)
             )
+            # Voices past a due date: their holders and the committees above hear of it once.
+            overdue = flag_overdue(now)
             each = unmailed(now, User.Mail.IMMEDIATE)
             mails = self._send(outbox_each(each), len(each))
             digests = 0
@@ -82,6 +85,8 @@ class Command(BaseCommand):
                     "digests": digests,
                 }
             )
+            if overdue:
+                self.stdout.write(_("Voices newly overdue: %(n)d.") % {"n": overdue})
 
     def _send(self, outbox: Iterator[Outgoing], total: int) -> int:
         return send(self._progress(outbox, total, _("e-mails")))
