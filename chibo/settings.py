@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "chibo.meetings",
     "chibo.guidance",
     "chibo.library",
+    "chibo.voices",
     "chibo.notify",
     "chibo.quality",
     "chibo.signin",
@@ -354,6 +355,20 @@ CHIBO_OPEN_WINDOW = {
 }
 # The years any date typed into chibo may fall in (meetings, rounds, deadlines, series).
 CHIBO_YEARS = (env_int("CHIBO_FIRST_YEAR", 2000), env_int("CHIBO_LAST_YEAR", 2100))
+# Rule 15: calendar days to a voice's first answer and to its resolution (decision 15); a
+# category may set its own; urgent voices get the shorter of the category's and these.
+CHIBO_VOICE_DAYS = {
+    "answer": env_int("CHIBO_VOICE_ANSWER_DAYS", 7),
+    "resolve": env_int("CHIBO_VOICE_RESOLVE_DAYS", 30),
+    "urgent_answer": env_int("CHIBO_VOICE_URGENT_ANSWER_DAYS", 2),
+    "urgent_resolve": env_int("CHIBO_VOICE_URGENT_RESOLVE_DAYS", 10),
+}
+# The public door: how many voices, and how many look-ups of a tracking code, one address may
+# make in an hour.
+CHIBO_DOOR_LIMITS = {
+    "voices": env_int("CHIBO_DOOR_VOICES_PER_HOUR", 5),
+    "lookups": env_int("CHIBO_DOOR_LOOKUPS_PER_HOUR", 30),
+}
 
 LOGGING = {
     "version": 1,

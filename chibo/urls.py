@@ -13,6 +13,7 @@ urlpatterns = [
     path("meetings/", include("chibo.meetings.urls")),
     path("guidance/", include("chibo.guidance.urls")),
     path("library/", include("chibo.library.urls")),
+    path("voices/", include("chibo.voices.urls")),
     path("quality/", include("chibo.quality.urls")),
     path("audit/", include("chibo.audit.urls")),
     path("supervision/", include("chibo.supervision.urls")),

@@ -38,6 +38,7 @@ from chibo.orgs.models import (
 )
 from chibo.quality.models import Evaluation, MeetingScore
 from chibo.supervision.models import Assignment
+from chibo.voices.models import Voice
 
 Status = Meeting.Status
 # Meetings the cell's members were told of: published, held, or called off after the notice.
@@ -304,6 +305,40 @@ class Scope:
         if self.is_admin:
             return Example.objects.all()
         return Example.objects.filter(self._toward_reach("committee__path"))
+
+    def voices(self):
+        """Voices this user may read: those they raised or recorded; every one of the cells
+        on whose committee they sit; every one raised under the committees they sit on (a
+        voice is held by its cell or a committee above it, so its cell says whose it is)."""
+        if self.is_admin:
+            return Voice.objects.all()
+        reach = Q(cell_id__in=self._reach.on_cell_committee) | self._under_committees("cell__path")
+        if self.member_id is not None:
+            reach |= Q(raised_by_id=self.member_id) | Q(recorded_by_id=self.member_id)
+        return Voice.objects.filter(reach)
+
+    def my_voices(self):
+        """The voices this user raised or recorded."""
+        if self.member_id is None:
+            return Voice.objects.none()
+        return Voice.objects.filter(
+            Q(raised_by_id=self.member_id) | Q(recorded_by_id=self.member_id)
+        )
+
+    def can_record_voice(self, cell: Organisation) -> bool:
+        """Record a voice for a cell: its members, and those on its committee."""
+        reach = self._reach
+        return cell.kind == Organisation.Kind.CELL and (
+            self.is_admin or cell.pk == reach.own_cell_id or cell.pk in reach.on_cell_committee
+        )
+
+    def can_handle_voices(self, holder: Organisation) -> bool:
+        """Answer, pass up, resolve or decline the voices an organisation holds: for a cell,
+        its secretary, deputy and cell committee; for a committee, those who sit on it; and
+        the committees above either."""
+        return (
+            self.is_admin or holder.pk in self._reach.on_cell_committee or self.sits_above(holder)
+        )
 
     @cached_property
     def _reach_prefixes(self) -> frozenset[str]:
@@ -680,6 +715,8 @@ OrganisationRight = Literal[
     "propose_topic",
     "launch_study",
     "follow_study",
+    "record_voice",
+    "handle_voices",
 ]
 
 
@@ -850,6 +887,36 @@ def get_topic_for_user(request: HttpRequest, code) -> Topic:
     if found is None:
         raise Http404
     return found
+
+
+def get_door_cell(code) -> Organisation:
+    """The cell whose public door this is: anyone, signed in or not, may leave a voice at any
+    cell's door; 404 for a committee or an unknown code."""
+    found = Organisation.objects.filter(code=code, kind=Organisation.Kind.CELL).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_voice_for_user(
+    request: HttpRequest, code, may: Literal["handle"] | None = None
+) -> tuple[Voice, bool]:
+    """The voice (its cell, holder and category loaded) and whether the user handles it (and
+    so sees a citizen's contact); 404 if not among `Scope.voices()`, 403 if `may="handle"` and
+    they may not."""
+    scope = scope_for(request)
+    found = (
+        scope.voices()
+        .select_related("cell", "holder", "holder__level", "category", "raised_by", "meeting")
+        .filter(code=code)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    can_handle = scope.can_handle_voices(found.holder)
+    if may == "handle" and not can_handle:
+        raise PermissionDenied
+    return found, can_handle
 
 
 def get_example_for_user(request: HttpRequest, meeting_code) -> Example:

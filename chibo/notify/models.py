@@ -10,6 +10,7 @@ from chibo.library.models import StudyCampaign
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import Organisation, User
 from chibo.quality.models import Evaluation
+from chibo.voices.models import Voice
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -20,14 +21,15 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(mailed_at__isnull=True)
 
     def with_subjects(self) -> "NotificationQuerySet":
-        """With the meeting, evaluation or guidance each is about, as their words need. Joined
-        into one query, the ten tables took PostgreSQL ten times longer to plan than to run:
-        the rarer subjects come in a query of their own, only when the page holds some."""
+        """With the meeting, evaluation, guidance or voice each is about, as their words need.
+        Joined into one query, the twelve tables took PostgreSQL ten times longer to plan than
+        to run: the rarer subjects come in a query of their own, only when the page holds some."""
         evaluations = Evaluation.objects.select_related("round", "member", "organisation")
         return self.select_related("meeting__cell").prefetch_related(
             models.Prefetch("evaluation", queryset=evaluations),
             models.Prefetch("guidance", queryset=Guidance.objects.select_related("committee")),
             models.Prefetch("study", queryset=StudyCampaign.objects.select_related("document")),
+            models.Prefetch("voice", queryset=Voice.objects.select_related("holder", "cell")),
         )
 
 
@@ -53,6 +55,9 @@ class Notification(models.Model):
         GUIDANCE_CHANGED = "guidance_changed", _("guidance corrected")
         # The deadline of a resolution study is near and the member's note is not sent.
         STUDY_DUE = "study_due", _("resolution study due")
+        # Voices (rule 15): news for whoever raised or recorded one; overdue ones for handlers.
+        VOICE = "voice", _("news of a voice")
+        VOICE_OVERDUE = "voice_overdue", _("voice overdue")
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -75,6 +80,13 @@ class Notification(models.Model):
     )
     study = models.ForeignKey(
         "library.StudyCampaign",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    voice = models.ForeignKey(
+        "voices.Voice",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

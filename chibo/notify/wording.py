@@ -63,6 +63,10 @@ SENTENCES = {
         "Study %(number)s (“%(title)s”) by %(deadline)s: "
         "send your learning note and personal action plan."
     ),
+    Kind.VOICE: gettext_lazy("The voice “%(text)s” is now %(state)s, with %(holder)s."),
+    Kind.VOICE_OVERDUE: gettext_lazy(
+        "The voice “%(text)s” from %(cell)s, held by %(holder)s, is overdue (rule 15)."
+    ),
 }
 
 
@@ -84,6 +88,8 @@ def headline(notification: Notification) -> str:
         return capfirst(sentence % _guidance_facts(notification.guidance))
     if notification.study is not None and sentence is not None:
         return capfirst(sentence % _study_facts(notification.study))
+    if notification.voice is not None and sentence is not None:
+        return capfirst(sentence % _voice_facts(notification.voice))
     return capfirst(notification.get_kind_display())
 
 
@@ -113,6 +119,8 @@ def subject(notification: Notification) -> str:
             "what": what,
             **_study_facts(notification.study),
         }
+    if notification.voice is not None:
+        return _("%(what)s: %(cell)s") % {"what": what, **_voice_facts(notification.voice)}
     return what
 
 
@@ -126,6 +134,8 @@ def link(notification: Notification) -> str:
         return reverse("guidance:guidance", args=[notification.guidance.code])
     if notification.study_id is not None:
         return reverse("library:study", args=[notification.study.code])
+    if notification.voice_id is not None:
+        return reverse("voices:voice", args=[notification.voice.code])
     return reverse("notify:list")
 
 
@@ -161,6 +171,16 @@ def _study_facts(study: StudyCampaign) -> dict[str, str]:
         "number": study.document.number,
         "title": study.document.title,
         "deadline": formats.date_format(study.deadline, "DATE_FORMAT"),
+    }
+
+
+def _voice_facts(voice) -> dict[str, str]:
+    text = voice.text if len(voice.text) <= 60 else voice.text[:59] + "…"
+    return {
+        "text": text,
+        "state": voice.get_state_display(),
+        "holder": voice.holder.name,
+        "cell": voice.cell.name,
     }
 
 

@@ -85,6 +85,8 @@ def organisation(request: HttpRequest, code: UUID) -> HttpResponse:
         "can_see_quality": scope_for(request).can_see_quality(org),
         "can_see_log": scope_for(request).can_see_log(org),
         "can_see_guidance": scope_for(request).can_see_guidance(org),
+        "can_record_voice": scope_for(request).can_record_voice(org),
+        "can_handle_voices": scope_for(request).can_handle_voices(org),
         "crumbs": _breadcrumbs(request, org),
         "leaders": Position.objects.current()
         .filter(organisation=org)

@@ -37,7 +37,7 @@ class Cell:
 
 def cell(indicator: Indicator, row: MonthlyIndicators, known: bool = True) -> Cell:
     value = indicator.value(row) if known else None
-    concern = value is not None and value < indicator.target
+    concern = indicator.concern(value)
     return Cell(value, shown(indicator, value), concern)
 
 

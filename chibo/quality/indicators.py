@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.quality.models import MonthlyIndicators
 from chibo.quality.rollup import COUNTS
+from chibo.voices.measures import median_answer_days
 
 PERCENT = "%"
 HOURS = "h"
+DAYS = "d"
 NUMBER = ""
 
 
@@ -50,6 +52,13 @@ class Indicator:
     target: float
     # Measured over a whole quarter: unknown until the quarter is over.
     quarterly: bool = False
+    # Less is better: above the target it is shown as a concern (days waited, voices overdue).
+    lower_better: bool = False
+
+    def concern(self, value: float | None) -> bool:
+        if value is None:
+            return False
+        return value > self.target if self.lower_better else value < self.target
 
 
 INDICATORS = [
@@ -149,6 +158,51 @@ INDICATORS = [
         0.9,
     ),
     Indicator(
+        "voices_received",
+        _("Voices received"),
+        _("Rule 15: situations, opinions and aspirations of members and people recorded."),
+        NUMBER,
+        lambda c: c.voices_received,
+        0.0,
+    ),
+    Indicator(
+        "voices_on_time",
+        _("Voices answered in time"),
+        _("Rule 15: voices first answered this month, by their due date."),
+        PERCENT,
+        lambda c: ratio(c.voices_answered_on_time, c.voices_answered),
+        0.9,
+    ),
+    Indicator(
+        "voices_answer_days",
+        _("Median time to answer a voice"),
+        _(
+            "Rule 15: days from a voice received to its first answer, for half the voices "
+            "answered this month (within 1, 3, 7 or 30 days)."
+        ),
+        DAYS,
+        median_answer_days,
+        7.0,
+        lower_better=True,
+    ),
+    Indicator(
+        "voices_passed_up",
+        _("Voices passed up"),
+        _("Rule 15: voices a cell could not settle, passed up to the committee above."),
+        NUMBER,
+        lambda c: c.voices_passed_up,
+        0.0,
+    ),
+    Indicator(
+        "voices_overdue",
+        _("Voices open beyond time"),
+        _("Rule 15: voices still open at the end of the month past a due date."),
+        NUMBER,
+        lambda c: c.voices_overdue,
+        0.0,
+        lower_better=True,
+    ),
+    Indicator(
         "visits",
         _("Supervisor visits"),
         _("Rule 14: meetings attended and reported on by supervising committee members."),
@@ -168,4 +222,7 @@ def shown(indicator: Indicator, value: float | None) -> str:
         return f"{round(value * 100)}%"
     if indicator.unit == HOURS:
         return f"{round(value)} h"
+    if indicator.unit == DAYS:
+        # The bucket the median falls in: within that many days, or beyond the last.
+        return f"{round(value)} d" if value <= 30 else "30+ d"
     return number_format(value, decimal_pos=0 if value == int(value) else 1)

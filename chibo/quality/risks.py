@@ -1,14 +1,15 @@
 """Cells at risk: the cells of a subtree that are slipping, each with its reasons in words, so a
 committee can act before the year-end review.
 
-Read from the last complete months' rows of every cell in the subtree and one grouped count of
-overdue tasks: a bounded number of queries for a province of 4,000 cells.
+Read from the last complete months' rows of every cell in the subtree and grouped counts of
+overdue tasks and voices: a bounded number of queries for a province of 4,000 cells.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -17,6 +18,7 @@ from chibo.meetings.models import ActionItem
 from chibo.orgs.models import Organisation
 from chibo.quality.indicators import BY_KEY, ratio, shown
 from chibo.quality.models import MonthlyIndicators
+from chibo.voices.models import Voice
 
 # Thresholds of concern: what a committee would want to hear about.
 MISSED_MONTHS = 2
@@ -65,6 +67,8 @@ class Window:
     # Members addressed by studies due in the months looked at, and those done on time.
     study_due: int = 0
     study_done: int = 0
+    # Voices open past a due date now (rule 15).
+    voices_overdue: int = 0
 
 
 def reasons_for(w: Window) -> list[str]:
@@ -118,6 +122,15 @@ def reasons_for(w: Window) -> list[str]:
         reasons.append(
             _("Only %(done)d of %(due)d members studied the resolution by its deadline")
             % {"done": w.study_done, "due": w.study_due}
+        )
+    if w.voices_overdue:
+        reasons.append(
+            ngettext(
+                "%(n)d voice of the people overdue for an answer",
+                "%(n)d voices of the people overdue for an answer",
+                w.voices_overdue,
+            )
+            % {"n": w.voices_overdue}
         )
     return reasons
 
@@ -174,7 +187,22 @@ def windows(org: Organisation, recent: list[date], today: date) -> dict[int, Win
     )
     for cell_id, n in overdue:
         found.setdefault(cell_id, Window(months=len(recent))).overdue = n
+    late_voices = (
+        Voice.objects.overdue(_moment(today))
+        .filter(cell__in=cells)
+        .values("cell_id")
+        .annotate(n=Count("pk"))
+        .values_list("cell_id", "n")
+    )
+    for cell_id, n in late_voices:
+        found.setdefault(cell_id, Window(months=len(recent))).voices_overdue = n
     return found
+
+
+def _moment(today: date) -> datetime:
+    """Now, or for a day gone by, its end: voices overdue by then."""
+    end = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+    return min(timezone.now(), end)
 
 
 def cells_at_risk(org: Organisation, recent: list[date], today: date) -> list[AtRisk]:

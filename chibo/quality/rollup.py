@@ -32,6 +32,8 @@ from chibo.quality.facts import facts_of
 from chibo.quality.formalism import flagged_meetings
 from chibo.quality.models import Grade, MeetingScore, MonthlyIndicators
 from chibo.supervision.models import Report
+from chibo.voices.measures import voice_counts
+from chibo.voices.models import Voice
 
 COUNTS = [
     f.name
@@ -111,6 +113,10 @@ def cell_months(cell_ids: Collection[int], first: date, last: date) -> list[Mont
     for (cell_id, month), (due, done) in study_counts(cells, start, end).items():
         row = rows[(cell_id, month)]
         row.study_due, row.study_done = due, done
+    for (cell_id, month), counts in voice_counts(cell_ids, start, last).items():
+        row = rows[(cell_id, month)]
+        for name, value in counts.items():
+            setattr(row, name, value)
     for (cell_id, month), row in rows.items():
         quarter = months(quarter_start(month), quarter_end(month))
         row.thematic_quarter = int(any((cell_id, m) in thematic for m in quarter))
@@ -360,11 +366,13 @@ def _as_rows(cell_ids: list[int], first: date, last: date) -> list[tuple]:
 
 
 def first_month() -> date | None:
-    """The first month kept: that of the first meeting, or of the first row if earlier (rows
-    begin with the first month the installation opened, meetings or not)."""
+    """The first month kept: that of the first meeting or voice, or of the first row if earlier
+    (rows begin with the first month the installation opened, meetings or not)."""
     starts = Meeting.objects.order_by("starts_at").values_list("starts_at", flat=True)[:1]
     rows = MonthlyIndicators.objects.order_by("month").values_list("month", flat=True)[:1]
+    heard = Voice.objects.order_by("received_at").values_list("received_at", flat=True)[:1]
     found = [month_of(starts[0])] if starts else []
+    found += [month_of(heard[0])] if heard else []
     found += list(rows)
     return min(found, default=None)
 

@@ -13,8 +13,9 @@ from django_otp import user_has_device
 from chibo.access.scope import scope_for
 from chibo.signin import sessions
 
-# Pages an unverified user may still open: signing out, another language, signing in anew.
-OPEN = {"logout", "set_language", "login"}
+# Pages an unverified user may still open: signing out, another language, signing in anew, and
+# the public door's pages, open to anyone.
+OPEN = {"logout", "set_language", "login", "door", "door_thanks", "door_track"}
 
 
 class SecondFactorMiddleware(MiddlewareMixin):

@@ -41,6 +41,8 @@ from chibo.quality.evaluation.forms import RoundForm, SelfAssessmentForm
 from chibo.quality.facts import MeetingFacts
 from chibo.quality.forms import ScoreForm
 from chibo.quality.models import Evaluation, EvaluationRound, MeetingScore
+from chibo.voices.forms.handling import StepForm
+from chibo.voices.forms.recording import VoiceForm
 
 # Modules that do something on import besides defining things.
 SKIPPED = {"chibo.wsgi", "chibo.cli", "chibo.conftest"}
@@ -130,6 +132,8 @@ MAKERS: dict[type, Callable] = {
             organisation=world.ward, quarter=quarter_start(month_of(timezone.now())), title="T"
         ),
     ),
+    VoiceForm: lambda world, data: VoiceForm(data, cell=world.cell),
+    StepForm: lambda world, data: StepForm(data, action="answer"),
 }
 
 
@@ -256,7 +260,7 @@ def _names(form_class: type) -> str:
 
 def test_it_finds_the_forms_of_every_app():
     modules = {form.__module__.split(".")[1] for form in FORMS}
-    assert {"meetings", "orgs", "notify", "quality"} <= modules
+    assert {"meetings", "orgs", "notify", "quality", "voices"} <= modules
     assert len(FORMS) >= 20
 
 

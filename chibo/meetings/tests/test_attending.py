@@ -1,5 +1,6 @@
 """Members before the meeting: the meeting page, documents, comments and answers."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo.conftest import make_member
-from chibo.meetings.models import Answer, Comment, Document, Meeting, Receipt
+from chibo.lib.fragments import CSRF_PLACEHOLDER
+from chibo.meetings.models import AgendaItem, Answer, Comment, Document, Meeting, Receipt
 from chibo.orgs.models import Member
 
 
@@ -279,6 +281,50 @@ def test_a_discussion_kept_between_views_shows_each_change_on_the_next_view(worl
     assert ">Reply</a>" in english
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.OPEN)
     assert f"#comment-{comment.code}" not in read_comments(secretary, url(meeting))[0]
+
+
+def drawn(client, target: str) -> tuple[str, bool]:
+    """The page, and whether its agenda was drawn for this view (not taken as kept)."""
+    response = client.get(target)
+    names = [template.name for template in response.templates]
+    return response.content.decode(), "meetings/attending/agenda.html" in names
+
+
+def test_a_kept_agenda_shows_each_change_on_the_next_view(world, meeting, settings, tmp_path):
+    """The agenda is kept drawn between members' views under a digest of what it shows, so no
+    change needs to remember to forget it, not even an update no code of ours sees."""
+    settings.MEDIA_ROOT = tmp_path
+    reader, secretary = world.client("member"), world.client("secretary")
+    assert drawn(secretary, url(meeting))[1]
+    page, again = drawn(reader, url(meeting))
+    assert not again, "the member's view takes the secretary's drawing"
+    item = meeting.agenda_items.get(position=3)
+    AgendaItem.objects.filter(pk=item.pk).update(title="Bàn việc làm đường liên thôn")
+    page, again = drawn(reader, url(meeting))
+    assert again and "Bàn việc làm đường liên thôn" in page
+    doc = Document(item=item, name="Dự toán.pdf", content_type="application/pdf", size=9)
+    doc.file.save("du-toan.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    assert "Dự toán.pdf" in drawn(reader, url(meeting))[0]
+    Member.objects.filter(full_name="Nguyễn Thị Mai").update(full_name="Nguyễn Thị Mai Anh")
+    Comment.objects.create(item=item, author=member("Nguyễn Thị Mai Anh"), body="Đồng ý")
+    page = drawn(reader, url(meeting))[0]
+    assert "Đồng ý" in page and "Nguyễn Thị Mai Anh" in page
+    english = reader.get(url(meeting), headers={"Accept-Language": "en"}).content.decode()
+    assert "<h2>Agenda</h2>" in english and "<h2>Agenda</h2>" not in page
+
+
+def test_each_viewer_of_a_kept_agenda_comments_with_their_own_token(world, meeting):
+    world.client("secretary").get(url(meeting))  # drawn with the secretary's session
+    client = world.client("member")
+    client.handler.enforce_csrf_checks = True
+    page = client.get(url(meeting)).content.decode()
+    assert CSRF_PLACEHOLDER not in page
+    form = page.split('class="comment-form"')[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    posted = {"csrfmiddlewaretoken": token, "body": "Tán thành"}
+    response = client.post(comments_url(meeting), posted)
+    assert response.status_code == 302
+    assert Comment.objects.filter(body="Tán thành", author=world.member.member).exists()
 
 
 def count_queries(client, target: str) -> int:

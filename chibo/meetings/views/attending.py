@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chibo.access.scope import get_cell_for_user, get_meeting_for_user, scope_for
 from chibo.audit.log import record
 from chibo.audit.models import Action
+from chibo.lib import fragments
 from chibo.lib.paging import window
 from chibo.meetings.forms.attending import AnswerForm, CommentForm
 from chibo.meetings.holding import previous_tasks
@@ -135,6 +136,29 @@ def _discussions(request: HttpRequest, meeting: Meeting, rights, items: list[Age
         item.latest_comments_html = mark_safe(kept.get(keys.get(item.pk), ""))
 
 
+def _agenda(request: HttpRequest, meeting: Meeting, rights, items: list[AgendaItem]) -> str:
+    """The agenda, drawn once for every member who sees the same: kept under a digest of the
+    items, their documents and comments and last month's tasks, with the comment forms' token
+    put back for each viewer."""
+    replies_open = rights.respond and meeting.accepts_answers
+    # Rule 6: the meeting assesses last month's resolution task by task.
+    tasks = previous_tasks(meeting) if any(i.step == Step.ASSESSMENT for i in items) else []
+    comments = [item.latest_comments_html for item in items]
+    context = {
+        "items": items,
+        "previous_tasks": tasks,
+        "replies_open": replies_open,
+        "csrf_token": fragments.CSRF_PLACEHOLDER,
+    }
+    html = fragments.kept(
+        "agenda",
+        [items, tasks, comments, replies_open],
+        lambda: render_to_string("meetings/attending/agenda.html", context),
+        timeout=DISCUSSION_KEPT,
+    )
+    return fragments.with_csrf(html, request)
+
+
 def _preparation(meeting: Meeting) -> dict:
     """What the secretary sees before the meeting: answers, and who has not opened the notice."""
     expected = meeting.cell.members.summoned()
@@ -173,15 +197,9 @@ def meeting(request: HttpRequest, code: UUID) -> HttpResponse:
     context = {
         "meeting": meeting,
         "rights": rights,
-        "items": items,
         "answer": answer,
         "answer_form": AnswerForm(instance=answer),
-        "comment_form": CommentForm(),
-        "member_id": scope.member_id,
-        # Rule 6: the meeting assesses last month's resolution task by task.
-        "previous_tasks": (
-            previous_tasks(meeting) if any(i.step == Step.ASSESSMENT for i in items) else []
-        ),
+        "agenda": _agenda(request, meeting, rights, items),
     }
     if rights.prepare:
         context |= _preparation(meeting)

@@ -41,6 +41,7 @@ from chibo.orgs.models import Level, Member, Membership, Organisation, Position,
 from chibo.quality.models import Evaluation, EvaluationEvent, EvaluationRound
 from chibo.signin.factors import enrol_demo
 from chibo.supervision.models import Assignment
+from chibo.voices.models import Voice
 
 Kind = Position.Kind
 Status = Member.Status
@@ -101,6 +102,8 @@ def regenerate(seed: int) -> None:
     # Guidance protects its committee, and what it passes on.
     Guidance.objects.update(passes_on=None)
     Guidance.objects.all().delete()
+    # Voices protect their cell and the organisations they passed through.
+    Voice.objects.all().delete()
     Resolution.objects.all().delete()
     Meeting.objects.all().delete()
     Assignment.objects.all().delete()

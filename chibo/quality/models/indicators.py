@@ -48,6 +48,16 @@ class MonthlyIndicators(models.Model):
     # who sent their learning note by the deadline (`library.studying`).
     study_due = models.PositiveIntegerField(default=0)
     study_done = models.PositiveIntegerField(default=0)
+    # Voices (rule 15; `chibo.voices.measures` says what each counts).
+    voices_received = models.PositiveIntegerField(default=0)
+    voices_answered = models.PositiveIntegerField(default=0)
+    voices_answered_on_time = models.PositiveIntegerField(default=0)
+    voices_answered_1d = models.PositiveIntegerField(default=0)
+    voices_answered_3d = models.PositiveIntegerField(default=0)
+    voices_answered_7d = models.PositiveIntegerField(default=0)
+    voices_answered_30d = models.PositiveIntegerField(default=0)
+    voices_passed_up = models.PositiveIntegerField(default=0)
+    voices_overdue = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("monthly indicators")

@@ -20,6 +20,7 @@ from chibo.meetings.models import Meeting
 from chibo.notify.mail import Outgoing, outbox_digests, outbox_each, send
 from chibo.notify.models import Notification
 from chibo.orgs.models import Member, Position, User
+from chibo.voices.handling import flag_overdue
 
 DAY = timedelta(days=1)
 # Older notifications stay in the app only: a mail about last week's meeting helps nobody, and
@@ -68,6 +69,8 @@ class Command(BaseCommand):
                 for meeting in minutes_due(now)
             )
             studies = remind_studies(timezone.localdate(now))
+            # Voices past a due date: their holders and the committees above hear of it once.
+            overdue = flag_overdue(now)
             each = unmailed(now, User.Mail.IMMEDIATE)
             mails = self._send(outbox_each(each), len(each))
             digests = 0
@@ -88,6 +91,8 @@ class Command(BaseCommand):
                 }
             )
             self.stdout.write(_("Reminders of studies due: %(studies)d.") % {"studies": studies})
+            if overdue:
+                self.stdout.write(_("Voices newly overdue: %(n)d.") % {"n": overdue})
 
     def _send(self, outbox: Iterator[Outgoing], total: int) -> int:
         return send(self._progress(outbox, total, _("e-mails")))

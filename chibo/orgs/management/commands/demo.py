@@ -30,6 +30,7 @@ from chibo.orgs.demo.plan import SCALES
 from chibo.orgs.models import Organisation
 from chibo.quality import rollup
 from chibo.quality.demo import generate_scores, open_year_round
+from chibo.voices.demo import VoiceDemo
 
 
 class Command(BaseCommand):
@@ -109,15 +110,18 @@ class Command(BaseCommand):
             sample = Organisation.objects.get(ref=PROVINCE_REF) if scale == COUNTRY else None
             # The guidance comes first: the history puts what cells took up on their agendas.
             guidance = generate_guidance(random.Random(seed), now, months, under=sample)
+            # Voices follow each cell's habit, which the history gives it.
+            voices = VoiceDemo(random.Random(seed), now, months)
             generate_history(
                 random.Random(seed),
                 now,
                 months,
                 progress=progress,
                 under=sample,
-                extra=guidance.take_up,
+                extra=voices.watching(guidance.take_up),
             )
             guidance.record()
+            voices.record()
             generate_library(random.Random(seed), now, under=sample)
             generate_scores(random.Random(seed), today, progress=progress, under=sample)
             open_year_round(today)

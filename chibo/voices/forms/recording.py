@@ -1,0 +1,88 @@
+"""The form of a member recording a voice: it validates, `handling.record` records."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chibo.lib.text import validate_multiline_text, validate_plain_text
+from chibo.orgs.models import Member, Organisation
+from chibo.voices.models import PLACE_MAX, TEXT_MAX, Category, Voice
+
+TOO_LONG = _("Keep it within %(limit_value)d characters (it has %(show_value)d).")
+
+
+class CategoryChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return obj.label
+
+
+class VoiceForm(forms.Form):
+    text = forms.CharField(
+        label=_("What was raised"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[validate_multiline_text],
+        error_messages={"required": _("Say what was raised."), "max_length": TOO_LONG},
+    )
+    category = CategoryChoice(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        error_messages={
+            "required": _("Choose one of the categories."),
+            "invalid_choice": _("Choose one of the categories."),
+        },
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=PLACE_MAX,
+        required=False,
+        validators=[validate_plain_text],
+        help_text=_("The hamlet, street or place it concerns."),
+        error_messages={"max_length": TOO_LONG},
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        choices=Voice.Urgency.choices,
+        initial=Voice.Urgency.NORMAL,
+        widget=forms.RadioSelect,
+    )
+    source = forms.ChoiceField(
+        label=_("Raised by"),
+        choices=Voice.Source.choices,
+        initial=Voice.Source.SELF,
+        widget=forms.RadioSelect,
+    )
+    raised_by = forms.ModelChoiceField(
+        label=_("The member who raised it"),
+        queryset=Member.objects.none(),
+        required=False,
+        help_text=_("When another member raised it."),
+    )
+    citizen_name = forms.CharField(
+        label=_("The citizen's name"),
+        max_length=200,
+        required=False,
+        validators=[validate_plain_text],
+        help_text=_("Optional."),
+        error_messages={"max_length": TOO_LONG},
+    )
+    citizen_contact = forms.CharField(
+        label=_("The citizen's phone or address"),
+        max_length=200,
+        required=False,
+        validators=[validate_plain_text],
+        help_text=_("Kept only if they agree; shown only to those who handle it."),
+        error_messages={"max_length": TOO_LONG},
+    )
+    consent = forms.BooleanField(
+        label=_("The citizen agrees that their contact is kept"), required=False
+    )
+
+    def __init__(self, *args, cell: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["raised_by"].queryset = Member.objects.filter(cell=cell).order_by("full_name")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("source") == Voice.Source.MEMBER and not data.get("raised_by"):
+            self.add_error("raised_by", _("Choose the member of the cell who raised it."))
+        return data

@@ -1,0 +1,52 @@
+"""A member records a voice for their cell, and reads every voice they raised or recorded with
+each of its steps."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chibo.access.scope import get_cell_for_user, scope_for
+from chibo.lib.paging import window
+from chibo.lib.posted import posted
+from chibo.voices import handling
+from chibo.voices.forms.recording import VoiceForm
+from chibo.voices.handling import VoiceError
+from chibo.voices.views.handling import with_steps
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def record(request: HttpRequest, cell) -> HttpResponse:
+    cell, _can_manage = get_cell_for_user(request, cell, may="record_voice")
+    form = VoiceForm(posted(request), cell=cell)
+    if request.method == "POST" and form.is_valid():
+        try:
+            voice = handling.record(cell, scope_for(request), **form.cleaned_data)
+        except VoiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The voice was recorded: its answers will appear here."))
+            return redirect("voices:voice", code=voice.code)
+    context = {
+        "form": form,
+        "org": cell,
+        "back_url": reverse("orgs:organisation", args=[cell.code]),
+    }
+    return render(request, "voices/record.html", context)
+
+
+@require_GET
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    voices = with_steps(scope_for(request).my_voices())
+    page = window(request, voices, settings.PAGE_SIZE)
+    now = timezone.now()
+    for voice in page:
+        voice.overdue_now = voice.is_overdue(now)
+    return render(request, "voices/mine.html", {"page": page})
