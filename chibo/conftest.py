@@ -225,6 +225,13 @@ def world(db) -> World:
     )
 
 
+def pytest_collection_modifyitems(items: list) -> None:
+    """Browser tests last, in their usual order. Playwright, once started, keeps its threads for
+    the session, and a process forked while they run (the rebuild's workers) can inherit a lock
+    held half-way and hang or read another's rows."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, driven by Playwright; no download of a browser of its own."""

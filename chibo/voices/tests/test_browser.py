@@ -15,7 +15,7 @@ from chibo.quality.models import MonthlyIndicators
 from chibo.voices.models import Voice
 from chibo.voices.tests.voices_data import standing
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("categories")]
 VOICE = re.compile(r"/voices/[0-9a-f-]{36}/$")
 SAID = "Cống thoát nước khu 3 bị tắc, mưa to là ngập đường vào trường."
 

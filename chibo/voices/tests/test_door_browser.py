@@ -3,28 +3,19 @@ leads), switches to Khmer, leaves a voice and keeps the tracking code; the secre
 from the cell's inbox and answers it; the citizen opens the tracking page with the code and
 reads the answer in Khmer."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from chibo.conftest import sign_in
 from chibo.voices.models import Voice
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("categories")]
 VOICE = re.compile(r"/voices/[0-9a-f-]{36}/$")
 SAID = "ផ្លូវចូលភូមិលិចទឹករាល់ពេលភ្លៀងធ្លាក់ខ្លាំង សូមជួយដោះស្រាយ។"
 ANSWERED = "កោសិកាបានស្នើឱ្យសង្កាត់សម្អាតលូក្នុងសប្តាហ៍នេះ។"
-
-
-@pytest.fixture(autouse=True)
-def categories(world):
-    """The categories the migrations give every installation: a browser test's database is
-    emptied after each test that ran before it, the migrations' data with it."""
-    importlib.import_module("chibo.voices.migrations.0002_categories").seed(apps, None)
 
 
 def fits(page) -> None:
