@@ -4,7 +4,7 @@
 - Khmer is written without spaces between words. It is cut into its character clusters (a
   consonant with its subscripts, vowels and signs), each one word of the index; a Khmer query is
   searched as the phrase of its clusters, which finds the word wherever it is written. Spellings
-  that look the same are made the same first (decision record 15).
+  that look the same are made the same first (decision record 16).
 - An official number ("57-NQ/TW", "42-HD/BTCTW") is one word as well as its parts, so that the
   number typed whole finds it exactly.
 

@@ -3,7 +3,7 @@ subtree or part of it; each member addressed confirms they studied it and submit
 note with a personal action plan; their cell's secretary reads it and may return it for
 improvement; a cell may record that it held the study in a meeting.
 
-Completion (docs/decisions/0015-library-and-study-completion.md): a member addressed is one of
+Completion (docs/decisions/0017-library-and-study-completion.md): a member addressed is one of
 the cells' summoned members (`Member.objects.summoned()`); they have completed the study once
 they submitted their note, and on time if that first submission came by the end of the deadline.
 A note returned for improvement stays completed: the return asks for a better text, it does not
