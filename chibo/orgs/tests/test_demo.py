@@ -31,6 +31,7 @@ from chibo.access.personal import Shown
 from chibo.access.scope import Scope
 from chibo.guidance.models import Guidance
 from chibo.lib.text import fold
+from chibo.library.models import Document, StudyCampaign
 from chibo.meetings.models import Meeting, Resolution
 from chibo.orgs.demo import names
 from chibo.orgs.demo.accounts import PASSWORD
@@ -102,8 +103,11 @@ def regenerate(seed: int) -> None:
     # Guidance protects its committee, and what it passes on.
     Guidance.objects.update(passes_on=None)
     Guidance.objects.all().delete()
-    # Voices protect their cell and the organisations they passed through.
-    Voice.objects.all().delete()
+    # Voices protect their cell and the organisations they passed through; studies and the
+    # library's internal documents protect their committee.
+    Voice.everything.all().delete()
+    StudyCampaign.objects.all().delete()
+    Document.objects.all().delete()
     Resolution.objects.all().delete()
     Meeting.objects.all().delete()
     Assignment.objects.all().delete()
