@@ -18,10 +18,6 @@ class DoorForm(forms.Form):
     category = CategoryChoice(
         label=_("What it is about"),
         queryset=Category.objects.all(),
-        error_messages={
-            "required": _("Choose one of the categories."),
-            "invalid_choice": _("Choose one of the categories."),
-        },
     )
     text = forms.CharField(
         label=_("What you want to raise"),

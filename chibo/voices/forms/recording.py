@@ -11,6 +11,13 @@ TOO_LONG = _("Keep it within %(limit_value)d characters (it has %(show_value)d).
 
 
 class CategoryChoice(forms.ModelChoiceField):
+    """A category, by its name in the reader's language; one message for none or a wrong one."""
+
+    default_error_messages = {
+        "required": _("Choose one of the categories."),
+        "invalid_choice": _("Choose one of the categories."),
+    }
+
     def label_from_instance(self, obj: Category) -> str:
         return obj.label
 
@@ -26,10 +33,6 @@ class VoiceForm(forms.Form):
     category = CategoryChoice(
         label=_("Category"),
         queryset=Category.objects.all(),
-        error_messages={
-            "required": _("Choose one of the categories."),
-            "invalid_choice": _("Choose one of the categories."),
-        },
     )
     place = forms.CharField(
         label=_("Place"),
