@@ -115,6 +115,13 @@ def audit_key(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def push_key(settings, tmp_path):
+    """Each test's own key for Web Push, made on first use as in production, but in the test's
+    folder rather than the developer's data folder."""
+    settings.CHIBO_VAPID_KEY_FILE = tmp_path / "vapid_key.pem"
+
+
+@pytest.fixture(autouse=True)
 def empty_cache(settings):
     """A cache of each test's own, in memory: nothing kept by one test (a session, a version,
     a dashboard) reaches the next, and the developer's cache in the data folder is left alone.

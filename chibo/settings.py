@@ -342,6 +342,9 @@ CHIBO_EVALUATION = {
 CHIBO_AUDIT_KEY = env_str("CHIBO_AUDIT_KEY")
 # The last entry `chibo audit verify` found sound, kept outside the database like the key.
 CHIBO_AUDIT_CHECKPOINT = Path(env_str("CHIBO_AUDIT_CHECKPOINT", str(DATA_DIR / "audit_verified")))
+# The key that signs Web Push messages (VAPID), made there on first use; keep it with the
+# backups of the data folder: a new key silences every phone until its owner turns push on again.
+CHIBO_VAPID_KEY_FILE = Path(env_str("CHIBO_VAPID_KEY_FILE", str(DATA_DIR / "vapid_key.pem")))
 # The address people use, for links in e-mails and calendar events.
 CHIBO_SITE_URL = env_str("CHIBO_SITE_URL", "http://127.0.0.1:8000")
 # `chibo serve` runs `chibo remind` every hour, and sends the daily digests at this local hour.

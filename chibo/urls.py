@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from chibo.notify.phone import SignOut
 from chibo.orgs.urls import import_patterns
 from chibo.orgs.views import home
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Before Django's own: signing out also clears what the browser kept for offline reading.
+    path("accounts/logout/", SignOut.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/second-factor/", include("chibo.signin.urls")),
     path("imports/", include((import_patterns, "imports"))),

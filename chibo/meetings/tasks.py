@@ -45,7 +45,7 @@ def _notifications(notice: Notice) -> list[Notification]:
         .annotate(last=Max("created_at"))
         .values_list("recipient_id", "last")
     )
-    users = recipients(meeting).only("pk", "email", "language", "mail")
+    users = recipients(meeting).only("pk", "email", "language", "mail", "channels")
     notifications = []
     for user in users:
         told = last_told.get(user.pk)

@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 # These carry the notice itself (time, place, agenda, documents), as rule 5 asks.
 NOTICE_KINDS = {Notification.Kind.PUBLISHED, Notification.Kind.CHANGED}
+# Those who asked for e-mail, alone or with push (the others are told on their phones only).
+MAIL_CHANNELS = [User.Channels.EMAIL, User.Channels.BOTH]
 # Mail is sent with this header so that out-of-office replies are not sent back (RFC 3834).
 HEADERS = {"Auto-Submitted": "auto-generated"}
 
@@ -34,7 +36,9 @@ class Outgoing:
 
 
 def outbox_each(notifications: Sequence[Notification]) -> Iterator[Outgoing]:
-    """One mail per notification. Notifications need `recipient` loaded, and `with_subjects`."""
+    """One mail per notification, for those who take e-mail. Notifications need `recipient`
+    loaded, and `with_subjects`."""
+    notifications = [n for n in notifications if n.recipient.channels in MAIL_CHANNELS]
     contents = _latest_contents(
         {n.meeting_id for n in notifications if n.kind in NOTICE_KINDS and n.meeting_id}
     )
@@ -44,9 +48,12 @@ def outbox_each(notifications: Sequence[Notification]) -> Iterator[Outgoing]:
 
 
 def outbox_digests(notifications: Sequence[Notification]) -> Iterator[Outgoing]:
-    """One mail per recipient listing all their notifications; pass them ordered by recipient."""
+    """One mail per recipient listing all their notifications, for those who take e-mail; pass
+    them ordered by recipient."""
     for _recipient_id, group in groupby(notifications, key=lambda n: n.recipient_id):
         items = list(group)
+        if items[0].recipient.channels not in MAIL_CHANNELS:
+            continue
         yield Outgoing(digest_message(items[0].recipient, items), [n.pk for n in items])
 
 

@@ -20,6 +20,9 @@ class NotificationQuerySet(models.QuerySet):
     def unmailed(self) -> "NotificationQuerySet":
         return self.filter(mailed_at__isnull=True)
 
+    def unpushed(self) -> "NotificationQuerySet":
+        return self.filter(pushed_at__isnull=True)
+
     def with_subjects(self) -> "NotificationQuerySet":
         """With the meeting, evaluation, guidance or voice each is about, as their words need.
         Joined into one query, the twelve tables took PostgreSQL ten times longer to plan than
@@ -95,6 +98,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     mailed_at = models.DateTimeField(null=True, blank=True)
+    # When it was handed to the push services of the recipient's devices (or found to have none).
+    pushed_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -105,6 +110,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             models.Index(fields=["mailed_at", "recipient"], name="notification_unmailed"),
+            models.Index(fields=["pushed_at", "recipient"], name="notification_unpushed"),
         ]
 
     def __str__(self) -> str:
@@ -142,3 +148,32 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} · {self.cell or '—'}"
+
+
+class PushSubscription(models.Model):
+    """One browser or phone where a person turned on notifications (Web Push, RFC 8030).
+
+    The endpoint is the address of the browser maker's push service for that device; the keys
+    encrypt each message so that only the device can read it (RFC 8291). A subscription the
+    push service says is gone (404 or 410) is deleted.
+    """
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=50)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_success = models.DateTimeField(null=True, blank=True)
+    # Failures in a row other than "gone"; the count starts again at the next success.
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.owner} · {self.endpoint[:40]}"
+
+    def info(self) -> dict:
+        """As the browser gave it and pywebpush takes it."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

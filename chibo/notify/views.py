@@ -21,6 +21,7 @@ from chibo.meetings.models import Meeting
 from chibo.notify.calendar import calendar, feed_meetings
 from chibo.notify.forms import MailForm, NewAddressForm, ReadForm
 from chibo.notify.models import CalendarFeed, new_token
+from chibo.notify.push import PUSH_CHANNELS, public_key
 from chibo.notify.wording import headline, link
 from chibo.orgs.models import User
 
@@ -60,8 +61,17 @@ def mail_settings(request: HttpRequest) -> HttpResponse:
         if form.changed_data:
             request.user.save(update_fields=form.changed_data)
         messages.success(request, _("Your choices were saved."))
+        if request.user.channels in PUSH_CHANNELS and not request.user.push_subscriptions.exists():
+            messages.warning(
+                request,
+                _(
+                    "No phone or browser has notifications turned on yet: turn them on below, "
+                    "on each one you use."
+                ),
+            )
         return redirect("notify:settings")
-    return render(request, "notify/settings.html", {"form": form, "feeds": _feeds(request)})
+    context = {"form": form, "feeds": _feeds(request), "push_key": public_key()}
+    return render(request, "notify/settings.html", context)
 
 
 def _feeds(request: HttpRequest) -> list[dict]:

@@ -26,11 +26,22 @@ class User(AbstractUser):
         IMMEDIATE = "immediate", _("each notice as it comes")
         DAILY = "daily", _("one digest a day")
 
+    class Channels(models.TextChoices):
+        """How notifications reach the person beyond the app: push goes to each phone or
+        browser they turned it on for, as each notification comes."""
+
+        EMAIL = "email", _("by e-mail")
+        PUSH = "push", _("on my phone")
+        BOTH = "both", _("by e-mail and on my phone")
+
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     mail = models.CharField(
         _("e-mail"), max_length=10, choices=Mail.choices, default=Mail.IMMEDIATE
+    )
+    channels = models.CharField(
+        _("notifications"), max_length=10, choices=Channels.choices, default=Channels.EMAIL
     )
 
 

@@ -98,7 +98,7 @@ def test_it_saves_the_choice_of_mail_and_language(world):
     client = english(world, "member")
     page = client.get(SETTINGS).content.decode()
     assert "one digest a day" in page
-    response = client.post(SETTINGS, {"mail": "daily", "language": "km"})
+    response = client.post(SETTINGS, {"channels": "email", "mail": "daily", "language": "km"})
     assert response["Location"] == SETTINGS
     world.member.refresh_from_db()
     assert (world.member.mail, world.member.language) == (User.Mail.DAILY, "km")

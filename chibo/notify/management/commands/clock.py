@@ -1,5 +1,6 @@
 """`chibo clock`: run `chibo remind` on its schedule, for installations without cron, and
-open each month's indicators as it begins (`chibo quality month`, a no-op once done).
+open each month's indicators as it begins (`chibo quality month`, a no-op once done). Between
+runs it pushes new notifications to phones each minute, so they come as e-mail does.
 
 `chibo serve` starts it beside the web server; a larger installation may use cron or a systemd
 timer instead (the README says how).
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from chibo.notify.clock import Clock
+from chibo.notify.push import push_pending
 
 # How often the clock wakes to look at its schedule.
 TICK_SECONDS = 60
@@ -32,4 +34,6 @@ class Command(BaseCommand):
                 call_command("quality", "month", stdout=self.stdout)
                 call_command("remind", *(["--digest"] if digest else []), stdout=self.stdout)
                 clock.ran(now, digest)
+            else:
+                push_pending(now)
             time.sleep(TICK_SECONDS)

@@ -17,8 +17,9 @@ from tqdm import tqdm
 from chibo.library.models import LearningNote, StudyCampaign
 from chibo.library.studying import addressed_members
 from chibo.meetings.models import Meeting
-from chibo.notify.mail import Outgoing, outbox_digests, outbox_each, send
+from chibo.notify.mail import MAIL_CHANNELS, Outgoing, outbox_digests, outbox_each, send
 from chibo.notify.models import Notification
+from chibo.notify.push import push_pending
 from chibo.orgs.models import Member, Position, User
 from chibo.voices.handling import flag_overdue
 
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             if digest:
                 daily = unmailed(now, User.Mail.DAILY)
                 digests = self._send(outbox_digests(daily), len({n.recipient_id for n in daily}))
+            pushed = push_pending(now)
             self.stdout.write(
                 _(
                     "Reminders of coming meetings: %(reminders)d. Notices due: %(due)d. "
@@ -93,6 +95,11 @@ class Command(BaseCommand):
             self.stdout.write(_("Reminders of studies due: %(studies)d.") % {"studies": studies})
             if overdue:
                 self.stdout.write(_("Voices newly overdue: %(n)d.") % {"n": overdue})
+            if pushed.sent or pushed.failed:
+                self.stdout.write(
+                    _("Push notifications: %(sent)d sent, %(failed)d failed.")
+                    % {"sent": pushed.sent, "failed": pushed.failed}
+                )
 
     def _send(self, outbox: Iterator[Outgoing], total: int) -> int:
         return send(self._progress(outbox, total, _("e-mails")))
@@ -184,7 +191,12 @@ def unmailed(now: datetime, mail: str) -> list[Notification]:
     """Recent notifications not yet mailed to those who chose `mail`, grouped by recipient."""
     return list(
         Notification.objects.unmailed()
-        .filter(created_at__gte=now - MAIL_WITHIN, recipient__mail=mail, recipient__is_active=True)
+        .filter(
+            created_at__gte=now - MAIL_WITHIN,
+            recipient__mail=mail,
+            recipient__channels__in=MAIL_CHANNELS,
+            recipient__is_active=True,
+        )
         .exclude(recipient__email="")
         .with_subjects()
         .select_related("recipient")
