@@ -4,10 +4,12 @@ off for a device, and signing out so that nothing of the person stays in the bro
 
 import hashlib
 import json
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -76,7 +78,7 @@ def _worker_messages() -> dict[str, dict[str, str]]:
 
 def worker_script() -> str:
     """The service worker, with a version that changes whenever it or the shell changes, so
-    that browsers replace it and its cache of the shell."""
+    that browsers replace it and its cache of the shell (served from there first)."""
     context = {
         "shell": json.dumps([static(path) for path in SHELL]),
         "messages": json.dumps(_worker_messages(), ensure_ascii=False),
@@ -88,7 +90,11 @@ def worker_script() -> str:
         "version": "VERSION",
     }
     script = render_to_string("notify/sw.js", context)
-    version = hashlib.sha256(script.encode()).hexdigest()[:12]
+    # The shell's files keep their addresses when they change: their content is in the version.
+    digest = hashlib.sha256(script.encode())
+    for path in SHELL:
+        digest.update(Path(finders.find(path)).read_bytes())
+    version = digest.hexdigest()[:12]
     return script.replace('"VERSION"', json.dumps(version), 1)
 
 

@@ -3,6 +3,7 @@ signing out clearing what the browser kept."""
 
 import io
 
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from PIL import Image
 
@@ -64,3 +65,20 @@ def test_signing_out_asks_the_browser_to_forget_the_pages_kept(world):
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
     assert "_auth_user_id" not in client.session
+
+
+def test_a_change_to_the_shell_makes_a_new_worker(client, monkeypatch, tmp_path):
+    """The shell is served from the worker's cache first: a changed stylesheet must change the
+    worker, or phones would keep the old one."""
+    before = client.get("/sw.js").content
+    changed = tmp_path / "chibo.css"
+    changed.write_text("body { color: red; }")
+    real = finders.find
+
+    def find(path: str, **options) -> str:
+        return str(changed) if path == "chibo/chibo.css" else real(path, **options)
+
+    monkeypatch.setattr(finders, "find", find)
+    after = client.get("/sw.js").content
+    assert before != after
+    assert before.split(b"\n")[4] != after.split(b"\n")[4]  # the VERSION line
