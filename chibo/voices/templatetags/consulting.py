@@ -35,3 +35,14 @@ def stance_in(mine: dict, statement_id: int) -> str:
 @register.filter
 def stance_label(choice: str) -> str:
     return Stance.Choice(choice).label
+
+
+@register.simple_tag
+def open_to_citizens(cell) -> list:
+    """The cell's consultations citizens may answer today, for its public door."""
+    today = timezone.localdate()
+    return list(
+        Consultation.objects.filter(
+            cell_id=cell.pk, open_to_citizens=True, opens_on__lte=today, closes_on__gte=today
+        ).only("code", "question", "closes_on")
+    )
