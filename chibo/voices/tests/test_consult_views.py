@@ -224,11 +224,11 @@ def test_a_citizen_answers_through_the_door_once_per_statement(world):
     target = url("door_consult", world.cell.code, consultation.code)
     statement = first(consultation)
     response = browser.post(
-        target, {"action": "stance", "statement": statement.code, "choice": "agree"}
+        target, {"action": "stance", "statement": statement.code, "choice": "agree"}, follow=True
     )
     assert "Your answer is counted." in messages_in(response)
     again = browser.post(
-        target, {"action": "stance", "statement": statement.code, "choice": "disagree"}
+        target, {"action": "stance", "statement": statement.code, "choice": "disagree"}, follow=True
     )
     assert "answered this statement already" in messages_in(again)
     assert list(Stance.objects.values_list("choice", flat=True)) == ["agree"]
@@ -242,10 +242,10 @@ def test_a_citizen_answers_through_the_door_once_per_statement(world):
 def test_a_citizen_adds_a_statement_and_a_robot_is_answered_as_if_it_had(world):
     consultation = opened(world)
     target = url("door_consult", world.cell.code, consultation.code)
-    added = citizen().post(target, {"action": "add", "text": "Dọn rác chợ mỗi tối"})
+    added = citizen().post(target, {"action": "add", "text": "Dọn rác chợ mỗi tối"}, follow=True)
     assert "once the cell reviews it" in messages_in(added)
     robot = citizen("198.51.100.9").post(
-        target, {"action": "add", "text": "Vay tiền nhanh", "homepage": "http://x"}
+        target, {"action": "add", "text": "Vay tiền nhanh", "homepage": "http://x"}, follow=True
     )
     assert "once the cell reviews it" in messages_in(robot)
     assert list(Statement.objects.filter(by_citizen=True).values_list("text", flat=True)) == [
@@ -262,7 +262,9 @@ def test_the_door_is_closed_to_a_members_only_consultation_and_after_the_window(
     target = url("door_consult", world.cell.code, consultation.code)
     time_machine.move_to(consultation.meeting.starts_at - timedelta(hours=10), tick=False)
     response = citizen().post(
-        target, {"action": "stance", "statement": first(consultation).code, "choice": "agree"}
+        target,
+        {"action": "stance", "statement": first(consultation).code, "choice": "agree"},
+        follow=True,
     )
     assert "The consultation is closed" in messages_in(response) and not Stance.objects.exists()
 

@@ -202,6 +202,8 @@ def door(request: HttpRequest, cell: UUID, code: UUID) -> HttpResponse:
     if request.method == "POST":
         now, limit = timezone.now(), _limit()
         action = request.POST.get("action")
+        if action not in {"stance", "add"}:
+            raise Http404
         if not limit.take(client_address(request) or "", now):
             messages.error(request, _too_many(limit, now))
             status = 429
@@ -215,27 +217,21 @@ def door(request: HttpRequest, cell: UUID, code: UUID) -> HttpResponse:
                 messages.error(request, str(error))
             else:
                 messages.success(request, _("Your answer is counted."))
-        elif action == "add":
+            return _with_token(redirect(f"{request.path}#s-{statement.code}"), request, new_token)
+        else:
             form = StatementForm(request.POST)
-            if form.is_valid() and form.is_bait_taken:
-                form = StatementForm()  # a robot: answered as if it had succeeded
-                messages.success(
-                    request, _("Thank you: your statement is shown once the cell reviews it.")
-                )
-            elif form.is_valid():
+            if form.is_valid() and not form.is_bait_taken:
                 try:
                     consulting.add_statement(
                         found, form.cleaned_data["text"], citizen=token or new_token, at=now
                     )
                 except ConsultationError as error:
                     form.add_error("text", str(error))
-                else:
-                    form = StatementForm()
-                    messages.success(
-                        request, _("Thank you: your statement is shown once the cell reviews it.")
-                    )
-        else:
-            raise Http404
+            if form.is_valid():  # a robot too: answered as if it had succeeded
+                messages.success(
+                    request, _("Thank you: your statement is shown once the cell reviews it.")
+                )
+                return _with_token(redirect(request.path), request, new_token)
     state = _state(found)
     mine = {}
     if token:
@@ -259,11 +255,15 @@ def door(request: HttpRequest, cell: UUID, code: UUID) -> HttpResponse:
         "action": request.path,
         "at_door": True,
     }
-    response = render(request, "voices/consult/door.html", context, status=status)
-    if new_token and request.method == "POST":
+    return render(request, "voices/consult/door.html", context, status=status)
+
+
+def _with_token(response: HttpResponse, request: HttpRequest, token: str) -> HttpResponse:
+    """The response, giving the browser its new citizen's token if it had none."""
+    if token:
         response.set_signed_cookie(
             TOKEN,
-            new_token,
+            token,
             salt=TOKEN,
             max_age=TOKEN_AGE,
             httponly=True,
