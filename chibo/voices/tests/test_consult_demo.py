@@ -28,8 +28,9 @@ def made(seed: int = 7) -> list:
     Resolution.objects.update(touches_people=False)
     generate_consultations(random.Random(seed), NOW)
     return list(
-        Stance.objects.order_by("statement__consultation__code", "statement__code", "citizen")
-        .values_list("statement__consultation__code", "statement__text", "choice", "citizen")
+        Stance.objects.order_by(
+            "statement__consultation__code", "statement__code", "citizen"
+        ).values_list("statement__consultation__code", "statement__text", "choice", "citizen")
     )
 
 
