@@ -299,3 +299,52 @@ def test_the_door_page_keeps_its_budget(world):
             consulting.take_stance(statement, "agree", citizen=f"u{j}")
     assert count_queries(browser, target) == few
     assert few <= 10
+
+
+# -- the records -----------------------------------------------------------------------------
+
+
+def test_the_secretary_marks_a_resolution_as_touching_the_people(world):
+    found = meeting(world)
+    Meeting = type(found)
+    Meeting.objects.filter(pk=found.pk).update(status=Meeting.Status.OPEN)
+    client = world.client("secretary")
+    page = client.get(reverse("meetings:resolution", args=[found.code]))
+    assert 'name="touches_people"' in page.content.decode()
+    form = page.context["task_forms"]
+    data = {
+        "assessment": "Hoàn thành",
+        "assignment": "Bí thư",
+        "quality": "Tốt",
+        "touches_people": "on",
+        **{f"{form.prefix}-{k}": v for k, v in form.management_form.initial.items()},
+    }
+    client.post(reverse("meetings:resolution", args=[found.code]), data)
+    assert found.resolutions.get().touches_people
+
+
+def test_the_resolution_and_the_minutes_say_the_people_were_consulted(world, time_machine):
+    from chibo.meetings import holding, pdf
+    from chibo.meetings.tests.holding_data import approved_minutes, draft
+    from chibo.meetings.tests.test_pdf import text_of
+
+    consultation = opened(world)
+    statement = first(consultation)
+    for i in range(4):
+        consulting.take_stance(statement, "agree", citizen=f"c{i}")
+    consulting.take_stance(statement, "disagree", scope=scope(world.member))
+    found = consultation.meeting
+    other = meeting(world)
+    time_machine.move_to(found.starts_at, tick=False)
+    for held in (found, other):
+        resolution = draft(held)
+        resolution.touches_people = True
+        resolution.save()
+    consulted = text_of(pdf.resolution_pdf(found.resolutions.get()))
+    assert "The people were consulted from 15/12/2026 to 18/12/2026" in consulted
+    assert "5 participants" in consulted and "Members: 1; citizens: 4." in consulted
+    assert "were not consulted" in text_of(pdf.resolution_pdf(other.resolutions.get()))
+    holding.open_meeting(found, now=found.starts_at)
+    minutes = text_of(pdf.minutes_pdf(approved_minutes(found)))
+    assert "Consultation of the people" in minutes
+    assert f"{statement.text}: agree 4, disagree 1, pass 0 (broad agreement)." in minutes
