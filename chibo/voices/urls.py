@@ -25,6 +25,7 @@ urlpatterns = [
     path("consult/<uuid:code>/", consulting.consultation, name="consultation"),
     path("consult/<uuid:code>/stance/", consulting.stance, name="consult_stance"),
     path("consult/<uuid:code>/add/", consulting.add, name="consult_add"),
+    path("consult/<uuid:code>/poster/", consulting.poster, name="consult_poster"),
     path(
         "consult/<uuid:code>/review/<uuid:statement>/<str:action>/",
         consulting.moderate,

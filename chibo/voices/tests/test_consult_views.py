@@ -348,3 +348,15 @@ def test_the_resolution_and_the_minutes_say_the_people_were_consulted(world, tim
     minutes = text_of(pdf.minutes_pdf(approved_minutes(found)))
     assert "Consultation of the people" in minutes
     assert f"{statement.text}: agree 4, disagree 1, pass 0 (broad agreement)." in minutes
+
+
+def test_the_poster_is_for_those_who_review_and_keeps_its_budget(world):
+    consultation = opened(world)
+    target = url("consult_poster", consultation.code)
+    assert world.client("member").get(target).status_code == 403
+    client = world.client("secretary")
+    page = client.get(target).content.decode()
+    assert "<svg" in page and url("door_consult", world.cell.code, consultation.code) in page
+    assert count_queries(client, target) <= 8
+    members_only = opened(world, citizens=False, on=meeting(world))
+    assert client.get(url("consult_poster", members_only.code)).status_code == 403

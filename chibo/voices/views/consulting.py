@@ -4,6 +4,7 @@ statements, the cell's handlers review those, and citizens answer through the pu
 from datetime import timedelta
 from uuid import UUID
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,8 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.access.scope import get_door_cell, get_meeting_for_user, scope_for
 from chibo.lib.limits import Limit
@@ -176,6 +178,31 @@ def moderate(request: HttpRequest, code: UUID, statement: UUID, action: str) -> 
             else _("The statement was not accepted; nobody sees it."),
         )
     return redirect("voices:consultation", code=code)
+
+
+@require_GET
+@login_required
+def poster(request: HttpRequest, code: UUID) -> HttpResponse:
+    """The citizens' page of the consultation as a QR code to print and put up."""
+    consultation = _consultation(request, code)
+    if not (
+        consultation.open_to_citizens and scope_for(request).can_moderate_statements(consultation)
+    ):
+        raise PermissionDenied
+    address = request.build_absolute_uri(
+        reverse("voices:door_consult", args=[consultation.cell.code, consultation.code])
+    )
+    svg = segno.make(address, error="m").svg_inline(
+        scale=8, title=consultation.question, svgclass="qr", omitsize=True
+    )
+    context = {
+        "consultation": consultation,
+        "cell": consultation.cell,
+        # segno escapes the title; the rest is its own markup.
+        "qr": mark_safe(svg),
+        "address": address,
+    }
+    return render(request, "voices/consult/poster.html", context)
 
 
 # -- the public door -------------------------------------------------------------------
