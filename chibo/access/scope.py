@@ -344,8 +344,8 @@ class Scope:
 
     def consultations(self):
         """Consultations this user may open: those of the cells they see (their own, those
-        they lead or supervise, those under the committees they sit on), drafts' included:
-        members answer them while the meeting is still being prepared."""
+        they lead or supervise, those under the committees they sit on), whatever the state of
+        the meeting: members answer while it is still being prepared."""
         if self.is_admin:
             return Consultation.objects.all()
         return Consultation.objects.filter(self._where("cell__"))

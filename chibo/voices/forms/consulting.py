@@ -63,10 +63,8 @@ class StatementForm(forms.Form):
     )
 
     def clean_text(self) -> str:
-        # One line: a line break typed on a phone is a space (the rest is `consulting`'s check).
-        return (
-            " ".join(self.cleaned_data["text"].split(" ")).replace("\r\n", " ").replace("\n", " ")
-        )
+        # One line: line breaks typed on a phone become spaces (the rest is `consulting`'s).
+        return " ".join(self.cleaned_data["text"].split())
 
     @property
     def is_bait_taken(self) -> bool:

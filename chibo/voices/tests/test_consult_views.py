@@ -360,3 +360,12 @@ def test_the_poster_is_for_those_who_review_and_keeps_its_budget(world):
     assert count_queries(client, target) <= 8
     members_only = opened(world, citizens=False, on=meeting(world))
     assert client.get(url("consult_poster", members_only.code)).status_code == 403
+
+
+def test_a_statement_typed_on_two_lines_is_kept_on_one_and_markup_stays_text(world):
+    consultation = opened(world)
+    client = world.client("member")
+    client.post(url("consult_add", consultation.code), {"text": "Lắp đèn\r\nngõ <b>5</b>"})
+    assert Statement.objects.filter(text="Lắp đèn ngõ <b>5</b>").exists()
+    page = world.client("secretary").get(url("consultation", consultation.code)).content.decode()
+    assert "ngõ &lt;b&gt;5&lt;/b&gt;" in page and "<b>5</b>" not in page
