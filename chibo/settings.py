@@ -371,6 +371,8 @@ CHIBO_VOICE_DAYS = {
 CHIBO_DOOR_LIMITS = {
     "voices": env_int("CHIBO_DOOR_VOICES_PER_HOUR", 5),
     "lookups": env_int("CHIBO_DOOR_LOOKUPS_PER_HOUR", 30),
+    # Answers and statements to consultations: a dozen statements, a few times over.
+    "consult": env_int("CHIBO_DOOR_CONSULT_PER_HOUR", 60),
 }
 
 LOGGING = {

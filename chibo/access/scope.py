@@ -38,7 +38,7 @@ from chibo.orgs.models import (
 )
 from chibo.quality.models import Evaluation, MeetingScore
 from chibo.supervision.models import Assignment
-from chibo.voices.models import Voice
+from chibo.voices.models import Consultation, Voice
 
 Status = Meeting.Status
 # Meetings the cell's members were told of: published, held, or called off after the notice.
@@ -339,6 +339,28 @@ class Scope:
         return (
             self.is_admin or holder.pk in self._reach.on_cell_committee or self.sits_above(holder)
         )
+
+    # -- consulting the people (rule 16) ------------------------------------------------------
+
+    def consultations(self):
+        """Consultations this user may open: those of the cells they see (their own, those
+        they lead or supervise, those under the committees they sit on), whatever the state of
+        the meeting: members answer while it is still being prepared."""
+        if self.is_admin:
+            return Consultation.objects.all()
+        return Consultation.objects.filter(self._where("cell__"))
+
+    def can_open_consultation(self, meeting: Meeting) -> bool:
+        """Open a consultation for a meeting's resolution: those who prepare the meeting."""
+        return self.can_prepare(meeting)
+
+    def can_take_part(self, consultation: Consultation) -> bool:
+        """Agree, disagree, pass and add statements: the members of the consultation's cell."""
+        return self.member_id is not None and consultation.cell_id == self._reach.own_cell_id
+
+    def can_moderate_statements(self, consultation: Consultation) -> bool:
+        """Accept or reject participants' statements: those who handle the cell's voices."""
+        return self.can_handle_voices(consultation.cell)
 
     @cached_property
     def _reach_prefixes(self) -> frozenset[str]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from chibo.lib.months import month_of
 from chibo.meetings import quorum
 from chibo.meetings.models import (
     ActionItem,
@@ -352,8 +353,10 @@ def adopt_resolution(resolution: Resolution, vote: Vote | None) -> None:
     resolution.status = Resolution.Status.ADOPTED
     resolution.adopted_at = timezone.now()
     resolution.save(update_fields=["number", "vote", "status", "adopted_at", "updated_at"])
-    # The tasks count in the months they fall due (and fell due, for a correction's).
-    rollup.refresh(rollup.task_months(resolution.cell_id, _follow_tasks(resolution)))
+    # The tasks count in the months they fall due (and fell due, for a correction's); the
+    # resolution itself in the month it is adopted (rule 16: consulted first or not).
+    months = rollup.task_months(resolution.cell_id, _follow_tasks(resolution))
+    rollup.refresh({*months, (resolution.cell_id, month_of(resolution.adopted_at))})
 
 
 @transaction.atomic

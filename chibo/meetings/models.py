@@ -680,6 +680,13 @@ class Resolution(models.Model):
         validators=[validate_multiline_text],
     )
     vote = models.OneToOneField(Vote, on_delete=models.PROTECT, null=True, blank=True)
+    # Rule 16: a matter touching the people is consulted on first; the consultation is the
+    # meeting's (`voices.Consultation.meeting`: voices depends on meetings, not the reverse).
+    touches_people = models.BooleanField(
+        _("on a matter touching the people"),
+        default=False,
+        help_text=_("Rule 16: the people are consulted first, from the meeting's page."),
+    )
     correction = models.CharField(
         _("reason for the correction"),
         max_length=300,

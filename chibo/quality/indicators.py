@@ -203,6 +203,17 @@ INDICATORS = [
         lower_better=True,
     ),
     Indicator(
+        "people_consulted",
+        _("Resolutions touching the people consulted first"),
+        _(
+            "Rule 16: resolutions on a matter touching the people, adopted this month, whose "
+            "meeting consulted the people before it."
+        ),
+        PERCENT,
+        lambda c: ratio(c.people_consulted, c.people_resolutions),
+        1.0,
+    ),
+    Indicator(
         "visits",
         _("Supervisor visits"),
         _("Rule 14: meetings attended and reported on by supervising committee members."),

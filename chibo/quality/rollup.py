@@ -32,6 +32,7 @@ from chibo.quality.facts import facts_of
 from chibo.quality.formalism import flagged_meetings
 from chibo.quality.models import Grade, MeetingScore, MonthlyIndicators
 from chibo.supervision.models import Report
+from chibo.voices.consult_counts import people_counts
 from chibo.voices.measures import voice_counts
 from chibo.voices.models import Voice
 
@@ -117,6 +118,9 @@ def cell_months(cell_ids: Collection[int], first: date, last: date) -> list[Mont
         row = rows[(cell_id, month)]
         for name, value in counts.items():
             setattr(row, name, value)
+    for (cell_id, month), (touching, consulted) in people_counts(cell_ids, start, end).items():
+        row = rows[(cell_id, month)]
+        row.people_resolutions, row.people_consulted = touching, consulted
     for (cell_id, month), row in rows.items():
         quarter = months(quarter_start(month), quarter_end(month))
         row.thematic_quarter = int(any((cell_id, m) in thematic for m in quarter))

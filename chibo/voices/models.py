@@ -275,3 +275,7 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voice_id} · {self.get_kind_display()}"
+
+
+# Consultations live in their own module; imported here so that Django knows them.
+from chibo.voices.consultations import Consultation, Stance, Statement  # noqa: E402, F401

@@ -3,7 +3,7 @@ its handlers do with it, a committee's summary of its subtree; a cell's public d
 
 from django.urls import path
 
-from chibo.voices.views import door, handling, recording, summary
+from chibo.voices.views import consulting, door, handling, recording, summary
 
 app_name = "voices"
 urlpatterns = [
@@ -20,4 +20,16 @@ urlpatterns = [
     path("door/<uuid:cell>/poster/", door.poster, name="door_poster"),
     path("door/<uuid:cell>/queue/", door.queue, name="door_queue"),
     path("door/<uuid:cell>/queue/<uuid:code>/<str:action>/", door.moderate, name="door_moderate"),
+    # Consulting the people before a resolution (rule 16).
+    path("consult/meeting/<uuid:code>/", consulting.open_for, name="consult_open"),
+    path("consult/<uuid:code>/", consulting.consultation, name="consultation"),
+    path("consult/<uuid:code>/stance/", consulting.stance, name="consult_stance"),
+    path("consult/<uuid:code>/add/", consulting.add, name="consult_add"),
+    path("consult/<uuid:code>/poster/", consulting.poster, name="consult_poster"),
+    path(
+        "consult/<uuid:code>/review/<uuid:statement>/<str:action>/",
+        consulting.moderate,
+        name="consult_moderate",
+    ),
+    path("door/<uuid:cell>/consult/<uuid:code>/", consulting.door, name="door_consult"),
 ]

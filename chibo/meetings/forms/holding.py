@@ -74,8 +74,8 @@ class ResolutionForm(forms.ModelForm):
 
     class Meta:
         model = Resolution
-        fields = ["assessment", "assignment", "quality"]
-        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in fields}
+        fields = ["assessment", "assignment", "quality", "touches_people"]
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in fields[:3]}
 
 
 class TaskForm(forms.Form):

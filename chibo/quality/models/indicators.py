@@ -58,6 +58,10 @@ class MonthlyIndicators(models.Model):
     voices_answered_30d = models.PositiveIntegerField(default=0)
     voices_passed_up = models.PositiveIntegerField(default=0)
     voices_overdue = models.PositiveIntegerField(default=0)
+    # Resolutions on a matter touching the people adopted this month, and those of them whose
+    # meeting consulted the people first (rule 16; `chibo.voices.consulting.people_counts`).
+    people_resolutions = models.PositiveIntegerField(default=0)
+    people_consulted = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("monthly indicators")

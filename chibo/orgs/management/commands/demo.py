@@ -30,6 +30,7 @@ from chibo.orgs.demo.plan import SCALES
 from chibo.orgs.models import Organisation
 from chibo.quality import rollup
 from chibo.quality.demo import generate_scores, open_year_round
+from chibo.voices.consult_demo import generate_consultations
 from chibo.voices.demo import VoiceDemo
 
 
@@ -122,6 +123,7 @@ class Command(BaseCommand):
             )
             guidance.record()
             voices.record()
+            generate_consultations(random.Random(seed), now)
             generate_library(random.Random(seed), now, under=sample)
             generate_scores(random.Random(seed), today, progress=progress, under=sample)
             open_year_round(today)
