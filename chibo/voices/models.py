@@ -203,6 +203,8 @@ class Voice(models.Model):
         ordering = ["-received_at", "-pk"]
         indexes = [
             models.Index(fields=["holder", "state", "received_at"], name="voice_inbox"),
+            # The inbox in its order, the earliest due first: a city holds thousands over years.
+            models.Index(fields=["holder", "answer_due", "id"], name="voice_inbox_due"),
             models.Index(fields=["cell", "received_at"], name="voice_cell_received"),
             models.Index(fields=["raised_by", "received_at"], name="voice_raised_by"),
             models.Index(fields=["recorded_by", "received_at"], name="voice_recorded_by"),
