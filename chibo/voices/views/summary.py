@@ -36,15 +36,20 @@ KEPT = 60 * 60
 
 
 def counted(committee: Organisation, now) -> dict:
-    """The summary's figures for the committee's subtree, in four grouped queries.
+    """The summary's figures for the committee's subtree, in five queries, four grouped.
 
     The subtree's cells are named in a subquery rather than joined: joined, SQLite walked the
     whole table of voices (in category order, for the grouping) for a ward of twenty cells; named,
     it reads each cell's year from the (cell, received) index."""
-    cells = Organisation.objects.cells().filter(path__startswith=committee.path)
-    voices = Voice.objects.filter(
-        cell_id__in=cells.values("pk"), received_at__gte=now - timedelta(days=DAYS)
-    )
+    voices = Voice.objects.filter(received_at__gte=now - timedelta(days=DAYS))
+    cells = Organisation.objects.cells()
+    # At the top of a tree every cell is in the subtree: naming four thousand cells made SQLite
+    # seek each one's year, slower than reading the year in one pass (38 s against 20 s for a
+    # province's million voices, on a busy machine).
+    if cells.exclude(path__startswith=committee.path).exists():
+        voices = voices.filter(
+            cell_id__in=cells.filter(path__startswith=committee.path).values("pk")
+        )
     overdue = Q(first_answered_at__isnull=True, answer_due__lt=now) | Q(resolve_due__lt=now)
     open_ = ~Q(state__in=Voice.CLOSED)
     by_category = {
