@@ -70,6 +70,8 @@ def minutes_pdf(minutes: Minutes) -> bytes:
             minutes,
             {"roll": holding.roll_of(meeting), "sections": sections, "votes": meeting.votes.all()},
         ),
+        # The voices raised in the meeting are listed too, and may be recorded after it closed.
+        tuple(meeting.voices.order_by("pk").values_list("pk", flat=True)),
     )
 
 

@@ -32,7 +32,8 @@ class NotificationQuerySet(models.QuerySet):
             models.Prefetch("evaluation", queryset=evaluations),
             models.Prefetch("guidance", queryset=Guidance.objects.select_related("committee")),
             models.Prefetch("study", queryset=StudyCampaign.objects.select_related("document")),
-            models.Prefetch("voice", queryset=Voice.objects.select_related("holder", "cell")),
+            # Every voice, those still waiting for review too: their handlers are told of them.
+            models.Prefetch("voice", queryset=Voice.everything.select_related("holder", "cell")),
         )
 
 
@@ -61,6 +62,8 @@ class Notification(models.Model):
         # Voices (rule 15): news for whoever raised or recorded one; overdue ones for handlers.
         VOICE = "voice", _("news of a voice")
         VOICE_OVERDUE = "voice_overdue", _("voice overdue")
+        # A citizen left a voice at a cell's public door: its handlers review it.
+        VOICE_REVIEW = "voice_review", _("voice waiting for review")
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)

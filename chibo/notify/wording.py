@@ -67,6 +67,10 @@ SENTENCES = {
     Kind.VOICE_OVERDUE: gettext_lazy(
         "The voice “%(text)s” from %(cell)s, held by %(holder)s, is overdue (rule 15)."
     ),
+    Kind.VOICE_REVIEW: gettext_lazy(
+        "A citizen left a voice at the public door of %(cell)s: “%(text)s”. "
+        "Review it so that the cell hears it."
+    ),
 }
 
 
@@ -135,6 +139,8 @@ def link(notification: Notification) -> str:
     if notification.study_id is not None:
         return reverse("library:study", args=[notification.study.code])
     if notification.voice_id is not None:
+        if notification.kind == Kind.VOICE_REVIEW:  # not in an inbox before it is accepted
+            return reverse("voices:door_queue", args=[notification.voice.cell.code])
         return reverse("voices:voice", args=[notification.voice.code])
     return reverse("notify:list")
 

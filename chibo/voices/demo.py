@@ -5,7 +5,10 @@ happened to each.
 Cells handle voices as they hold meetings (the meetings demo's habits, seen through the hook
 `watching`): strong cells answer within days and settle most themselves; ordinary ones answer
 later and pass more up, the ward settling those and passing a few to the city; weak cells let
-voices wait, so their recent ones are overdue. Every row goes in with one bulk load per table.
+voices wait, so their recent ones are overdue. A voice in four is raised at the cell's meeting
+of the month and goes into its minutes. At the public door of the demo accounts' cell and of a
+Khmer hamlet, citizens left a handful: most accepted and answered, one waiting for review, one
+rejected with its reason. Every row goes in with one bulk load per table.
 """
 
 import random
@@ -20,8 +23,11 @@ from chibo.lib import bulk
 from chibo.lib.months import months as month_range
 from chibo.lib.months import shift
 from chibo.meetings.demo import STRONG, WEAK, Habit
+from chibo.meetings.models import Meeting
+from chibo.orgs.demo.accounts import CELL_REF
 from chibo.orgs.demo.names import KHMER_HAMLETS
 from chibo.orgs.models import Member, Organisation, Position
+from chibo.voices.door import ALPHABET, CODE_LENGTH
 from chibo.voices.models import Category, Step, Voice
 
 # What members hear, by category; "{where}" is the place.
@@ -111,10 +117,20 @@ PACE = {
 }
 ORDINARY_PACE = ((0, 2), (0.5, 7.5), 0.95, 0.15, 0.25)
 
+# A voice in four is raised at a meeting of its cell held that month, and goes into its minutes.
+AT_MEETING = 0.25
+# A handful of citizens' voices at the public door of the demo's cell and of a Khmer hamlet:
+# (days ago it was left, what became of it): accepted and answered, one waiting, one rejected.
+DOOR = [(41, "accepted"), (24, "accepted"), (12, "accepted"), (9, "rejected"), (3, "accepted")]
+DOOR_WAITING_HOURS = 5
+REJECTED = "Nội dung quảng cáo, không phải ý kiến về địa phương."
+REJECTED_KM = "ខ្លឹមសារជាការផ្សាយពាណិជ្ជកម្ម មិនមែនជាគំនិតអំពីមូលដ្ឋានទេ។"
+
 VOICE = [
     "id", "code", "cell_id", "holder_id", "category_id", "place", "urgency", "text", "source",
     "raised_by_id", "citizen_name", "recorded_by_id", "state", "received_at",
-    "first_answered_at", "resolved_at", "answer_due", "resolve_due",
+    "first_answered_at", "resolved_at", "answer_due", "resolve_due", "meeting_id", "moderation",
+    "tracking_code",
 ]  # fmt: skip
 STEP = ["voice_id", "kind", "by_org_id", "to_org_id", "by_id", "text", "at"]
 
@@ -126,12 +142,17 @@ class VoiceDemo:
     def __init__(self, rng: random.Random, now: datetime, months: int) -> None:
         self.rng, self.now, self.months = rng, now, months
         self.habits: dict[int, Habit] = {}
+        # Each cell's meetings held, by month: where voices are raised and minuted.
+        self.held: dict[int, dict[tuple[int, int], tuple[int, datetime]]] = defaultdict(dict)
 
     def watching(self, extra: Callable) -> Callable:
         """The history's hook for each meeting's extra items, noting the cell's habit first."""
 
         def hook(cell, meeting, take):
             self.habits[cell.pk] = cell.habit
+            if meeting.status == Meeting.Status.CLOSED:
+                month = (meeting.starts_at.year, meeting.starts_at.month)
+                self.held[cell.pk][month] = (meeting.pk, meeting.starts_at)
             return extra(cell, meeting, take)
 
         return hook
@@ -146,7 +167,9 @@ class VoiceDemo:
         categories = {c.slug: c for c in Category.objects.all()}
         slugs = [slug for slug in WEIGHTS if slug in categories]
         cells = list(
-            Organisation.objects.filter(pk__in=self.habits).only("pk", "path", "name", "depth")
+            Organisation.objects.filter(pk__in=self.habits)
+            .only("pk", "path", "name", "depth", "ref")
+            .order_by("path")
         )
         parents = {o.path: o.pk for o in Organisation.objects.committees().only("pk", "path")}
         members: dict[int, list[int]] = defaultdict(list)
@@ -175,6 +198,7 @@ class VoiceDemo:
                 "members": members[cell.pk],
                 "leaders": leaders,
                 "way_up": way_up,
+                "held": self.held.get(cell.pk, {}),
             }
             for month in span:
                 for _n in range(self.rng.randint(*pace[0])):
@@ -187,15 +211,79 @@ class VoiceDemo:
                     voices.append(made[0])
                     steps += made[1]
                     voice_pk += 1
+        for cell in self.door_cells(cells, members):
+            khmer = cell.name.removeprefix("Chi bộ ") in KHMER_HAMLETS
+            made = self.door(voice_pk, cell, khmer, (slugs, categories), leaders.get(cell.pk))
+            voices += made[0]
+            steps += made[1]
+            voice_pk += len(made[0])
         bulk.load(Voice, VOICE, voices)
         bulk.load(Step, STEP, steps)
         return len(voices)
+
+    @staticmethod
+    def door_cells(cells: list[Organisation], members) -> list[Organisation]:
+        """The cells whose public door the demo shows in use: the demo accounts' cell (or the
+        first cell) and the first Khmer hamlet."""
+        peopled = [cell for cell in cells if members[cell.pk]]
+        hamlets = [c for c in peopled if c.name.removeprefix("Chi bộ ") in KHMER_HAMLETS]
+        others = [c for c in peopled if c not in hamlets]
+        first = next((c for c in others if c.ref == CELL_REF), others[0] if others else None)
+        return [cell for cell in (first, hamlets[0] if hamlets else None) if cell is not None]
+
+    def door(self, pk: int, cell: Organisation, khmer: bool, cats, secretary) -> tuple:
+        """Citizens' voices left at the cell's public door, each with its tracking code: most
+        accepted by the secretary and answered, one waiting for review, one rejected."""
+        rng = self.rng
+        slugs, categories = cats
+        voices, steps = [], []
+        left = [(timedelta(days=days, hours=rng.randint(0, 8)), fate) for days, fate in DOOR]
+        left.append((timedelta(hours=DOOR_WAITING_HOURS), "waiting"))
+        for n, (ago, fate) in enumerate(left):
+            received = self.now - ago
+            slug = rng.choice(slugs)
+            category = categories[slug]
+            where = rng.choice(PLACES_KM if khmer else PLACES)
+            text = rng.choice((SAID_KM if khmer else SAID)[slug]).format(where=where)
+            answer_due, resolve_due = category.due_dates(received, False)
+            said = [(pk + n, Step.Kind.RECORDED, cell.pk, None, None, "", received)]
+            state, answered, closed = Voice.State.RECEIVED, None, None
+            at = received + timedelta(hours=rng.randint(2, 20))
+            if fate == "rejected":
+                reason = REJECTED_KM if khmer else REJECTED
+                said.append((pk + n, Step.Kind.REJECTED, cell.pk, None, secretary, reason, at))
+            elif fate == "accepted":
+                said.append((pk + n, Step.Kind.ACCEPTED, cell.pk, None, secretary, "", at))
+                at += timedelta(days=rng.uniform(0.5, 3))
+                answer = rng.choice(ANSWERS_KM if khmer else ANSWERS)
+                said.append((pk + n, Step.Kind.ANSWERED, cell.pk, None, secretary, answer, at))
+                state, answered = Voice.State.ANSWERED, at
+                if ago > timedelta(days=20):
+                    at += timedelta(days=rng.uniform(3, 12))
+                    settled = rng.choice(RESOLVED_KM if khmer else RESOLVED)
+                    said.append((pk + n, Step.Kind.RESOLVED, cell.pk, None, secretary, settled, at))
+                    state, closed = Voice.State.RESOLVED, at
+            code = "".join(rng.choice(ALPHABET) for _ in range(CODE_LENGTH))
+            voices.append(
+                (
+                    pk + n, self.uuid(), cell.pk, cell.pk, category.pk, where, "normal", text,
+                    Voice.Source.CITIZEN, None, rng.choice(CITIZENS), None, state, received,
+                    answered, closed, answer_due, resolve_due, None, fate, code,
+                )
+            )  # fmt: skip
+            steps += said
+        return voices, steps
 
     def voice(self, pk: int, cell: Organisation, received: datetime, c: dict) -> tuple:
         """One voice's row and its steps, up to `now`; `c` holds what the cell's voices share."""
         rng = self.rng
         habit, pace, khmer, slugs, categories = c["habit"], c["pace"], c["khmer"], *c["cats"]
         members, leaders, way_up = c["members"], c["leaders"], c["way_up"]
+        meeting = None
+        held = c["held"].get((received.year, received.month))
+        if held and held[1] + timedelta(hours=2) < self.now and rng.random() < AT_MEETING:
+            # Raised at the month's meeting: recorded during it, by the secretary if any.
+            meeting, received = held[0], held[1] + timedelta(minutes=rng.randint(20, 80))
         slug = rng.choices(slugs, weights=[WEIGHTS[s] for s in slugs])[0]
         category = categories[slug]
         where = rng.choice(PLACES_KM if khmer else PLACES)
@@ -203,6 +291,8 @@ class VoiceDemo:
         urgent = rng.random() < URGENT
         answer_due, resolve_due = category.due_dates(received, urgent)
         recorder = rng.choice(members)
+        if meeting is not None:
+            recorder = leaders.get(cell.pk) or recorder
         source = rng.choices(["self", "member", "citizen"], weights=[4, 2, 4])[0]
         raised_by = {"self": recorder, "member": rng.choice(members)}.get(source)
         citizen = rng.choice(CITIZENS) if source == "citizen" else ""
@@ -251,6 +341,7 @@ class VoiceDemo:
             pk, self.uuid(), cell.pk, voice["holder"], category.pk, where,
             "urgent" if urgent else "normal", text, source, raised_by, citizen, recorder,
             voice["state"], received, voice["answered"], voice["closed"], answer_due, resolve_due,
+            meeting, "", None,
         )  # fmt: skip
         return row, steps
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from chibo.access.scope import Scope
 from chibo.lib.months import month_of
-from chibo.orgs.models import Organisation
+from chibo.notify.models import Notification
+from chibo.orgs.models import Member, Organisation, User
 from chibo.quality import rollup
 from chibo.voices.handling import VoiceError, _category, _text
 from chibo.voices.models import PLACE_MAX, Category, Step, Voice
@@ -87,7 +88,21 @@ def submit(
             moderation=Moderation.WAITING,
         )
         Step.objects.create(voice=voice, kind=Step.Kind.RECORDED, by_org=cell, at=at)
+        _tell_reviewers(voice)
     return voice
+
+
+def _tell_reviewers(voice: Voice) -> None:
+    """The cell's own handlers (its secretary, deputy and cell committee) hear once that a voice
+    waits for their review; by mail or in the day's digest as each chose. The committees above,
+    who may review it too, are not told of every voice of every cell below."""
+    users = User.objects.filter(
+        is_active=True, member__in=Member.objects.on_cell_committee(voice.cell)
+    ).values_list("pk", flat=True)
+    Notification.objects.bulk_create(
+        Notification(recipient_id=pk, kind=Notification.Kind.VOICE_REVIEW, voice=voice)
+        for pk in users
+    )
 
 
 def _waiting(voice: Voice, scope: Scope) -> Voice:

@@ -84,6 +84,15 @@ class VoiceQuerySet(models.QuerySet):
     def held_by(self, org: Organisation) -> "VoiceQuerySet":
         return self.filter(holder=org)
 
+    def raised_in(self, meeting: Meeting, minutes=None) -> "VoiceQuerySet":
+        """The voices recorded as raised in the meeting, in the order they were raised; for an
+        approved version of its minutes, those recorded by its approval, so that the version
+        never changes (a voice recorded later goes into the next one)."""
+        voices = self.filter(meeting=meeting).order_by("received_at", "pk")
+        if minutes is not None and minutes.approved_at is not None:
+            voices = voices.filter(received_at__lte=minutes.approved_at)
+        return voices
+
     def awaiting_review(self) -> "VoiceQuerySet":
         """Voices from the public door no handler has accepted or rejected yet."""
         return self.filter(moderation=Voice.Moderation.WAITING)
@@ -194,6 +203,8 @@ class Voice(models.Model):
         ordering = ["-received_at", "-pk"]
         indexes = [
             models.Index(fields=["holder", "state", "received_at"], name="voice_inbox"),
+            # The inbox in its order, the earliest due first: a city holds thousands over years.
+            models.Index(fields=["holder", "answer_due", "id"], name="voice_inbox_due"),
             models.Index(fields=["cell", "received_at"], name="voice_cell_received"),
             models.Index(fields=["raised_by", "received_at"], name="voice_raised_by"),
             models.Index(fields=["recorded_by", "received_at"], name="voice_recorded_by"),

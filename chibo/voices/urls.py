@@ -8,6 +8,7 @@ from chibo.voices.views import consulting, door, handling, recording, summary
 app_name = "voices"
 urlpatterns = [
     path("cells/<uuid:cell>/record/", recording.record, name="record"),
+    path("meetings/<uuid:code>/record/", recording.in_meeting, name="record_in_meeting"),
     path("mine/", recording.mine, name="mine"),
     path("inbox/<uuid:org>/", handling.inbox, name="inbox"),
     path("<uuid:code>/", handling.voice, name="voice"),

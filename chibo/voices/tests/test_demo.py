@@ -4,7 +4,7 @@ in weak cells; their steps agree with their state; counted in the monthly rows."
 
 import random
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db.models import Count, Sum
@@ -13,6 +13,7 @@ from django.utils import translation
 from chibo.conftest import child, make_member
 from chibo.lib.months import month_of
 from chibo.meetings.demo import STRONG, WEAK, generate_history
+from chibo.meetings.models import Meeting
 from chibo.meetings.tests.test_demo_history import thirty_cells
 from chibo.orgs.demo.names import KHMER_HAMLETS
 from chibo.orgs.models import Organisation
@@ -42,7 +43,7 @@ def demo(world):
     generate_history(
         random.Random(7), NOW, months=6, progress=False, extra=voices.watching(lambda *a: [])
     )
-    assert voices.record() == Voice.objects.count() > 0
+    assert voices.record() == Voice.everything.count() > 0
     rollup.rebuild(today=TODAY)
     world.habits = voices.habits
     world.commune = commune
@@ -105,3 +106,34 @@ def test_some_are_passed_up_and_settled_by_the_ward_or_the_city(demo):
         received=Sum("voices_received"), passed=Sum("voices_passed_up")
     )
     assert row["received"] == Voice.objects.count() and 0 < row["passed"] < row["received"]
+
+
+def test_some_are_raised_at_the_cells_meetings_and_minuted(demo):
+    at_meetings = Voice.objects.filter(meeting__isnull=False).select_related("meeting")
+    assert 0.1 < at_meetings.count() / Voice.objects.count() < 0.4
+    for voice in at_meetings:
+        assert voice.meeting.cell_id == voice.cell_id
+        assert voice.meeting.status == Meeting.Status.CLOSED
+        assert voice.meeting.starts_at < voice.received_at < NOW
+
+
+def test_citizens_left_a_handful_at_the_door_of_a_vietnamese_and_a_khmer_cell(demo):
+    door = Voice.everything.filter(tracking_code__isnull=False)
+    cells = {voice.cell for voice in door}
+    assert len(cells) == 2 and any(c.path.startswith(demo.commune.path) for c in cells)
+    for cell in cells:
+        here = door.filter(cell=cell)
+        khmer = cell.path.startswith(demo.commune.path)
+        assert all(bool(KHMER.search(v.text)) == khmer for v in here)
+        assert here.filter(moderation=Voice.Moderation.ACCEPTED).count() >= 3
+        (waiting,) = here.filter(moderation=Voice.Moderation.WAITING)
+        assert waiting.received_at > NOW - timedelta(days=1)
+        (rejected,) = here.filter(moderation=Voice.Moderation.REJECTED)
+        reason = rejected.steps.get(kind=Step.Kind.REJECTED).text
+        assert reason and bool(KHMER.search(reason)) == khmer
+        assert len({v.tracking_code for v in here}) == here.count()
+        for voice in here.filter(moderation=Voice.Moderation.ACCEPTED):
+            kinds = list(voice.steps.values_list("kind", flat=True))
+            assert kinds[:3] == [Step.Kind.RECORDED, Step.Kind.ACCEPTED, Step.Kind.ANSWERED]
+    # Only the accepted ones count; the waiting and the rejected are in no inbox.
+    assert not Voice.objects.filter(moderation__in=["waiting", "rejected"]).exists()

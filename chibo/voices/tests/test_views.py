@@ -3,6 +3,7 @@ on it, a committee's summary. Each guarded, each with its happy path, its bad in
 methods and its query budget."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -335,14 +336,44 @@ def test_the_summary_groups_what_several_cells_raised(world):
     assert counts == {"land_environment": 3, "economy": 1}
 
 
+def drawn(client: Client, target: str) -> int:
+    """The queries of the page as first drawn: the kept figures forgotten, the reach kept."""
+    cache.clear()
+    client.get(reverse("home"))
+    return count_queries(client, target)
+
+
 def test_the_summary_keeps_its_budget(world):
     client = world.client("committee")
     recorded(world)
     recorded(world, category=category("economy"))
-    few = count_queries(client, url("summary", world.city.code))
+    few = drawn(client, url("summary", world.city.code))
     for i in range(38):
         recorded(world, place=f"Khu {i % 5}", category=category(["economy", "other"][i % 2]))
-    assert count_queries(client, url("summary", world.city.code)) == few
+    assert drawn(client, url("summary", world.city.code)) == few
+    # Kept, the page reads no voice at all.
+    assert count_queries(client, url("summary", world.city.code)) == few - 5
+
+
+def test_the_summary_is_counted_again_once_a_voice_of_the_subtree_changes(
+    world, django_capture_on_commit_callbacks
+):
+    client = world.client("committee")
+    with django_capture_on_commit_callbacks(execute=True):
+        voice = recorded(world)
+    page = client.get(url("summary", world.city.code))
+    assert [row["open"] for _c, row in page.context["categories"]] == [1]
+    with django_capture_on_commit_callbacks(execute=True):
+        handling.resolve(voice, "Đã xong.", scope(world.secretary))
+    page = client.get(url("summary", world.city.code))
+    assert [row["open"] for _c, row in page.context["categories"]] == [0]
+    # A voice elsewhere in the tree does not move the city's figures: they are read as kept.
+    kept = count_queries(client, url("summary", world.city.code))
+    with django_capture_on_commit_callbacks(execute=True):
+        handling.record(
+            world.foreign_cell, scope(world.outsider), category=category(), text="Ở nơi khác."
+        )
+    assert count_queries(client, url("summary", world.city.code)) == kept
 
 
 def test_the_raiser_reads_the_news_among_their_notifications(world):

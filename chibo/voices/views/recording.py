@@ -1,5 +1,5 @@
-"""A member records a voice for their cell, and reads every voice they raised or recorded with
-each of its steps."""
+"""A member records a voice for their cell; those who hold a meeting record the voices raised in
+it from its page; a member reads every voice they raised or recorded with each of its steps."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chibo.access.scope import get_cell_for_user, scope_for
+from chibo.access.scope import get_cell_for_user, get_meeting_for_user, scope_for
 from chibo.lib.paging import window
 from chibo.lib.posted import posted
 from chibo.voices import handling
 from chibo.voices.forms.recording import VoiceForm
 from chibo.voices.handling import VoiceError
+from chibo.voices.templatetags.heard import PREFIX
 from chibo.voices.views.handling import with_steps
 
 
@@ -38,6 +39,29 @@ def record(request: HttpRequest, cell) -> HttpResponse:
         "org": cell,
         "back_url": reverse("orgs:organisation", args=[cell.code]),
     }
+    return render(request, "voices/record.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def in_meeting(request: HttpRequest, code) -> HttpResponse:
+    """A voice raised in the meeting, recorded by one who holds it from the meeting's page (the
+    form posts here); a mistake comes back on a page of its own, with the form's message."""
+    meeting, _rights = get_meeting_for_user(request, code, may="hold")
+    back_url = reverse("meetings:hold", args=[meeting.code]) + "#voices"
+    if not meeting.has_opened:
+        messages.error(request, _("Voices are recorded in a meeting once it has opened."))
+        return redirect(back_url)
+    form = VoiceForm(posted(request), cell=meeting.cell, prefix=PREFIX)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handling.record(meeting.cell, scope_for(request), meeting=meeting, **form.cleaned_data)
+        except VoiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The voice was recorded; it goes into the minutes."))
+            return redirect(back_url)
+    context = {"form": form, "org": meeting.cell, "back_url": back_url, "meeting": meeting}
     return render(request, "voices/record.html", context)
 
 
