@@ -2,7 +2,9 @@
 
 import re
 from datetime import date
+from pathlib import Path
 
+import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -13,6 +15,7 @@ from chibo.lib.months import months
 from chibo.meetings.models import ActionItem
 from chibo.meetings.tests.holding_data import count_queries
 from chibo.quality import rollup
+from chibo.quality.charts import CHARTS, stylesheet
 from chibo.quality.dashboard import last_complete_month, period, series
 from chibo.quality.indicators import BY_KEY, INDICATORS
 from chibo.quality.models import MonthlyIndicators
@@ -21,6 +24,7 @@ from chibo.quality.tests.conftest import MAI, SON, months_ago
 from chibo.quality.tests.history import held
 
 ENGLISH = {"Accept-Language": "en"}
+CHARTS_CSS = Path(__file__).resolve().parents[2] / "static" / "chibo" / "charts.css"
 
 
 def url(org) -> str:
@@ -107,8 +111,8 @@ def test_the_query_count_does_not_grow_with_cells_or_history(slipping):
 
 def attendance_last_month(response) -> str:
     """The figure of the "Last month" card's attendance, as the page writes it."""
-    page = response.content.decode()
-    return re.search(r">Attendance</dt><dd>([^<]*)</dd>", page).group(1)
+    page = response if isinstance(response, str) else response.content.decode()
+    return re.search(r">Attendance</dt><dd>(?:<span[^>]*>[^<]*</span>)*([^<]*)</dd>", page)[1]
 
 
 def test_a_drawn_dashboard_is_kept_until_its_rows_change(
@@ -170,9 +174,101 @@ def test_the_thematic_indicator_waits_for_its_quarter_to_end(world):
 def test_the_cells_at_risk_come_a_page_at_a_time(slipping, settings):
     settings.PAGE_SIZE = 1
     client = slipping.client("admin")
-    first = client.get(url(slipping.province) + "?months=24")
-    second = client.get(url(slipping.province) + "?months=24&page=2")
+    target = reverse("quality:risks", args=[slipping.province.code])
+    first, second = client.get(target), client.get(target + "?page=2")
     assert first.context["risk_count"] == second.context["risk_count"] == 2
     cells = [page.context["risks"].object_list[0].cell for page in (first, second)]
     assert cells == [slipping.cell, slipping.foreign_cell], "the most worrying first"
-    assert "months=24" in first.content.decode().split('rel="next"')[0].rsplit("href=", 1)[1]
+    assert 'rel="next"' in first.content.decode() and 'rel="prev"' in second.content.decode()
+
+
+def test_the_list_of_cells_at_risk_is_a_committees_own(slipping):
+    target = reverse("quality:risks", args=[slipping.city.code])
+    assert Client().get(target).status_code == 302
+    assert slipping.client("outsider").get(target).status_code == 404
+    assert slipping.client("committee").post(target).status_code == 405
+    cell = reverse("quality:risks", args=[slipping.cell.code])
+    assert slipping.client("supervisor").get(cell).status_code == 404
+
+
+def test_it_reads_at_a_glance(slipping):
+    """The tiles and their legend, then the children, then the most worrying cells, each with
+    its parent, then the charts side by side."""
+    response = slipping.client("committee").get(url(slipping.city), headers=ENGLISH)
+    page = response.content.decode()
+    order = [
+        page.index('class="indicators"'),
+        page.index('class="tile-legend"'),
+        page.index('id="ranking"'),
+        page.index('id="risks"'),
+        page.index('class="charts"'),
+    ]
+    assert order == sorted(order)
+    legend = page[order[1] : order[2]]
+    for words in ("At or beyond the target", "Needs attention", "Nothing to measure yet"):
+        assert words in legend
+    # Each tile says by its colour which of the three it is, and a concern says it in words.
+    tiles = re.findall(r'<div class="(met|concern|unknown)"><dt', page)
+    assert len(tiles) == len(INDICATORS) and {"concern", "unknown"} <= set(tiles)
+    assert page.count("Needs attention: ") == tiles.count("concern")
+    risks = page[order[3] : order[4]]
+    assert f'{slipping.cell.name}</a> <span class="parent">· {slipping.ward.name}' in risks
+
+
+def test_it_names_the_ten_most_worrying_cells_and_links_to_all(slipping):
+    for n in range(11):
+        cell = child(slipping.ward, name=f"Chi bộ {n}", kind="cell", level=slipping.cell.level)
+        make_member(cell, f"Đảng viên {n}")
+        held(cell, months_ago(4), [])
+    rollup.rebuild()
+    response = slipping.client("committee").get(url(slipping.city), headers=ENGLISH)
+    assert response.context["risk_count"] == 12
+    assert [risk.cell.parent_name for risk in response.context["risks"]] == [
+        slipping.ward.name
+    ] * 10
+    assert response.context["risks"][0].cell == slipping.cell, "the most reasons first"
+    page = response.content.decode()
+    assert "The 10 most worrying:" in page and "All 12 cells at risk" in page
+    assert reverse("quality:risks", args=[slipping.city.code]) in page
+
+
+def test_the_list_of_cells_at_risk_costs_the_same_queries_for_more_cells(slipping):
+    client = slipping.client("committee")
+    target = reverse("quality:risks", args=[slipping.city.code])
+    few = count_queries(client, target)
+    for n in range(5):
+        cell = child(slipping.ward, name=f"Chi bộ {n}", kind="cell", level=slipping.cell.level)
+        held(cell, months_ago(4), [])
+    rollup.rebuild()
+    assert count_queries(client, target) == few
+
+
+TEXT = re.compile(r">([^<]+)<")
+
+
+@pytest.mark.parametrize(
+    "language, decimal, foreign", [("vi", ",", "."), ("km", ",", "."), ("en", ".", ",")]
+)
+def test_it_writes_its_numbers_one_way_per_language(slipping, language, decimal, foreign):
+    """Axes, tiles, tables: every decimal of the page with the language's own separator."""
+    client = slipping.client("committee")
+    page = client.get(url(slipping.ward), headers={"Accept-Language": language})
+    written = " ".join(TEXT.findall(page.content.decode()))
+    assert re.search(rf"\d\{decimal}\d", written), "the page has decimals"
+    assert not re.search(rf"\d\{foreign}\d", written)
+
+
+def test_the_charts_are_drawn_once_without_what_only_a_script_would_read(slipping):
+    page = slipping.client("committee").get(url(slipping.ward)).content.decode()
+    assert page.count("<svg") == len(CHARTS)
+    assert "<style" not in page and "<desc" not in page and "<!--" not in page
+    # Their words are HTML, which wraps on a phone: no title or legend inside a drawing.
+    assert 'class="legends"' not in page and 'class="titles"' not in page
+    assert page.count('<ul class="chart-legend">') == len(CHARTS)
+
+
+def test_the_charts_stylesheet_is_the_one_pygal_makes():
+    """`static/chibo/charts.css` is made by `stylesheet()`; after changing the charts' style,
+    write it again: python -c 'import django; django.setup(); from chibo.quality.charts import
+    stylesheet; print(stylesheet(), end="")' > chibo/static/chibo/charts.css"""
+    assert CHARTS_CSS.read_text(encoding="utf-8") == stylesheet()
