@@ -1,7 +1,8 @@
 """The dashboard: who may open it, what it shows, the cells at risk and its query budget."""
 
+import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -9,16 +10,18 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from chibo.conftest import child, make_member
 from chibo.lib.months import months
-from chibo.meetings.models import ActionItem
+from chibo.meetings.models import ActionItem, Meeting
 from chibo.meetings.tests.holding_data import count_queries
 from chibo.quality import rollup
 from chibo.quality.charts import CHARTS, stylesheet
 from chibo.quality.dashboard import last_complete_month, period, series
 from chibo.quality.indicators import BY_KEY, INDICATORS
 from chibo.quality.models import MonthlyIndicators
+from chibo.quality.reports import Period, build
 from chibo.quality.risks import cells_at_risk
 from chibo.quality.tests.conftest import MAI, SON, months_ago
 from chibo.quality.tests.history import held
@@ -160,15 +163,40 @@ def test_risks_look_only_at_the_subtree(slipping):
     assert ActionItem.objects.overdue().count() == 3
 
 
-def test_the_thematic_indicator_waits_for_its_quarter_to_end(world):
+def test_the_thematic_indicator_reads_its_quarter_so_far_until_it_ends(world):
     held(world.cell, date(2026, 4, 9), [])
     rollup.rebuild()
     rows = series(world.ward, months(date(2026, 4, 1), date(2026, 8, 1)))
-    thematic = INDICATORS.index(BY_KEY["thematic"])
-    known = [cells[thematic].value is not None for _month, cells in rows]
-    # April to June make a whole quarter; July and August wait for September.
-    assert known == [True, True, True, False, False]
-    assert rows[-1][1][thematic].text == "–"
+    thematic = [cells[INDICATORS.index(BY_KEY["thematic"])] for _month, cells in rows]
+    # April to June make a whole quarter; July and August are the quarter so far, which a
+    # thematic meeting in September may still mend: no concern yet.
+    assert [c.settled for c in thematic] == [True, True, True, False, False]
+    assert [c.concern for c in thematic] == [True, True, True, False, False]
+    assert thematic[-1].text == "0%"
+
+
+@pytest.mark.time_machine(datetime(2026, 12, 10, 3, tzinfo=UTC), tick=False)
+def test_the_thematic_tile_shows_what_the_months_report_says(world):
+    """November's tile and November's report (its PDF too) read one figure, the quarter so
+    far: one of the ward's two cells held its thematic meeting in October."""
+    held(world.cell, date(2026, 10, 9), [MAI, SON], kind=Meeting.Kind.COMBINED)
+    rollup.rebuild()
+    response = world.client("committee").get(url(world.ward), headers=ENGLISH)
+    tile = dict(response.context["latest"])[BY_KEY["thematic"]]
+    assert (tile.text, tile.concern, tile.settled) == ("50%", False, False)
+    tiles = response.content.decode()
+    assert ">Thematic meeting this quarter</dt><dd>50% <small>so far</small>" in tiles
+
+    november = Period("month", 2026, 11)
+    report = build(world.ward, november, date(2026, 12, 10))
+    line = next(line for line in report.summary if line.indicator.key == "thematic")
+    assert (line.now.text, line.now.concern) == ("50%", False)
+    pdf = world.client("committee").get(
+        reverse("quality:report", args=[world.ward.code, "month", 2026, 11, "pdf"]),
+        headers=ENGLISH,
+    )
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "50% (so far)" in text
 
 
 def test_the_cells_at_risk_come_a_page_at_a_time(slipping, settings):
