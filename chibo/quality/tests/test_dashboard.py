@@ -184,6 +184,8 @@ def test_the_thematic_tile_shows_what_the_months_report_says(world):
     response = world.client("committee").get(url(world.ward), headers=ENGLISH)
     tile = dict(response.context["latest"])[BY_KEY["thematic"]]
     assert (tile.text, tile.concern, tile.settled) == ("50%", False, False)
+    # Grey, as what is not final yet, rather than green, as a target met.
+    assert '<div class="unknown"><dt title="Rule 2' in response.content.decode()
     tiles = response.content.decode()
     assert ">Thematic meeting this quarter</dt><dd>50% <small>so far</small>" in tiles
 
@@ -233,7 +235,7 @@ def test_it_reads_at_a_glance(slipping):
     ]
     assert order == sorted(order)
     legend = page[order[1] : order[2]]
-    for words in ("At or beyond the target", "Needs attention", "Nothing to measure yet"):
+    for words in ("At or beyond the target", "Needs attention", "Not final yet, or nothing"):
         assert words in legend
     # Each tile says by its colour which of the three it is, and a concern says it in words.
     tiles = re.findall(r'<div class="(met|concern|unknown)"><dt', page)
