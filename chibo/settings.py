@@ -10,8 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from chibo.lib.env import env_bool, env_int, env_list, env_str
 
@@ -53,13 +54,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 # Scripts and styles come from chibo's own files only: an injected <script> or handler does not
-# run. The one inline style allowed carries the request's nonce (the charts' SVG, drawn by
-# pygal with its stylesheet inside).
+# run, an injected style does not apply (the charts' styles are in a file too, charts.css).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, NONCE],
+        "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "object-src": [NONE],
         "base-uri": [SELF],
@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which sends its files compressed already (decision record 20).
+    "chibo.lib.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -245,10 +247,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "chibo.lib.staticfiles.CompressedOnceStorage"},
 }
-# Serve straight from the apps when collectstatic has not run (the one-command demo).
-WHITENOISE_USE_FINDERS = True
+# WhiteNoise serves the collected files with their compressed copies (`chibo serve` collects
+# them at start); found in the apps instead, they would go uncompressed (decision record 20).
+WHITENOISE_USE_FINDERS = False
+# The fonts are the PDFs', never a browser's: compressing them took most of the first start.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 
 EMAIL_HOST = env_str("EMAIL_HOST")

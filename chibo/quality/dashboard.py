@@ -7,7 +7,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from chibo.lib.months import month_of, months, quarter_end, shift
+from chibo.lib.months import month_of, months, shift
 from chibo.orgs.models import Organisation
 from chibo.quality.indicators import INDICATORS, Indicator, shown, total
 from chibo.quality.models import MonthlyIndicators
@@ -28,23 +28,26 @@ def period(last: date, count: int) -> list[date]:
 
 @dataclass
 class Cell:
-    """One value of one indicator, as shown and as a number for charts."""
+    """One value of one indicator, as shown and as a number for charts; not settled while its
+    quarter goes on (`Indicator.settled`)."""
 
     value: float | None
     text: str
     concern: bool
+    settled: bool = True
 
 
-def cell(indicator: Indicator, row: MonthlyIndicators, known: bool = True) -> Cell:
-    value = indicator.value(row) if known else None
-    concern = indicator.concern(value)
-    return Cell(value, shown(indicator, value), concern)
+def cell(indicator: Indicator, row: MonthlyIndicators, settled: bool = True) -> Cell:
+    value = indicator.value(row)
+    return Cell(value, shown(indicator, value), settled and indicator.concern(value), settled)
 
 
-def series(org: Organisation, span: list[date]) -> list[tuple[date, list[Cell]]]:
-    """The organisation's indicators for each month of `span`, in one query. A quarterly
-    indicator is left unknown in a quarter that goes on after `span`: a thematic meeting may
-    still come."""
+def series(
+    org: Organisation, span: list[date], last: date | None = None
+) -> list[tuple[date, list[Cell]]]:
+    """The organisation's indicators for each month of `span`, in one query, as they stand
+    when `last` (the end of `span` unless given) is the last complete month."""
+    last = last or span[-1]
     rows = {
         row.month: row
         for row in MonthlyIndicators.objects.filter(
@@ -55,10 +58,7 @@ def series(org: Organisation, span: list[date]) -> list[tuple[date, list[Cell]]]
     return [
         (
             m,
-            [
-                cell(i, rows.get(m, empty), not i.quarterly or quarter_end(m) <= span[-1])
-                for i in INDICATORS
-            ],
+            [cell(i, rows.get(m, empty), i.settled(m, last)) for i in INDICATORS],
         )
         for m in span
     ]
@@ -70,8 +70,12 @@ class Ranked:
     cells: list[Cell]
 
 
-def ranking(org: Organisation, span: list[date], sort: str) -> list[Ranked]:
-    """The children over the recent months, best first by the indicator `sort`."""
+def ranking(
+    org: Organisation, span: list[date], sort: str, last: date | None = None
+) -> list[Ranked]:
+    """The children over the months of `span`, best first by the indicator `sort`, as they
+    stand when `last` (the end of `span` unless given) is the last complete month."""
+    last = last or span[-1]
     children = list(
         Organisation.objects.filter(path__startswith=org.path, depth=org.depth + 1)
         .select_related("level")
@@ -83,7 +87,10 @@ def ranking(org: Organisation, span: list[date], sort: str) -> list[Ranked]:
     ):
         rows[row.organisation_id].append(row)
     ranked = [
-        Ranked(child, [cell(i, total(rows[child.pk])) for i in INDICATORS]) for child in children
+        Ranked(
+            child, [cell(i, total(rows[child.pk]), i.settled(span[-1], last)) for i in INDICATORS]
+        )
+        for child in children
     ]
     column = next((n for n, i in enumerate(INDICATORS) if i.key == sort), 0)
     # Best first; organisations with nothing to measure go last.

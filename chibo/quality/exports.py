@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from chibo.lib import pdf
 from chibo.lib.spreadsheets import CsvWriter, csv_bytes, xlsx_bytes
-from chibo.quality.charts import CHARTS, STYLE, charts
+from chibo.quality.charts import CHARTS, STYLE, SVG, charts, cropped
 from chibo.quality.dashboard import Cell
 from chibo.quality.indicators import BY_KEY, HOURS, INDICATORS, PERCENT, Indicator
 from chibo.quality.reports import Report
@@ -25,11 +25,6 @@ DECIMALS = "0.0"
 MONTH_FORMAT = "mm/yyyy"
 # Sheet names are cut at this length by Excel.
 SHEET_NAME = 31
-SVG = "http://www.w3.org/2000/svg"
-# A chart's words, drawn by the PDF's HTML around it rather than inside the SVG.
-WORDS = {"titles", "legends"}
-# Room for the axes' labels around pygal's plot, in the SVG's pixels.
-LABELS_ABOVE, LABELS_BELOW = 10, 25
 
 
 def _sheets() -> list[str]:
@@ -191,25 +186,15 @@ def to_xlsx(report: Report) -> bytes:
 
 
 def _for_print(svg: str) -> str:
-    """The chart without its title and legend, cropped to the plot and its axes.
+    """The chart's plot and axes (`charts.cropped`).
 
     WeasyPrint draws an SVG's text a letter at a time, unshaped, and Khmer falls apart; the
-    HTML around the chart writes those words instead. The axes' labels are digits: they come to
-    no harm, and take the document's bundled serif rather than the screen's sans.
+    HTML around the chart writes the title and legend instead. The axes' labels are digits:
+    they come to no harm, and take the document's bundled serif rather than the screen's sans.
     """
-    ElementTree.register_namespace("", SVG)
-    root = ElementTree.fromstring(svg)
-    for parent in root.iter():
-        for child in list(parent):
-            if WORDS & set(child.get("class", "").split()):
-                parent.remove(child)
+    root = cropped(svg)
     style = root.find(f".//{{{SVG}}}style")
     style.text = re.sub(r"font-family:[^;}]*", "font-family:'Noto Serif'", style.text)
-    plot = root.find(f".//{{{SVG}}}g[@class='plot']")
-    top = float(re.findall(r"[\d.]+", plot.get("transform"))[1])
-    height = float(plot.find(f"{{{SVG}}}rect").get("height"))
-    width = root.get("viewBox").split()[2]
-    root.set("viewBox", f"0 {top - LABELS_ABOVE} {width} {LABELS_ABOVE + height + LABELS_BELOW}")
     return ElementTree.tostring(root, encoding="unicode")
 
 

@@ -6,12 +6,14 @@ Every screen, chart, report and warning reads them from here, from the additive 
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Sum
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from chibo.lib.months import quarter_end
 from chibo.quality.models import MonthlyIndicators
 from chibo.quality.rollup import COUNTS
 from chibo.voices.measures import median_answer_days
@@ -50,7 +52,7 @@ class Indicator:
     value: Callable[[MonthlyIndicators], float | None]
     # The value a cell should reach; below it the indicator is shown as a concern.
     target: float
-    # Measured over a whole quarter: unknown until the quarter is over.
+    # Measured over a whole quarter: until it is over, the quarter so far (`settled`).
     quarterly: bool = False
     # Less is better: above the target it is shown as a concern (days waited, voices overdue).
     lower_better: bool = False
@@ -59,6 +61,13 @@ class Indicator:
         if value is None:
             return False
         return value > self.target if self.lower_better else value < self.target
+
+    def settled(self, month: date, last: date) -> bool:
+        """Whether the month's value is final when `last` is the last complete month. A
+        quarterly indicator's is not until its quarter is over: it reads the quarter so far
+        (a thematic meeting may still come), and is no concern yet. The dashboard, the
+        reports and their charts all ask here, so they show the same figure."""
+        return not self.quarterly or quarter_end(month) <= last
 
 
 INDICATORS = [

@@ -138,16 +138,26 @@ def build(org: Organisation, period: Period, today: date) -> Report:
     now = total(row for row in rows if row.month >= period.first)
     before = total(row for row in rows if row.month < period.first)
     span = dashboard.period(period.last, CHARTED)
+    # As the dashboard reads the same months today: a quarter going on is the quarter so far.
+    last = last_complete_month(today)
+    summary = [
+        Line(
+            i,
+            dashboard.cell(i, now, i.settled(period.last, last)),
+            dashboard.cell(i, before, i.settled(previous.last, last)),
+        )
+        for i in INDICATORS
+    ]
     return Report(
         org=org,
         period=period,
         previous=previous,
         made_on=today,
-        summary=[Line(i, dashboard.cell(i, now), dashboard.cell(i, before)) for i in INDICATORS],
-        children=sorted(ranking(org, period.months, ""), key=lambda r: r.org.path),
+        summary=summary,
+        children=sorted(ranking(org, period.months, "", last), key=lambda r: r.org.path),
         risks=_risks(org, period),
         span=span,
-        monthly=series(org, span),
+        monthly=series(org, span, last),
     )
 
 

@@ -8,7 +8,8 @@ overdue tasks and voices: a bounded number of queries for a province of 4,000 ce
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -211,7 +212,22 @@ def cells_at_risk(org: Organisation, recent: list[date], today: date) -> list[At
     for cell_id, window in windows(org, recent, today).items():
         if reasons := reasons_for(window):
             found.append(AtRisk(cell_id, reasons))
-    found.sort(key=lambda r: -len(r.reasons))
+    # Ties in the order the cells were made, so that a page shows the same cells each time.
+    found.sort(key=lambda r: (-len(r.reasons), r.cell_id))
+    return found
+
+
+def with_cells(found: list[AtRisk]) -> list[AtRisk]:
+    """The risks with their cells, each cell with its parent's name (`parent_name`): several
+    cells of a city share a name ("Chi bộ khu 1"), and the parent tells them apart. One query."""
+    parent = Organisation.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organisation.steplen)
+    ).values("name")[:1]
+    cells = Organisation.objects.annotate(parent_name=Subquery(parent)).in_bulk(
+        [risk.cell_id for risk in found]
+    )
+    for risk in found:
+        risk.cell = cells[risk.cell_id]
     return found
 
 

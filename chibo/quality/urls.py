@@ -33,6 +33,7 @@ register_converter(FormatConverter, "report_format")
 app_name = "quality"
 urlpatterns = [
     path("<uuid:org>/", dashboard.dashboard, name="dashboard"),
+    path("<uuid:org>/risks/", dashboard.risks, name="risks"),
     path("meetings/<uuid:code>/score/", scoring.score, name="score"),
     path("cells/<uuid:org>/formalism/", formalism.cell_formalism, name="formalism"),
     # Evaluating members and cells (rules 17–20).

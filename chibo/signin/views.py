@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
 from chibo.access.scope import scope_for
+from chibo.lib.compression import uncompressed
 from chibo.signin import factors, sessions
 from chibo.signin.forms import ConfirmForm, VerifyForm
 
@@ -39,6 +40,7 @@ def _next(request: HttpRequest) -> str:
 
 
 @login_required
+@uncompressed
 def enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in of someone who needs a second factor: scan, type the code, keep the
     recovery codes."""
@@ -68,6 +70,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@uncompressed
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """The recovery codes just made, shown this once."""
     codes = request.session.pop(FRESH_CODES, None)

@@ -377,13 +377,21 @@ def test_it_serves_the_demo_over_http_in_one_command(tmp_path):
         page = wait_for_page(f"http://127.0.0.1:{port}/accounts/login/", server)
         assert 'name="password"' in page
         assert (tmp_path / "chibo.sqlite3").exists()
+        # Its files collected with their compressed copies, and sent so (decision record 20).
+        assert (tmp_path / "static" / "chibo" / "chibo.css.br").exists()
+        for path, encoding in [("/static/chibo/chibo.css", "br"), ("/accounts/login/", "gzip")]:
+            asked = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}", headers={"Accept-Encoding": "gzip, br"}
+            )
+            with urllib.request.urlopen(asked, timeout=5) as response:
+                assert response.headers["Content-Encoding"] == encoding, path
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert "chibo-demo" in output and "supervisor" in output
 
 
-def wait_for_page(url: str, server: subprocess.Popen, seconds: float = 90) -> str:
+def wait_for_page(url: str, server: subprocess.Popen, seconds: float = 180) -> str:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         assert server.poll() is None, "chibo demo stopped before serving"

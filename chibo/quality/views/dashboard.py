@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -16,12 +16,12 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from chibo.access.scope import get_organisation_for_user, scope_for
-from chibo.lib.paging import page_number, window
+from chibo.lib.paging import window
 from chibo.lib.query import choice
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import Organisation
 from chibo.quality import rollup
-from chibo.quality.charts import charts, with_nonce
+from chibo.quality.charts import charts
 from chibo.quality.dashboard import (
     PERIODS,
     RECENT,
@@ -32,10 +32,12 @@ from chibo.quality.dashboard import (
 )
 from chibo.quality.indicators import INDICATORS
 from chibo.quality.models import MeetingScore
-from chibo.quality.risks import cells_at_risk
+from chibo.quality.risks import cells_at_risk, with_cells
 
 # A day's dashboards: the day is part of their key, as the months shown follow it.
 DAY = 24 * 60 * 60
+# The cells at risk a dashboard names; the others are a link away.
+WORST = 10
 
 
 @require_GET
@@ -61,7 +63,6 @@ def dashboard(request: HttpRequest, org: UUID) -> HttpResponse:
             get_language(),
             count,
             sort,
-            page_number(request),
             oversee,
         )
     )
@@ -77,7 +78,7 @@ def dashboard(request: HttpRequest, org: UUID) -> HttpResponse:
         {
             "org": organisation,
             "ancestors": _ancestors(request, organisation),
-            "body": mark_safe(with_nonce(body, request.csp_nonce)),
+            "body": mark_safe(body),
         },
     )
 
@@ -101,19 +102,35 @@ def _body(request: HttpRequest, organisation: Organisation, today, count: int, s
     recent = period(last, RECENT)
     if organisation.kind == Organisation.Kind.COMMITTEE:
         risks = cells_at_risk(organisation, recent, today)
-        # The most worrying first, a page at a time.
-        shown = window(request, risks, settings.PAGE_SIZE)
-        names = Organisation.objects.in_bulk([r.cell_id for r in shown])
-        for risk in shown:
-            risk.cell = names[risk.cell_id]
         context |= {
             "ranking": ranking(organisation, recent, sort),
-            "risks": shown,
+            # The most worrying; the rest on their own pages.
+            "risks": with_cells(risks[:WORST]),
             "risk_count": len(risks),
         }
     else:
         context["meetings"] = _graded_meetings(scope_for(request).meetings(), organisation)
     return context
+
+
+@require_GET
+@login_required
+def risks(request: HttpRequest, org: UUID) -> HttpResponse:
+    """Every cell at risk in a committee's subtree, the most worrying first, a page at a time."""
+    organisation, _can_manage = get_organisation_for_user(request, org, may="see_quality")
+    if organisation.kind != Organisation.Kind.COMMITTEE:
+        raise Http404
+    today = timezone.localdate()
+    found = cells_at_risk(organisation, period(last_complete_month(today), RECENT), today)
+    shown = window(request, found, settings.PAGE_SIZE)
+    with_cells(shown.object_list)
+    context = {
+        "org": organisation,
+        "ancestors": _ancestors(request, organisation),
+        "risks": shown,
+        "risk_count": len(found),
+    }
+    return render(request, "quality/risks.html", context)
 
 
 def _ancestors(request: HttpRequest, org: Organisation) -> list[tuple[Organisation, bool]]:

@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
@@ -52,7 +51,8 @@ class Command(BaseCommand):
         self, *args, port: int, host: str, workers: int, threads: int, no_worker: bool, **options
     ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+        # Only files changed since the last start are copied and compressed again.
+        call_command("collectstatic", interactive=False, verbosity=0)
         helpers = [] if no_worker else [background("db_worker"), background("clock")]
         self.stdout.write(
             _("chibo is running at http://%(host)s:%(port)d/ (Ctrl+C stops it)")
