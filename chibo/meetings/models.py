@@ -208,6 +208,25 @@ class Meeting(models.Model):
         return self.status in {self.Status.DRAFT, self.Status.PUBLISHED}
 
     @property
+    def is_deletable(self) -> bool:
+        """A draft members never heard of: deleting it takes nothing from anyone."""
+        return self.status == self.Status.DRAFT and self.published_at is None
+
+    @transaction.atomic
+    def delete_draft(self) -> list[str]:
+        """Delete a draft never published, with its agenda and documents; returns the files to
+        discard. Anything else is kept: a meeting members were told of is cancelled instead."""
+        locked = Meeting.objects.select_for_update().filter(pk=self.pk)
+        found = locked.values_list("status", "published_at").first()
+        if found != (self.Status.DRAFT, None) or self.notices.exists():
+            raise ValueError("Only a draft never published is deleted.")
+        files = list(
+            Document.objects.filter(item__meeting_id=self.pk).values_list("file", flat=True)
+        )
+        self.delete()
+        return files
+
+    @property
     def has_opened(self) -> bool:
         """Under way or over: the roll, minutes and votes have something to record."""
         return self.status in {self.Status.OPEN, self.Status.CLOSED}

@@ -19,6 +19,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.access.scope import get_cell_for_user, scope_for
+from chibo.audit.log import record
+from chibo.audit.models import Action
 from chibo.guidance.cascade import to_decide
 from chibo.lib.months import month_of, next_month
 from chibo.lib.posted import posted
@@ -120,6 +122,31 @@ def edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
                     )
                 return redirect(_agenda_url(meeting))
     return _form_page(request, form, _("Change the plan"), (_agenda_url(meeting), _("Agenda")))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@preparing
+def delete(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """Delete a draft never published, after asking; a published one is cancelled instead."""
+    if not meeting.is_deletable:
+        messages.error(
+            request,
+            _("Members were told of this meeting: it cannot be deleted, only cancelled."),
+        )
+        return redirect(_agenda_url(meeting))
+    if request.method == "POST":
+        detail = {
+            "kind": meeting.kind,
+            "starts_at": meeting.starts_at.isoformat(),
+            "place": meeting.place,
+        }
+        with transaction.atomic():
+            record(request, Action.MEETING_DELETED, meeting, detail=detail)
+            documents.discard(meeting.delete_draft())
+        messages.success(request, _("The draft meeting was deleted."))
+        return redirect("meetings:cell", cell=meeting.cell.code)
+    return render(request, "meetings/planning/delete.html", {"meeting": meeting})
 
 
 # -- the agenda ----------------------------------------------------------------------------
