@@ -1,6 +1,7 @@
 """Forms of the secretary preparing meetings: they validate, the views save."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
@@ -14,6 +15,9 @@ from chibo.lib.months import month_of
 from chibo.meetings import documents
 from chibo.meetings.models import AgendaItem, Meeting, MeetingSeries
 from chibo.orgs.models import Member
+
+if TYPE_CHECKING:
+    from chibo.access.scope import Scope
 
 THEMED = {Meeting.Kind.THEMATIC, Meeting.Kind.COMBINED}
 # Exempt, transferred and suspended members are not given work to prepare.
@@ -29,6 +33,15 @@ def length_rule() -> str:
         "minutes": settings.CHIBO_RULES["meeting_minutes"],
         "combined": settings.CHIBO_RULES["combined_meeting_minutes"],
     }
+
+
+def tell_apart(field: forms.ModelChoiceField, scope: "Scope | None") -> None:
+    """Name the members a field offers so that two of one name can be told apart, with what
+    the user picking may see of them (`Scope.member_labels`)."""
+    if scope is None:
+        return
+    labels = scope.member_labels(field.queryset)
+    field.label_from_instance = lambda member: labels.get(member.pk, member.full_name)
 
 
 def month_rule() -> str:
@@ -108,13 +121,16 @@ class MeetingForm(PlanForm):
 
     field_order = ["kind", "theme", "date", "time", "planned_minutes", "short_allowed", "place"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, scope: "Scope | None" = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         meeting = self.instance
         self.fields["kind"].choices = Meeting.Kind.choices  # no blank radio button
-        self.fields["preparer"].queryset = meeting.cell.members.filter(
-            status__in=PREPARERS
-        ).on_cell_committee(meeting.cell)
+        self.fields["preparer"].queryset = (
+            meeting.cell.members.filter(status__in=PREPARERS)
+            .on_cell_committee(meeting.cell)
+            .select_related("cell")
+        )
+        tell_apart(self.fields["preparer"], scope)
         if meeting.starts_at:
             local = timezone.localtime(meeting.starts_at)
             self.initial |= {"date": local.date(), "time": local.time()}
@@ -270,10 +286,13 @@ class AgreementForm(forms.ModelForm):
         fields = ["agreed_on", "agreed_with"]
         widgets = {"agreed_with": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, scope: "Scope | None" = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agreed_with"].required = True
-        self.fields["agreed_with"].queryset = Member.objects.on_cell_committee(self.instance.cell)
+        self.fields["agreed_with"].queryset = Member.objects.on_cell_committee(
+            self.instance.cell
+        ).select_related("cell")
+        tell_apart(self.fields["agreed_with"], scope)
 
     def clean_agreed_on(self) -> date:
         day = self.cleaned_data["agreed_on"]

@@ -336,8 +336,9 @@ def test_it_refuses_the_minutes_while_the_resolution_is_a_draft_and_tells_member
 def test_it_refuses_records_without_a_resolution_unless_the_meeting_is_thematic(world):
     regular = opened(world.cell)
     approved_minutes(regular)
-    with pytest.raises(holding.ValidationError, match="still a draft"):
+    with pytest.raises(holding.ValidationError) as refused:
         holding.publish_records(regular)
+    assert refused.value.code == "resolution_draft"
     thematic = opened(world.cell, days=10)
     thematic.kind = Meeting.Kind.THEMATIC
     thematic.save(update_fields=["kind"])

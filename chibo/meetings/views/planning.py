@@ -85,7 +85,11 @@ def _agenda_url(meeting: Meeting, position: int | None = None) -> str:
 @login_required
 def plan(request: HttpRequest, cell: UUID) -> HttpResponse:
     org = _cell_to_manage(request, cell)
-    form = MeetingForm(posted(request), instance=Meeting(cell=org, kind=Meeting.Kind.REGULAR))
+    form = MeetingForm(
+        posted(request),
+        instance=Meeting(cell=org, kind=Meeting.Kind.REGULAR),
+        scope=scope_for(request),
+    )
     if request.method == "POST":
         with _locked(Organisation.objects.filter(pk=org.pk)):
             if form.is_valid():
@@ -109,7 +113,7 @@ def plan(request: HttpRequest, cell: UUID) -> HttpResponse:
 @login_required
 @preparing
 def edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
-    form = MeetingForm(posted(request), instance=meeting)
+    form = MeetingForm(posted(request), instance=meeting, scope=scope_for(request))
     if request.method == "POST":
         with _locked(Organisation.objects.filter(pk=meeting.cell_id)):
             if form.is_valid():
