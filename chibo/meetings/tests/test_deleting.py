@@ -107,3 +107,14 @@ def test_it_refuses_a_draft_published_once_and_set_back(world):
 def test_it_refuses_other_methods(world):
     meeting = make_meeting(world.cell)
     assert world.client("secretary").put(delete_url(meeting)).status_code == 405
+
+
+def test_a_draft_published_meanwhile_is_not_deleted(world):
+    """The page read a draft; by the time it is confirmed, the notice went out."""
+    meeting = make_meeting(world.cell)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=Meeting.Status.PUBLISHED, published_at=meeting.starts_at
+    )
+    with pytest.raises(ValueError):
+        meeting.delete_draft()
+    assert Meeting.objects.filter(pk=meeting.pk).exists()

@@ -133,24 +133,26 @@ def edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 @preparing
 def delete(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """Delete a draft never published, after asking; a published one is cancelled instead."""
+    refused = _("Members were told of this meeting: it cannot be deleted, only cancelled.")
     if not meeting.is_deletable:
-        messages.error(
-            request,
-            _("Members were told of this meeting: it cannot be deleted, only cancelled."),
-        )
+        messages.error(request, refused)
         return redirect(_agenda_url(meeting))
-    if request.method == "POST":
-        detail = {
-            "kind": meeting.kind,
-            "starts_at": meeting.starts_at.isoformat(),
-            "place": meeting.place,
-        }
+    if request.method == "GET":
+        return render(request, "meetings/planning/delete.html", {"meeting": meeting})
+    detail = {
+        "kind": meeting.kind,
+        "starts_at": meeting.starts_at.isoformat(),
+        "place": meeting.place,
+    }
+    try:
         with transaction.atomic():
             record(request, Action.MEETING_DELETED, meeting, detail=detail)
             documents.discard(meeting.delete_draft())
-        messages.success(request, _("The draft meeting was deleted."))
-        return redirect("meetings:cell", cell=meeting.cell.code)
-    return render(request, "meetings/planning/delete.html", {"meeting": meeting})
+    except ValueError:  # published meanwhile: the entry went with the rollback
+        messages.error(request, refused)
+        return redirect(_agenda_url(meeting))
+    messages.success(request, _("The draft meeting was deleted."))
+    return redirect("meetings:cell", cell=meeting.cell.code)
 
 
 # -- the agenda ----------------------------------------------------------------------------
