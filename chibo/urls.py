@@ -1,11 +1,15 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from chibo.notify.phone import SignOut
 from chibo.orgs.urls import import_patterns
 from chibo.orgs.views import home
 
 urlpatterns = [
+    # Browsers ask for it at the root whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("chibo/favicon.svg"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Before Django's own: signing out also clears what the browser kept for offline reading.

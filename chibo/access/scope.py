@@ -8,6 +8,7 @@ opened. Views ask for lists and rights; the ids and paths stay inside.
 """
 
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, wraps
@@ -20,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chibo.access.personal import Personal, Role, Shown, shown
 from chibo.audit.models import Entry
@@ -466,6 +468,36 @@ class Scope:
         for member in members:
             member.personal = self.personal(member)
         return members
+
+    def member_labels(self, members) -> dict[int, str]:
+        """How a picker names each of `members` (with their cells) so that two of one name are
+        told apart: the name, then what this user may see of them (`personal`), only as much
+        as it takes: their cell when the list spans cells, their year of birth, and the tail
+        of their party card as far as it is shown."""
+        members = list(members)
+        names = Counter(m.full_name for m in members)
+        spans_cells = len({m.cell_id for m in members}) > 1
+        parts: dict[int, list[str]] = {}
+        for member in members:
+            if names[member.full_name] == 1:
+                continue
+            personal = self.personal(member)
+            found = [member.cell.name] if spans_cells else []
+            if personal.birth_date is not None:  # a masked date still shows its year
+                found.append(_("born %(year)s") % {"year": member.birth_date.year})
+            parts[member.pk] = found
+        # Same name, cell and year: the card's tail, as far as the user sees the card.
+        seen = Counter((m.full_name, *parts[m.pk]) for m in members if m.pk in parts)
+        for member in members:
+            if member.pk in parts and seen[(member.full_name, *parts[member.pk])] > 1:
+                card = self.personal(member).card_number
+                if card is not None and card.value:
+                    tail = card.value[-4:].lstrip("•")
+                    parts[member.pk].append(_("card …%(tail)s") % {"tail": tail})
+        return {
+            m.pk: f"{m.full_name} ({', '.join(parts[m.pk])})" if parts.get(m.pk) else m.full_name
+            for m in members
+        }
 
     def members_showing(self, field: str) -> Q:
         """Members (among `members()`) whose `field` this user sees in full: a search by that

@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     RESOLUTION_CHANGED = "resolution_changed", _("wrote or corrected a resolution")
     RESOLUTION_ADOPTED = "resolution_adopted", _("adopted a resolution")
     RECORDS_PUBLISHED = "records_published", _("published the records")
+    MEETING_DELETED = "meeting_deleted", _("deleted a draft meeting")
     ROUND_OPENED = "round_opened", _("opened an evaluation round")
     EVALUATION_STEP = "evaluation_step", _("took a step of an evaluation")
 

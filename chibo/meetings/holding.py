@@ -407,19 +407,41 @@ def is_late(meeting: Meeting, published_at: datetime | None = None) -> bool:
     return (published_at or timezone.now()) > publish_due(meeting)
 
 
+def _require_settled(meeting: Meeting, minutes: Minutes | None, resolution: Resolution | None):
+    """Rule 10: the minutes and the resolution reach members together, both approved (a
+    thematic meeting's finished text, rule 7, may come without a resolution)."""
+    if minutes is None or minutes.status == Minutes.Status.DRAFT:
+        raise ValidationError(
+            _("Approve the minutes first: the minutes and the resolution are published together."),
+            code="minutes_draft",
+        )
+    if resolution is None and meeting.kind == Meeting.Kind.THEMATIC:
+        return
+    if resolution is None or resolution.status == Resolution.Status.DRAFT:
+        raise ValidationError(
+            _(
+                "The resolution is still a draft: adopt it first. The minutes and the "
+                "resolution are published together."
+            ),
+            code="resolution_draft",
+        )
+
+
 @transaction.atomic
 def publish_records(meeting: Meeting) -> list[Record]:
-    """Send the approved minutes and the adopted resolution to the members."""
+    """Send the approved minutes and the adopted resolution to the members, together, and tell
+    each of them once."""
     meeting.lock()
+    minutes, resolution = meeting.minutes.first(), meeting.resolutions.first()
+    _require_settled(meeting, minutes, resolution)
     ready = [
         record
-        for record in (meeting.minutes.first(), meeting.resolutions.first())
-        if record is not None
-        and record.status in {Minutes.Status.APPROVED, Resolution.Status.ADOPTED}
+        for record in (minutes, resolution)
+        if record is not None and record.status != record.Status.PUBLISHED
     ]
     if not ready:
         raise ValidationError(
-            _("Nothing to publish: approve the minutes or adopt the resolution first."),
+            _("Nothing new to publish: these records are already published."),
             code="nothing_ready",
         )
     now = timezone.now()

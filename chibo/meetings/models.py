@@ -1,7 +1,7 @@
 """Meetings of a cell, from plan to publication, and members' answers before the meeting."""
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.lib.bounds import validate_date, validate_year
-from chibo.lib.months import shift
+from chibo.lib.months import month_of, next_month, shift
 from chibo.lib.text import validate_multiline_text, validate_plain_text
 from chibo.orgs.models import Member, Organisation, Position
 
@@ -208,6 +208,25 @@ class Meeting(models.Model):
         return self.status in {self.Status.DRAFT, self.Status.PUBLISHED}
 
     @property
+    def is_deletable(self) -> bool:
+        """A draft members never heard of: deleting it takes nothing from anyone."""
+        return self.status == self.Status.DRAFT and self.published_at is None
+
+    @transaction.atomic
+    def delete_draft(self) -> list[str]:
+        """Delete a draft never published, with its agenda and documents; returns the files to
+        discard. Anything else is kept: a meeting members were told of is cancelled instead."""
+        locked = Meeting.objects.select_for_update().filter(pk=self.pk)
+        found = locked.values_list("status", "published_at").first()
+        if found != (self.Status.DRAFT, None) or self.notices.exists():
+            raise ValueError("Only a draft never published is deleted.")
+        files = list(
+            Document.objects.filter(item__meeting_id=self.pk).values_list("file", flat=True)
+        )
+        self.delete()
+        return files
+
+    @property
     def has_opened(self) -> bool:
         """Under way or over: the roll, minutes and votes have something to record."""
         return self.status in {self.Status.OPEN, self.Status.CLOSED}
@@ -268,6 +287,30 @@ class Meeting(models.Model):
     def add_official_agenda(self) -> None:
         AgendaItem.objects.bulk_create(self.official_agenda_items())
 
+    @property
+    def is_regular(self) -> bool:
+        """A regular meeting, alone or sharing its session with a thematic one (rule 1)."""
+        return self.kind in REGULAR_KINDS
+
+    def same_month_regular(self) -> list["Meeting"]:
+        """Rule 1: the cell's other regular meetings, not cancelled, in this one's month (in
+        local time). A regular meeting is held once a month: any found is a second one."""
+        first = month_of(self.starts_at)
+        start, end = (
+            timezone.make_aware(datetime.combine(m, time())) for m in (first, next_month(first))
+        )
+        return list(
+            Meeting.objects.filter(
+                cell_id=self.cell_id,
+                kind__in=REGULAR_KINDS,
+                starts_at__gte=start,
+                starts_at__lt=end,
+            )
+            .exclude(status=self.Status.CANCELLED)
+            .exclude(pk=self.pk)
+            .order_by("starts_at")
+        )
+
     def overlaps(self, other: "Meeting") -> bool:
         """Whether the two share any time: [starts_at, ends_at) intervals intersect."""
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
@@ -290,6 +333,10 @@ class Meeting(models.Model):
         """A new item at the end of the agenda."""
         last = self.agenda_items.aggregate(last=Max("position"))["last"] or 0
         return AgendaItem.objects.create(meeting=self, position=last + 1, title=title, body=body)
+
+
+# Rule 1 counts these as the month's regular meeting.
+REGULAR_KINDS = (Meeting.Kind.REGULAR, Meeting.Kind.COMBINED)
 
 
 class MeetingSeries(models.Model):
@@ -337,9 +384,8 @@ class MeetingSeries(models.Model):
                 starts_at__lt=starts[-1] + timedelta(days=31),
             ).exclude(status=Meeting.Status.CANCELLED)
         )
-        regular = {Meeting.Kind.REGULAR, Meeting.Kind.COMBINED}
-        local = [timezone.localtime(m.starts_at) for m in nearby if m.kind in regular]
-        monthly = {(start.year, start.month) for start in local}
+        # Rule 1: a month that has its regular meeting gets no second one from the series.
+        monthly = {month_of(m.starts_at) for m in nearby if m.is_regular}
         now = timezone.now()
         created, past, taken = [], [], []
         for starts_at in starts:
@@ -353,9 +399,7 @@ class MeetingSeries(models.Model):
             )
             if starts_at <= now:
                 past.append(starts_at)
-            elif (starts_at.year, starts_at.month) in monthly or any(
-                meeting.overlaps(other) for other in nearby
-            ):
+            elif month_of(starts_at) in monthly or any(meeting.overlaps(other) for other in nearby):
                 taken.append(starts_at)
             else:
                 created.append(meeting)

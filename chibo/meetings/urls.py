@@ -13,6 +13,7 @@ urlpatterns = [
     path("cells/<uuid:cell>/new/", planning.plan, name="plan"),
     path("cells/<uuid:cell>/series/new/", planning.series, name="series"),
     path("<uuid:code>/edit/", planning.edit, name="edit"),
+    path("<uuid:code>/delete/", planning.delete, name="delete"),
     path("<uuid:code>/agenda/", planning.agenda, name="agenda"),
     path("<uuid:code>/agreed/", planning.agreed, name="agreed"),
     path("<uuid:code>/agenda/<int:position>/", planning.item, name="agenda_item"),

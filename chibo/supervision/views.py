@@ -25,8 +25,20 @@ LAST_HELD = 3
 @dataclass(frozen=True)
 class Held:
     meeting: Meeting
+    # The score that stands (rule 13), and the supervisor's own.
     score: MeetingScore | None
+    mine: MeetingScore | None
     reported: bool
+
+    @property
+    def final(self) -> bool:
+        """The superior committee decided the grade: nobody scores the meeting any more."""
+        return self.score is not None and self.score.role == MeetingScore.Role.COMMITTEE
+
+    @property
+    def to_score(self) -> bool:
+        """What the supervisor can still do: score and report a meeting not yet decided."""
+        return not self.reported and not self.final
 
 
 @dataclass(frozen=True)
@@ -63,9 +75,13 @@ def _charges(scope: Scope) -> list[Charge]:
     last: dict[int, list[Held]] = {}
     latest = _first_per_cell(held, LAST_HELD, F("starts_at").desc())
     standing = Prefetch("scores", MeetingScore.objects.standing(), to_attr="standing")
-    for meeting in latest.prefetch_related(standing).order_by("-starts_at"):
+    own = MeetingScore.objects.filter(role=MeetingScore.Role.SUPERVISOR, by_id=scope.member_id)
+    for meeting in latest.prefetch_related(
+        standing, Prefetch("scores", own, to_attr="own")
+    ).order_by("-starts_at"):
         score = meeting.standing[0] if meeting.standing else None
-        last.setdefault(meeting.cell_id, []).append(Held(meeting, score, meeting.reported))
+        mine = meeting.own[0] if meeting.own else None
+        last.setdefault(meeting.cell_id, []).append(Held(meeting, score, mine, meeting.reported))
     return [
         Charge(cell, nexts.get(cell.pk), last.get(cell.pk, []), overdue.get(cell.pk, 0))
         for cell in cells

@@ -162,7 +162,9 @@ def plan(request: HttpRequest, code: UUID, cell: UUID) -> HttpResponse:
     if not found.offered_to(org):
         raise Http404
     meeting = Meeting(cell=org, kind=Meeting.Kind.THEMATIC, theme=found.title)
-    form = ThematicMeetingForm(posted(request), instance=meeting, topic=found)
+    form = ThematicMeetingForm(
+        posted(request), instance=meeting, topic=found, scope=scope_for(request)
+    )
     if request.method == "POST":
         # The cell's row held, so two plans cannot both take the same evening.
         with transaction.atomic():

@@ -93,12 +93,22 @@ class TaskForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, owners: list[Member], earliest: date, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        owners: list[Member],
+        earliest: date,
+        labels: dict[int, str] | None = None,
+        **kwargs,
+    ) -> None:
+        """`labels` name the owners so that two of one name are told apart
+        (`Scope.member_labels`)."""
         super().__init__(*args, **kwargs)
         self.owners = {str(member.code): member for member in owners}
         self.earliest = earliest
+        labels = labels or {}
         self.fields["owner"].choices = [("", "—")] + [
-            (code, member.full_name) for code, member in self.owners.items()
+            (code, labels.get(member.pk, member.full_name)) for code, member in self.owners.items()
         ]
 
     def clean_owner(self) -> Member:

@@ -1,6 +1,7 @@
 """Forms of the secretary preparing meetings: they validate, the views save."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
@@ -10,9 +11,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.lib.bounds import validate_date
+from chibo.lib.months import month_of
 from chibo.meetings import documents
 from chibo.meetings.models import AgendaItem, Meeting, MeetingSeries
 from chibo.orgs.models import Member
+
+if TYPE_CHECKING:
+    from chibo.access.scope import Scope
 
 THEMED = {Meeting.Kind.THEMATIC, Meeting.Kind.COMBINED}
 # Exempt, transferred and suspended members are not given work to prepare.
@@ -28,6 +33,27 @@ def length_rule() -> str:
         "minutes": settings.CHIBO_RULES["meeting_minutes"],
         "combined": settings.CHIBO_RULES["combined_meeting_minutes"],
     }
+
+
+def tell_apart(field: forms.ModelChoiceField, scope: "Scope | None") -> None:
+    """Name the members a field offers so that two of one name can be told apart, with what
+    the user picking may see of them (`Scope.member_labels`)."""
+    if scope is None:
+        return
+    labels = scope.member_labels(field.queryset)
+    field.label_from_instance = lambda member: labels.get(member.pk, member.full_name)
+
+
+def month_rule() -> str:
+    """Rule 1 as the page states it."""
+    return _(
+        "Rule 1 (Directive 50-CT/TW, Guidance 42-HD/BTCTW): a cell holds one regular meeting "
+        "every month."
+    )
+
+
+# The box that confirms a second regular meeting in a month, shown only when there is one.
+SECOND = "second_regular"
 
 
 def time_input() -> forms.TimeInput:
@@ -51,6 +77,7 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["planned_minutes"].help_text = length_rule()
         self.length_warning = ""
+        self.month_warning = ""
 
     def check_length(self, probe: Meeting) -> None:
         """A short meeting is a warning, and saved only with the superior's permission."""
@@ -94,13 +121,16 @@ class MeetingForm(PlanForm):
 
     field_order = ["kind", "theme", "date", "time", "planned_minutes", "short_allowed", "place"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, scope: "Scope | None" = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         meeting = self.instance
         self.fields["kind"].choices = Meeting.Kind.choices  # no blank radio button
-        self.fields["preparer"].queryset = meeting.cell.members.filter(
-            status__in=PREPARERS
-        ).on_cell_committee(meeting.cell)
+        self.fields["preparer"].queryset = (
+            meeting.cell.members.filter(status__in=PREPARERS)
+            .on_cell_committee(meeting.cell)
+            .select_related("cell")
+        )
+        tell_apart(self.fields["preparer"], scope)
         if meeting.starts_at:
             local = timezone.localtime(meeting.starts_at)
             self.initial |= {"date": local.date(), "time": local.time()}
@@ -123,9 +153,41 @@ class MeetingForm(PlanForm):
         )
         self._check_time(probe)
         self.check_length(probe)
+        self._check_month(probe)
         # ModelForm copies its own fields to the instance; the start is made of two, so here.
         self.instance.starts_at = starts_at
         return data
+
+    def _check_month(self, probe: Meeting) -> None:
+        """Rule 1 asks for one regular meeting a month: a second is a warning, and saved only
+        once the secretary confirms it. The box to tick appears with the warning."""
+        before = self.instance
+        same_month = before.pk and month_of(before.starts_at) == month_of(probe.starts_at)
+        if same_month and before.is_regular:
+            return  # confirmed when it was planned in this month
+        others = probe.same_month_regular() if probe.is_regular else []
+        if not others:
+            return
+        self.month_warning = month_rule()
+        self.fields[SECOND] = forms.BooleanField(
+            label=_("Plan a second regular meeting this month anyway"), required=False
+        )
+        if self.fields[SECOND].widget.value_from_datadict(self.data, None, self.add_prefix(SECOND)):
+            return
+        self.add_error(
+            SECOND,
+            ValidationError(
+                _(
+                    "The cell already has a regular meeting this month: %(kind)s on %(start)s. "
+                    "Tick this box to plan a second one, or choose another month."
+                )
+                % {
+                    "kind": others[0].get_kind_display(),
+                    "start": _local(others[0].starts_at, "DATETIME_FORMAT"),
+                },
+                code="second_regular",
+            ),
+        )
 
     def _check_time(self, probe: Meeting) -> None:
         # An unchanged time may lie in the past: fixing the place of a late meeting is fine.
@@ -224,10 +286,13 @@ class AgreementForm(forms.ModelForm):
         fields = ["agreed_on", "agreed_with"]
         widgets = {"agreed_with": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, scope: "Scope | None" = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agreed_with"].required = True
-        self.fields["agreed_with"].queryset = Member.objects.on_cell_committee(self.instance.cell)
+        self.fields["agreed_with"].queryset = Member.objects.on_cell_committee(
+            self.instance.cell
+        ).select_related("cell")
+        tell_apart(self.fields["agreed_with"], scope)
 
     def clean_agreed_on(self) -> date:
         day = self.cleaned_data["agreed_on"]

@@ -3,6 +3,7 @@ the preparation checklist."""
 
 from django import template
 
+from chibo.access.scope import scope_for
 from chibo.meetings.checklist import checklist
 from chibo.meetings.forms.planning import AgreementForm
 from chibo.meetings.guide import current, guide
@@ -23,6 +24,6 @@ def meeting_checklist(context: template.Context, meeting: Meeting) -> dict:
     return {
         "meeting": meeting,
         "checks": checklist(meeting),
-        "form": AgreementForm(instance=meeting),
+        "form": AgreementForm(instance=meeting, scope=scope_for(context["request"])),
         "csrf_token": context.get("csrf_token"),
     }

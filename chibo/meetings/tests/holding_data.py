@@ -61,6 +61,36 @@ def approved_minutes(meeting: Meeting, text: str = "Chi bộ thống nhất") ->
     return minutes
 
 
+def adopted(meeting: Meeting, *tasks) -> Resolution:
+    resolution = draft(meeting, *tasks)
+    holding.adopt_resolution(resolution, passed_vote(meeting))
+    return resolution
+
+
+def settled(meeting: Meeting, text: str = "Chi bộ thống nhất") -> tuple[Minutes, Resolution]:
+    """The minutes approved and the resolution adopted: records ready to publish (rule 10)."""
+    return approved_minutes(meeting, text), adopted(meeting)
+
+
+def publish_together(meeting: Meeting) -> None:
+    """Publish the records as rule 10 asks, both at once (`complete_records`)."""
+    complete_records(meeting)
+    holding.publish_records(meeting)
+
+
+def complete_records(meeting: Meeting) -> None:
+    """Whichever of the minutes and the resolution a test did not write, written short (never
+    compared), approved or adopted by the official members present: the meeting is open."""
+    if not meeting.minutes.exists():
+        approved_minutes(meeting)
+    if not meeting.resolutions.exists():
+        texts = {"assessment": "Hoàn thành", "assignment": "Bí thư", "quality": "Tốt"}
+        resolution = holding.save_resolution(meeting, None, texts, [])
+        voters = holding.roll_of(meeting).count.voters_present
+        vote = holding.record_vote(meeting, "Nghị quyết", voters, 0, 0)
+        holding.adopt_resolution(resolution, vote)
+
+
 def roll_line(meeting: Meeting, name: str) -> Attendance:
     return meeting.roll.get(member__full_name=name)
 

@@ -11,6 +11,7 @@ from chibo.meetings.tests.holding_data import (
     assert_guarded,
     messages_in,
     opened,
+    settled,
     url,
 )
 from chibo.meetings.tests.test_attending import plan
@@ -182,13 +183,14 @@ def test_it_shows_published_versions_to_members_and_drafts_only_to_the_secretary
 
 
 def test_it_lists_the_published_records_for_members(world, meeting):
-    published = approved_minutes(meeting)
+    published, _resolution = settled(meeting)
     holding.publish_records(meeting)
     holding.correct(published, "Sai chính tả")
     client = world.client("member")
     page = client.get(url(meeting, "records"), headers=ENGLISH).content.decode()
     assert url(meeting, "minutes_version", 1) in page
-    assert url(meeting, "minutes_version", 2) not in page and "Not published yet." in page
+    assert url(meeting, "minutes_version", 2) not in page
+    assert url(meeting, "resolution_version", 1) in page
     secretary = world.client("secretary").get(url(meeting, "records")).content.decode()
     assert url(meeting, "minutes_version", 2) in secretary
     assert world.client("outsider").get(url(meeting, "records")).status_code == 404
@@ -199,7 +201,7 @@ def test_it_lists_the_published_records_for_members(world, meeting):
 def test_it_tells_those_who_got_the_notice_that_the_records_are_out(world, meeting):
     from chibo.notify.models import Notification
 
-    approved_minutes(meeting)
+    settled(meeting)
     holding.publish_records(meeting)
     told = set(
         Notification.objects.filter(meeting=meeting, kind=Notification.Kind.RECORDS).values_list(

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from chibo.meetings import holding, pdf
 from chibo.meetings.models import ActionItem, Meeting, Minutes, Resolution
+from chibo.meetings.tests.holding_data import publish_together
 from chibo.orgs.models import Member
 
 VIETNAMESE = "Chi bộ thống nhất nâng cao chất lượng sinh hoạt"
@@ -53,7 +54,7 @@ def write_minutes(world, status: str = Minutes.Status.PUBLISHED) -> Minutes:
     if status != Minutes.Status.DRAFT:
         holding.approve_minutes(minutes)
     if status == Minutes.Status.PUBLISHED:
-        holding.publish_records(meeting)
+        publish_together(meeting)
     minutes.refresh_from_db()
     return minutes
 
@@ -67,7 +68,7 @@ def adopt(world, status: str = Resolution.Status.PUBLISHED, month: int = 3) -> R
         vote = holding.record_vote(meeting, "Nghị quyết tháng 3", 2, 0, 0)
         holding.adopt_resolution(resolution, vote)
     if status == Resolution.Status.PUBLISHED:
-        holding.publish_records(meeting)
+        publish_together(meeting)
     resolution.refresh_from_db()
     return resolution
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo.conftest import make_member
+from chibo.lib.months import month_of, shift
 from chibo.meetings.models import REGULAR_STEPS, Meeting, Notice, Step
 from chibo.meetings.tests.test_roles import seat
 from chibo.orgs.models import Member
@@ -154,8 +155,9 @@ def test_it_refuses_a_meeting_in_the_past(world):
     "hour, minute, overlaps", [(20, 0, True), (18, 30, True), (21, 0, False), (18, 0, False)]
 )
 def test_it_refuses_to_overlap_another_meeting_of_the_cell(world, hour, minute, overlaps):
-    make_meeting(world.cell, starts_at=future(at=time(19, 30)))  # 19:30 to 21:00
-    start = future(at=time(hour, minute))
+    # Thematic, so that only the time and not rule 1 stands between the two.
+    make_meeting(world.cell, starts_at=future(at=time(19, 30)), kind=Meeting.Kind.THEMATIC)
+    start = future(at=time(hour, minute))  # 19:30 to 21:00
     response = world.client("secretary").post(plan_url(world), plan_data(start=start))
     assert ("This overlaps another meeting" in response.content.decode()) == overlaps
     assert Meeting.objects.count() == (1 if overlaps else 2)
@@ -294,3 +296,61 @@ def test_it_warns_when_the_kind_changes_but_the_agenda_does_not(world):
     response = world.client("secretary").post(edit_url(meeting), data, follow=True)
     assert "check its steps" in response.content.decode()
     assert meeting.agenda_items.count() == len(REGULAR_STEPS)
+
+
+# -- rule 1: one regular meeting a month --------------------------------------------------
+
+
+def in_two_months(day: int, at: time = time(19, 30)) -> datetime:
+    """A local time on `day` of the month after next: always ahead, always one month."""
+    first = shift(month_of(timezone.localdate()), 2)
+    return timezone.make_aware(datetime.combine(first.replace(day=day), at))
+
+
+@pytest.mark.parametrize("kind", ["regular", "combined"])
+def test_it_warns_of_a_second_regular_meeting_in_a_month_and_asks_to_confirm(world, kind):
+    first = make_meeting(world.cell, starts_at=in_two_months(5), kind=Meeting.Kind.COMBINED)
+    client = world.client("secretary")
+    data = plan_data(start=in_two_months(25), kind=kind, theme="Chuyển đổi số", planned_minutes=120)
+    page = client.post(plan_url(world), data).content.decode()
+    assert 'role="alert">Rule 1 (Directive 50-CT/TW, Guidance 42-HD/BTCTW)' in page
+    assert "The cell already has a regular meeting this month" in page
+    assert 'name="second_regular"' in page
+    assert list(Meeting.objects.all()) == [first]
+    assert client.post(plan_url(world), data | {"second_regular": "on"}).status_code == 302
+    assert Meeting.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "kind, other, status",
+    [
+        ("thematic", Meeting.Kind.REGULAR, Meeting.Status.DRAFT),
+        ("extraordinary", Meeting.Kind.REGULAR, Meeting.Status.DRAFT),
+        ("regular", Meeting.Kind.THEMATIC, Meeting.Status.DRAFT),
+        ("regular", Meeting.Kind.REGULAR, Meeting.Status.CANCELLED),
+    ],
+)
+def test_it_says_nothing_of_rule_1_when_the_month_keeps_one_regular_meeting(
+    world, kind, other, status
+):
+    make_meeting(world.cell, starts_at=in_two_months(5), kind=other, status=status)
+    make_meeting(world.sister_cell, starts_at=in_two_months(6))
+    data = plan_data(start=in_two_months(25), kind=kind, theme="Chuyển đổi số")
+    response = world.client("secretary").post(plan_url(world), data)
+    assert response.status_code == 302
+    assert "Rule 1" not in response.content.decode()
+
+
+def test_it_asks_again_when_a_change_moves_a_meeting_into_a_month_that_has_one(world):
+    make_meeting(world.cell, starts_at=in_two_months(5))
+    meeting = make_meeting(world.cell, starts_at=in_two_months(5) + timedelta(days=40))
+    client = world.client("secretary")
+    page = client.post(edit_url(meeting), plan_data(start=in_two_months(20))).content.decode()
+    assert "The cell already has a regular meeting this month" in page
+    meeting.refresh_from_db()
+    assert meeting.starts_at == in_two_months(5) + timedelta(days=40)
+    data = plan_data(start=in_two_months(20), second_regular="on")
+    assert client.post(edit_url(meeting), data).status_code == 302
+    # Confirmed once: changing its place later asks nothing more.
+    data = plan_data(start=in_two_months(21), place="Hội trường phường")
+    assert client.post(edit_url(meeting), data).status_code == 302

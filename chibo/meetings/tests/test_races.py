@@ -26,6 +26,7 @@ from chibo.meetings.tests.holding_data import (
     member,
     opened,
     passed_vote,
+    settled,
     soon,
     url,
 )
@@ -182,7 +183,7 @@ def test_two_corrections_make_one_new_version(world):
 def test_two_publications_of_the_records_notify_once(world):
     for _ in range(ROUNDS):
         meeting = opened(world.cell, days=0)
-        approved_minutes(meeting)
+        settled(meeting)
         before = Notification.objects.count()
         results = at_once(holding.publish_records, meeting)
         assert outcomes(results) == ["done", "refused"], results

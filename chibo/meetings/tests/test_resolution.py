@@ -1,5 +1,6 @@
 """The resolution in four parts: drafted, adopted by a vote and numbered, corrected, published."""
 
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from chibo.meetings import holding
 from chibo.meetings.models import ActionItem, Meeting, Minutes, Resolution
 from chibo.meetings.tests.holding_data import (
     ENGLISH,
+    adopted,
     approved_minutes,
     assert_guarded,
     draft,
@@ -20,6 +22,7 @@ from chibo.meetings.tests.holding_data import (
     soon,
     url,
 )
+from chibo.notify.models import Notification
 
 MAI, SON = "Nguyễn Thị Mai", "Trần Văn Sơn"
 
@@ -27,12 +30,6 @@ MAI, SON = "Nguyễn Thị Mai", "Trần Văn Sơn"
 @pytest.fixture
 def meeting(world) -> Meeting:
     return opened(world.cell)
-
-
-def adopted(meeting: Meeting, *tasks) -> Resolution:
-    resolution = draft(meeting, *tasks)
-    holding.adopt_resolution(resolution, passed_vote(meeting))
-    return resolution
 
 
 def form_data(*rows, saved: int = 0, **texts) -> dict:
@@ -291,6 +288,7 @@ def test_it_flags_records_published_late(world, settings):
     settings.CHIBO_RULES = {**settings.CHIBO_RULES, "resolution_publish_days": 2}
     meeting = opened(world.cell, days=-3)
     approved_minutes(meeting)
+    adopted(meeting)
     page = world.client("secretary").get(url(meeting, "hold"), headers=ENGLISH).content.decode()
     assert "That time has passed." in page
     response = world.client("secretary").post(
@@ -304,8 +302,45 @@ def test_it_flags_records_published_late(world, settings):
 
 def test_it_publishes_only_what_is_ready(world, meeting):
     Minutes.objects.create(meeting=meeting, sections={"1": "Nháp"})
+    adopted(meeting)
     response = world.client("secretary").post(
         url(meeting, "publish_records"), follow=True, headers=ENGLISH
     )
-    assert "Nothing to publish" in messages_in(response)
+    assert "Approve the minutes first" in messages_in(response)
     assert Minutes.objects.get().status == "draft"
+    assert Resolution.objects.get().status == "adopted"
+
+
+def test_it_refuses_the_minutes_while_the_resolution_is_a_draft_and_tells_members_once(
+    world, meeting
+):
+    minutes = approved_minutes(meeting)
+    resolution = draft(meeting)
+    client = world.client("secretary")
+    response = client.post(url(meeting, "publish_records"), follow=True, headers=ENGLISH)
+    assert "The resolution is still a draft: adopt it first." in messages_in(response)
+    minutes.refresh_from_db()
+    assert minutes.status == "approved" and minutes.published_at is None
+    assert not Notification.objects.filter(kind=Notification.Kind.RECORDS).exists()
+
+    holding.adopt_resolution(resolution, passed_vote(meeting))
+    response = client.post(url(meeting, "publish_records"), follow=True, headers=ENGLISH)
+    assert "Published to the members." in messages_in(response)
+    response = client.post(url(meeting, "publish_records"), follow=True, headers=ENGLISH)
+    assert "Nothing new to publish" in messages_in(response)
+    told = Notification.objects.filter(meeting=meeting, kind=Notification.Kind.RECORDS)
+    per_person = Counter(told.values_list("recipient__username", flat=True))
+    assert per_person == {"mai": 1, "son": 1, "vu": 1}
+
+
+def test_it_refuses_records_without_a_resolution_unless_the_meeting_is_thematic(world):
+    regular = opened(world.cell)
+    approved_minutes(regular)
+    with pytest.raises(holding.ValidationError) as refused:
+        holding.publish_records(regular)
+    assert refused.value.code == "resolution_draft"
+    thematic = opened(world.cell, days=10)
+    thematic.kind = Meeting.Kind.THEMATIC
+    thematic.save(update_fields=["kind"])
+    approved_minutes(thematic)
+    assert [record.status for record in holding.publish_records(thematic)] == ["published"]

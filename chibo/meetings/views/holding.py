@@ -353,13 +353,15 @@ def resolution(request: HttpRequest, code: UUID) -> HttpResponse:
     if latest is None:
         initial = {"assessment": holding.assessment_text(previous), **drafting.resolution_start()}
     form = ResolutionForm(data, instance=latest, initial=initial)
+    owners = list(Member.objects.filter(cell_id=meeting.cell_id).select_related("cell"))
     tasks = TaskFormSet(
         data,
         prefix="tasks",
         initial=_rows(latest),
         form_kwargs={
-            "owners": list(Member.objects.filter(cell_id=meeting.cell_id)),
+            "owners": owners,
             "earliest": timezone.localtime(meeting.starts_at).date(),
+            "labels": scope_for(request).member_labels(owners),
         },
     )
     if request.method == "POST" and form.is_valid() and tasks.is_valid():

@@ -19,6 +19,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.access.scope import get_cell_for_user, scope_for
+from chibo.audit.log import record
+from chibo.audit.models import Action
 from chibo.guidance.cascade import to_decide
 from chibo.lib.months import month_of, next_month
 from chibo.lib.posted import posted
@@ -83,7 +85,11 @@ def _agenda_url(meeting: Meeting, position: int | None = None) -> str:
 @login_required
 def plan(request: HttpRequest, cell: UUID) -> HttpResponse:
     org = _cell_to_manage(request, cell)
-    form = MeetingForm(posted(request), instance=Meeting(cell=org, kind=Meeting.Kind.REGULAR))
+    form = MeetingForm(
+        posted(request),
+        instance=Meeting(cell=org, kind=Meeting.Kind.REGULAR),
+        scope=scope_for(request),
+    )
     if request.method == "POST":
         with _locked(Organisation.objects.filter(pk=org.pk)):
             if form.is_valid():
@@ -107,7 +113,7 @@ def plan(request: HttpRequest, cell: UUID) -> HttpResponse:
 @login_required
 @preparing
 def edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
-    form = MeetingForm(posted(request), instance=meeting)
+    form = MeetingForm(posted(request), instance=meeting, scope=scope_for(request))
     if request.method == "POST":
         with _locked(Organisation.objects.filter(pk=meeting.cell_id)):
             if form.is_valid():
@@ -120,6 +126,33 @@ def edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
                     )
                 return redirect(_agenda_url(meeting))
     return _form_page(request, form, _("Change the plan"), (_agenda_url(meeting), _("Agenda")))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@preparing
+def delete(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """Delete a draft never published, after asking; a published one is cancelled instead."""
+    refused = _("Members were told of this meeting: it cannot be deleted, only cancelled.")
+    if not meeting.is_deletable:
+        messages.error(request, refused)
+        return redirect(_agenda_url(meeting))
+    if request.method == "GET":
+        return render(request, "meetings/planning/delete.html", {"meeting": meeting})
+    detail = {
+        "kind": meeting.kind,
+        "starts_at": meeting.starts_at.isoformat(),
+        "place": meeting.place,
+    }
+    try:
+        with transaction.atomic():
+            record(request, Action.MEETING_DELETED, meeting, detail=detail)
+            documents.discard(meeting.delete_draft())
+    except ValueError:  # published meanwhile: the entry went with the rollback
+        messages.error(request, refused)
+        return redirect(_agenda_url(meeting))
+    messages.success(request, _("The draft meeting was deleted."))
+    return redirect("meetings:cell", cell=meeting.cell.code)
 
 
 # -- the agenda ----------------------------------------------------------------------------

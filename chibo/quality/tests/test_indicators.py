@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from chibo.meetings import holding
 from chibo.meetings.models import ActionItem, Meeting, Step
+from chibo.meetings.tests.holding_data import complete_records
 from chibo.quality import rollup
 from chibo.quality.indicators import BY_KEY, total
 from chibo.quality.models import MeetingScore, MonthlyIndicators
@@ -175,6 +176,7 @@ def test_records_published_late_reach_the_meetings_judged_against_them(world):
         item = meeting.agenda_items.get(step=Step.DISCUSSION)
         minutes = holding.save_minutes(meeting, None, {str(item.position): text}, None)
         holding.approve_minutes(minutes)
+        complete_records(meeting)  # rule 10: the resolution is published with the minutes
         holding.close_meeting(meeting)
     september, october = meetings
     holding.publish_records(october)

@@ -77,6 +77,8 @@ def score(request: HttpRequest, code: UUID) -> HttpResponse:
             "suggested_total": sum(suggested.values()),
             "columns": [(label, scores.get(role)) for role, label in COLUMNS.items()],
             "standing": meeting.scores.standing().first(),
+            # Scored by someone whose score does not stand (the supervisor): not "not scored".
+            "scored": bool(scores),
             "form": form,
             "role": Role(role) if role else None,
             "other_roles": [Role(r) for r in held if r != role],

@@ -191,3 +191,29 @@ def test_it_lists_only_current_assignments(world):
     yesterday = timezone.localdate() - timedelta(days=1)
     Assignment.objects.filter(cell=world.cell).update(ended_on=yesterday)
     assert "You supervise no cell at present." in page(world)
+
+
+def test_it_shows_the_supervisors_own_score_once_reported_not_not_scored(world):
+    meeting = held(world.cell)
+    file_report(meeting, world.supervisor.member, FULL, "Đông đủ", "Ít phát biểu")
+    text = page(world).split("Last meetings held", 1)[1]
+    assert "not scored" not in text
+    assert "my score: Good (100/100)" in text
+    score_page = world.client("supervisor").get(
+        reverse("quality:score", args=[meeting.code]) + "?role=supervisor", headers=ENGLISH
+    )
+    assert "Not scored yet." not in score_page.content.decode()
+    assert "No grade stands yet" in score_page.content.decode()
+
+
+def test_it_offers_no_link_to_a_grade_already_decided(world):
+    decided, scored = held(world.cell, days_ago=14), held(world.cell, days_ago=7)
+    for meeting in (decided, scored):
+        save_score(meeting, MeetingScore.Role.CELL, FULL, None)
+    save_score(decided, MeetingScore.Role.COMMITTEE, {**FULL, "conduct": 30}, None)
+    text = page(world)
+    score_url = reverse("quality:score", args=[decided.code])
+    assert score_url not in text
+    assert "Fair (90/100)" in text and "decided" in text
+    # The meeting whose grade is still open keeps its link.
+    assert reverse("quality:score", args=[scored.code]) + "?role=supervisor" in text

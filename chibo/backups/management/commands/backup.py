@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help=_("Database alias."))
 
     def handle(self, *args, file: Path, database: str, **options) -> None:
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(translation.get_language() or settings.LANGUAGE_CODE):
             if file.is_dir() or not file.parent.is_dir():
                 raise CommandError(_("Give the path of a file to write, in an existing folder."))
             connection = connections[database]

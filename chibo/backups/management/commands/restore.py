@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help=_("Database alias."))
 
     def handle(self, *args, file: Path, force: bool, database: str, **options) -> None:
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(translation.get_language() or settings.LANGUAGE_CODE):
             if not file.is_file():
                 raise CommandError(_("There is no file at %(path)s.") % {"path": file})
             connection = connections[database]

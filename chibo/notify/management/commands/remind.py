@@ -50,12 +50,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
-            help="Language of the messages (default: the LANGUAGE_CODE setting).",
+            help="Language of the messages (default: the line's, from the locale).",
         )
 
     def handle(self, *args, digest: bool, language: str | None, **options) -> None:
         now = timezone.now()
-        with translation.override(language or settings.LANGUAGE_CODE):
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        with translation.override(language):
             tomorrow = list(meetings_tomorrow(now))
             reminders = sum(
                 notify_once(meeting, unanswered(meeting), Notification.Kind.REMINDER)

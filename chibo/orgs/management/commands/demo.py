@@ -6,11 +6,12 @@ import time
 from collections.abc import Collection
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -104,7 +105,8 @@ class Command(BaseCommand):
         # A new database: nothing kept for an earlier one (sessions, reach, dashboards) may be
         # read for this one.
         cache.clear()
-        with transaction.atomic():
+        # The demo's records are written in the installation's language, whatever the line's.
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             tree = generate(scale, seed, today, progress=progress, only=only)
             create_accounts(seed)
             # A country's history would take hours: its meetings are Quảng Ninh's alone.

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
-            help="Language of the messages (default: the LANGUAGE_CODE setting).",
+            help="Language of the messages (default: the line's, from the locale).",
         )
 
     def handle(
@@ -43,7 +43,8 @@ class Command(BaseCommand):
         language: str | None,
         **options,
     ) -> None:
-        with translation.override(language or settings.LANGUAGE_CODE):
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        with translation.override(language):
             if not file.is_file():
                 raise CommandError(_("There is no file at %(path)s.") % {"path": file})
             self.stderr.write(_("Checking %(name)s…") % {"name": file.name})
