@@ -1,6 +1,6 @@
 """The secretary's month: what the cell's leaders should do next, most urgent first, each with
-the page where it is done: tasks overdue, minutes to approve, notices to publish, meetings to
-plan (rules 1, 2 and 5), and guidance from above to decide on."""
+the page where it is done: a meeting to hold today, tasks overdue, minutes to approve, notices
+to publish, meetings to plan (rules 1, 2 and 5), and guidance from above to decide on."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -46,7 +46,7 @@ def steps(cell: Organisation, now: datetime | None = None) -> list[Step]:
     """Everything the cell's leaders have to do, soonest due first."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    found = [*_tasks(cell, today), *_minutes(cell, now), *_notices(cell, now)]
+    found = [*_holding(cell, now), *_tasks(cell, today), *_minutes(cell, now), *_notices(cell, now)]
     found += _plans(cell, today)
     found += _guidance(cell, now)
     return sorted(
@@ -65,6 +65,23 @@ def received(cell: Organisation, now: datetime | None = None) -> list[tuple[date
                 seen.append(addressed.guidance)
         found += [(month, guidance) for guidance in seen]
     return found
+
+
+def _holding(cell: Organisation, now: datetime):
+    """Today's meetings, announced and not yet closed: the roll, the votes and the minutes."""
+    today = timezone.localdate(now)
+    meetings = Meeting.objects.filter(
+        cell=cell,
+        status__in=[Meeting.Status.PUBLISHED, Meeting.Status.OPEN],
+        starts_at__gte=_local(today),
+        starts_at__lt=_local(today + timedelta(days=1)),
+    )
+    for meeting in meetings.order_by("starts_at"):
+        text = _("Hold the %(meeting)s at %(time)s today: the roll, votes and minutes") % {
+            "meeting": meeting.get_kind_display(),
+            "time": formats.time_format(timezone.localtime(meeting.starts_at), "TIME_FORMAT"),
+        }
+        yield today, text, reverse("meetings:hold", args=[meeting.code])
 
 
 def _tasks(cell: Organisation, today: date):

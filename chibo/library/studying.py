@@ -79,6 +79,19 @@ def addressed(campaign: StudyCampaign, member: Member) -> bool:
 SUMMONED = {Member.Status.OFFICIAL, Member.Status.PROBATIONARY}
 
 
+def to_study(campaigns: QuerySet[StudyCampaign], member: Member, today: date):
+    """Of `campaigns`, those still asking something of the member: addressed to them, not past
+    their deadline, and their learning note not sent (or sent back for improvement)."""
+    if member.cell_id is None or member.status not in SUMMONED:
+        return campaigns.none()
+    sent = LearningNote.objects.filter(member=member, status=LearningNote.Status.SUBMITTED)
+    return (
+        campaigns.addressing(member.cell)
+        .filter(deadline__gte=today)
+        .exclude(pk__in=sent.values("campaign_id"))
+    )
+
+
 def _mine(campaign: StudyCampaign, member: Member) -> LearningNote:
     if not addressed(campaign, member):
         raise StudyError(_("This study is not addressed to your cell."))

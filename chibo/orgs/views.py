@@ -21,6 +21,7 @@ from chibo.audit.models import Action
 from chibo.lib.paging import window
 from chibo.orgs import exports
 from chibo.orgs.forms import MemberContactForm, MemberSearchForm
+from chibo.orgs.home import home as home_of
 from chibo.orgs.models import Member, Organisation, Position
 from chibo.supervision.models import Assignment
 
@@ -32,28 +33,9 @@ def _page(request: HttpRequest, queryset):
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role's next step (`orgs.home`), then the organisations in reach."""
     scope = scope_for(request)
-    member = positions = None
-    led = []
-    if scope.member_id:
-        member = Member.objects.select_related("cell").get(pk=scope.member_id)
-        positions = Position.objects.current().filter(member=member).ranked()
-        positions = list(positions.select_related("organisation"))
-        # The cells whose month's to-do list is theirs: those they lead.
-        led = [p.organisation for p in positions if p.organisation.is_cell]
-        led = list({org.pk: org for org in led if scope.can_manage(org)}.values())
-    upcoming = scope.my_meetings().upcoming().select_related("cell").order_by("starts_at")[:5]
-    return render(
-        request,
-        "orgs/home.html",
-        {
-            "member": member,
-            "positions": positions,
-            "led": led,
-            "roots": scope.roots(),
-            "upcoming": upcoming,
-        },
-    )
+    return render(request, "orgs/home.html", {"home": home_of(scope), "roots": scope.roots()})
 
 
 @require_GET

@@ -1,6 +1,7 @@
 import pytest
 
 from chibo.orgs.tests.import_data import give_refs
+from chibo.quality.tests.conftest import slipping  # noqa: F401  (a fixture: the home page)
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
