@@ -1,8 +1,13 @@
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.access.personal import Personal
 from chibo.orgs.models import Member
+
+if TYPE_CHECKING:
+    from chibo.access.scope import Scope
 
 
 class MemberSearchForm(forms.Form):
@@ -46,3 +51,12 @@ class MemberContactForm(forms.ModelForm):
             if not data.get(name):
                 data[name] = getattr(self.instance, name)
         return data
+
+
+def tell_apart(field: forms.ModelChoiceField, scope: "Scope | None") -> None:
+    """Name the members a field offers so that two of one name can be told apart, with what
+    the user picking may see of them (`Scope.member_labels`)."""
+    if scope is None:
+        return
+    labels = scope.member_labels(field.queryset)
+    field.label_from_instance = lambda member: labels.get(member.pk, member.full_name)

@@ -14,6 +14,7 @@ from chibo.lib.bounds import validate_date
 from chibo.lib.months import month_of
 from chibo.meetings import documents
 from chibo.meetings.models import AgendaItem, Meeting, MeetingSeries
+from chibo.orgs.forms import tell_apart
 from chibo.orgs.models import Member
 
 if TYPE_CHECKING:
@@ -33,15 +34,6 @@ def length_rule() -> str:
         "minutes": settings.CHIBO_RULES["meeting_minutes"],
         "combined": settings.CHIBO_RULES["combined_meeting_minutes"],
     }
-
-
-def tell_apart(field: forms.ModelChoiceField, scope: "Scope | None") -> None:
-    """Name the members a field offers so that two of one name can be told apart, with what
-    the user picking may see of them (`Scope.member_labels`)."""
-    if scope is None:
-        return
-    labels = scope.member_labels(field.queryset)
-    field.label_from_instance = lambda member: labels.get(member.pk, member.full_name)
 
 
 def month_rule() -> str:

@@ -1,5 +1,6 @@
 """Two members of one name are told apart wherever a member is picked: preparer, the cell
-committee who agreed the content, a task's owner; with only what the picking role may see."""
+committee who agreed the content, a task's owner, who raised a voice; with only what the
+picking role may see."""
 
 from datetime import date
 
@@ -81,3 +82,16 @@ def test_across_cells_the_cell_is_named(world):
     labels = Scope(world.admin).member_labels([here, there])
     assert labels[here.pk] == f"{TRINH} ({world.cell.name}, born 1980)"
     assert labels[there.pk] == f"{TRINH} ({world.sister_cell.name}, born 1990)"
+
+
+def test_the_member_who_raised_a_voice_is_told_apart(world, trinhs):
+    page = world.client("secretary").get(reverse("voices:record", args=[world.cell.code]))
+    html = page.content.decode()
+    assert f"{TRINH} (born 1975)" in html and f"{TRINH} (born 1988)" in html
+
+
+def test_a_voice_raised_in_the_meeting_names_them_apart_on_its_page(world, trinhs):
+    meeting = opened(world.cell)
+    page = world.client("secretary").get(reverse("meetings:hold", args=[meeting.code]))
+    html = page.content.decode()
+    assert f"{TRINH} (born 1975)" in html and f"{TRINH} (born 1988)" in html

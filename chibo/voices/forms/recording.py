@@ -1,11 +1,17 @@
 """The form of a member recording a voice: it validates, `handling.record` records."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.lib.text import validate_multiline_text, validate_plain_text
+from chibo.orgs.forms import tell_apart
 from chibo.orgs.models import Member, Organisation
 from chibo.voices.models import PLACE_MAX, TEXT_MAX, Category, Voice
+
+if TYPE_CHECKING:
+    from chibo.access.scope import Scope
 
 TOO_LONG = _("Keep it within %(limit_value)d characters (it has %(show_value)d).")
 
@@ -80,9 +86,10 @@ class VoiceForm(forms.Form):
         label=_("The citizen agrees that their contact is kept"), required=False
     )
 
-    def __init__(self, *args, cell: Organisation, **kwargs) -> None:
+    def __init__(self, *args, cell: Organisation, scope: "Scope | None" = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["raised_by"].queryset = Member.objects.filter(cell=cell).order_by("full_name")
+        tell_apart(self.fields["raised_by"], scope)
 
     def clean(self) -> dict:
         data = super().clean()

@@ -4,7 +4,7 @@ those who hold the meeting record them from its page, and the minutes list them.
 from django import template
 from django.urls import reverse
 
-from chibo.access.scope import MeetingRights
+from chibo.access.scope import MeetingRights, scope_for
 from chibo.meetings.models import Meeting, Minutes
 from chibo.voices.forms.recording import VoiceForm
 from chibo.voices.models import Voice
@@ -15,15 +15,16 @@ register = template.Library()
 PREFIX = "voice"
 
 
-@register.inclusion_tag("voices/meeting/panel.html")
-def meeting_voices(meeting: Meeting, rights: MeetingRights) -> dict:
+@register.inclusion_tag("voices/meeting/panel.html", takes_context=True)
+def meeting_voices(context, meeting: Meeting, rights: MeetingRights) -> dict:
     """For those who hold the meeting: what was raised in it, and, once it has opened, the form
     to record one more. Nothing (and no query) for anyone else."""
     if not rights.hold:
         return {"shown": False}
     form = None
     if meeting.has_opened:
-        form = VoiceForm(cell=meeting.cell, prefix=PREFIX)
+        scope = scope_for(context["request"])
+        form = VoiceForm(cell=meeting.cell, scope=scope, prefix=PREFIX)
     return {
         "shown": True,
         "meeting": meeting,

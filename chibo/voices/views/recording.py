@@ -25,7 +25,7 @@ from chibo.voices.views.handling import with_steps
 @login_required
 def record(request: HttpRequest, cell) -> HttpResponse:
     cell, _can_manage = get_cell_for_user(request, cell, may="record_voice")
-    form = VoiceForm(posted(request), cell=cell)
+    form = VoiceForm(posted(request), cell=cell, scope=scope_for(request))
     if request.method == "POST" and form.is_valid():
         try:
             voice = handling.record(cell, scope_for(request), **form.cleaned_data)
@@ -52,7 +52,7 @@ def in_meeting(request: HttpRequest, code) -> HttpResponse:
     if not meeting.has_opened:
         messages.error(request, _("Voices are recorded in a meeting once it has opened."))
         return redirect(back_url)
-    form = VoiceForm(posted(request), cell=meeting.cell, prefix=PREFIX)
+    form = VoiceForm(posted(request), cell=meeting.cell, scope=scope_for(request), prefix=PREFIX)
     if request.method == "POST" and form.is_valid():
         try:
             handling.record(meeting.cell, scope_for(request), meeting=meeting, **form.cleaned_data)
