@@ -24,8 +24,8 @@ from django.utils import timezone
 from chibo.access.personal import Personal, Role, Shown, shown
 from chibo.audit.models import Entry
 from chibo.guidance.models import Example, Guidance, Topic
-from chibo.library.models import Document, StudyCampaign
-from chibo.meetings.models import ActionItem, Meeting
+from chibo.library.models import Document, SearchEntry, StudyCampaign
+from chibo.meetings.models import ActionItem, Comment, Meeting
 from chibo.orgs.models import (
     CELL_COMMITTEE,
     LEADS_CELL,
@@ -559,6 +559,33 @@ class Scope:
         return Document.objects.filter(
             Q(audience__isnull=True) | self._toward_reach("audience__path")
         )
+
+    def search_entries(self):
+        """Entries of the search index this user may find: of each kind, those whose record is
+        in that kind's own list here (documents, meetings and their comments, tasks, members,
+        voices, guidance), so that a search shows nothing its pages would not open."""
+        if self.is_admin:
+            return SearchEntry.objects.all()
+        meetings = self.meetings().values("pk")
+        lists = {
+            "document": self.library_documents(),
+            "meeting": self.meetings(),
+            "comment": Comment.objects.filter(item__meeting__in=meetings),
+            "task": self.action_items(),
+            "member": self.members(),
+            "voice": self.voices(),
+            "guidance": self.guidance(),
+        }
+        where = Q(pk__in=[])
+        for kind, records in lists.items():
+            where |= Q(kind=kind, object_id__in=records.values("pk"))
+        return SearchEntry.objects.filter(where)
+
+    def card_entries(self):
+        """Entries of members this user may find by party card number: those whose card they
+        see in full (`members_showing`)."""
+        members = self.members().filter(self.members_showing("card_number"))
+        return SearchEntry.objects.filter(kind="member", object_id__in=members.values("pk"))
 
     def can_publish_documents(self, org: Organisation) -> bool:
         """Add documents internal to a committee's subtree, and change them: the standing
