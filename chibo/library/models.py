@@ -395,6 +395,13 @@ class SearchEntry(models.Model):
     number = models.CharField(max_length=60, blank=True)
     # A member's party card number, found only by those who may see it (`Scope.card_entries`).
     card = models.CharField(max_length=20, blank=True)
+    # What `Scope.search_entries` asks besides the organisation, each kind as its own list
+    # does: announced to the cell (a meeting and its comments) or issued (guidance); the member
+    # whose it is (who prepares the meeting, owns the task, raised the voice) and a second one
+    # (who recorded the voice).
+    shown = models.BooleanField(default=True)
+    person_id = models.BigIntegerField(null=True, blank=True)
+    second_person_id = models.BigIntegerField(null=True, blank=True)
     title_words = models.TextField(blank=True)
     body_words = models.TextField(blank=True)
 
@@ -406,6 +413,7 @@ class SearchEntry(models.Model):
             models.Index(fields=["path"], name="search_entry_path"),
             models.Index(fields=["number"], name="search_entry_number"),
             models.Index(fields=["card"], name="search_entry_card"),
+            models.Index(fields=["person_id"], name="search_entry_person"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from chibo.library.index.sources import SOURCES
 from chibo.library.models import SearchEntry, SearchQueue
+from chibo.meetings.models import Comment
 
 BATCH = 500
 
@@ -26,6 +27,9 @@ def index(kind: str, ids: Iterable[int]) -> int:
             SearchEntry.objects.filter(kind=kind, object_id__in=chunk).delete()
             SearchEntry.objects.bulk_create(entries)
         written += len(entries)
+        if kind == "meeting":  # its comments are found by those who see it
+            comments = Comment.objects.filter(item__meeting_id__in=chunk)
+            index("comment", comments.values_list("pk", flat=True))
     return written
 
 

@@ -15,6 +15,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from chibo.access.scope import ISSUED, is_announced
 from chibo.guidance.models import Guidance, Point
 from chibo.lib.search import _number_words
 from chibo.library.index.engine import tokens
@@ -54,6 +55,9 @@ def _entry(
     number: str = "",
     card: str = "",
     title_words: str | None = None,
+    shown: bool = True,
+    person_id: int | None = None,
+    second_person_id: int | None = None,
 ) -> SearchEntry:
     body_text = "\n".join(part for part in body if part)
     numbers = _number_words(number) if number else []
@@ -68,6 +72,9 @@ def _entry(
         url=url,
         number=numbers[0] if numbers else "",
         card=card,
+        shown=shown,
+        person_id=person_id,
+        second_person_id=second_person_id,
         title_words=tokens(title if title_words is None else title_words),
         body_words=tokens(body_text),
     )
@@ -114,6 +121,8 @@ def _meeting(m: Meeting) -> SearchEntry:
         on=timezone.localdate(m.starts_at),
         url=reverse("meetings:meeting", args=[m.code]),
         number=number,
+        shown=is_announced(m),
+        person_id=m.preparer_id,
     )
 
 
@@ -129,6 +138,9 @@ def _comment(c: Comment) -> SearchEntry:
         organisation=item.meeting.cell,
         on=timezone.localdate(c.created_at),
         url=reverse("meetings:comments", args=[item.meeting.code, item.position]),
+        # Found by those who see its meeting.
+        shown=is_announced(item.meeting),
+        person_id=item.meeting.preparer_id,
     )
 
 
@@ -141,6 +153,7 @@ def _task(t: ActionItem) -> SearchEntry:
         organisation=t.cell,
         on=t.deadline,
         url=reverse("meetings:task", args=[t.code]),
+        person_id=t.owner_id,
     )
 
 
@@ -167,6 +180,8 @@ def _voice(v: Voice) -> SearchEntry:
         organisation=v.cell,
         on=timezone.localdate(v.received_at),
         url=reverse("voices:voice", args=[v.code]),
+        person_id=v.raised_by_id,
+        second_person_id=v.recorded_by_id,
     )
 
 
@@ -179,6 +194,7 @@ def _guidance(g: Guidance) -> SearchEntry:
         organisation=g.committee,
         on=g.month,
         url=reverse("guidance:guidance", args=[g.code]),
+        shown=g.status in ISSUED,
     )
 
 
