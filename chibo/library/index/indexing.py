@@ -65,6 +65,11 @@ def count(kind: str) -> int:
     return SOURCES[kind].records().count()
 
 
+def rebuild_all(progress: Callable[[int], object] = lambda n: None) -> int:
+    """Every kind's entries made anew (`chibo demo` ends with it: it creates in bulk)."""
+    return sum(rebuild(kind, progress) for kind in SOURCES)
+
+
 def rebuild(kind: str, progress: Callable[[int], object] = lambda n: None) -> int:
     """Every entry of `kind` made anew from its records, `BATCH` at a time, calling
     `progress` with each batch's size. Returns the number of entries."""
