@@ -68,14 +68,16 @@ def search(
     within: Organisation | None = None,
     offset: int = 0,
     limit: int = 20,
+    prefix: bool = False,
 ) -> Results:
     """The entries matching `query` that the user of `scope` may find, a page of them ranked,
-    and how many of each kind there are."""
+    and how many of each kind there are. With `prefix` (a box searching as one types, the
+    last word typed without a space after it), the last word also finds words it begins."""
     if not query or (kind is not None and kind not in KINDS):
         return Results(query=query, counts={}, hits=[], total=0)
     _catch_up()
     card = _card(query)
-    entries = scope.search_entries().filter(engine.matches(query))
+    entries = scope.search_entries().filter(engine.matches(query, prefix))
     if card:
         entries = entries | scope.card_entries().filter(card=card)
     if since is not None:
@@ -97,7 +99,7 @@ def search(
         total = sum(counts.values())
     offset, limit = max(0, offset), max(0, min(limit, 100))
     page = (
-        entries.annotate(rank=engine.rank(query, card))
+        entries.annotate(rank=engine.rank(query, card, prefix))
         .select_related("organisation")
         .defer("title_words", "body_words", "organisation__path")
         .order_by("rank", F("on").desc(nulls_last=True), "-pk")[offset : offset + limit]

@@ -39,20 +39,37 @@ def tokens(text: str) -> str:
     return " ".join(token(w) for w in found if len(w) <= LONGEST)
 
 
-def _phrases(query: Query) -> list[list[str]]:
-    return [[token(w) for w in phrase] for phrase in query.phrases]
+# A token standing for every word it begins (the last word of a query still being typed).
+PREFIX = "*"
+
+
+def _phrases(query: Query, prefix: bool = False) -> list[list[str]]:
+    phrases = [[token(w) for w in phrase] for phrase in query.phrases]
+    last = phrases[-1][-1] if phrases else ""
+    if prefix and ASCII.fullmatch(last) and len(last) >= 2 and not last.isdigit():
+        phrases[-1][-1] = last + PREFIX
+    return phrases
+
+
+def _sqlite_phrase(p: list[str]) -> str:
+    if p[-1].endswith(PREFIX):
+        return f'"{" ".join([*p[:-1], p[-1][:-1]])}"*'
+    return f'"{" ".join(p)}"'
 
 
 def _sqlite_all(phrases: list[list[str]]) -> str:
-    return " AND ".join(f'"{" ".join(p)}"' for p in phrases)
+    return " AND ".join(_sqlite_phrase(p) for p in phrases)
 
 
 def _sqlite_any(phrases: list[list[str]]) -> str:
-    return " OR ".join(f'"{" ".join(p)}"' for p in phrases)
+    return " OR ".join(_sqlite_phrase(p) for p in phrases)
 
 
 def _pg(phrases: list[list[str]], joint: str) -> str:
-    return f" {joint} ".join("(" + " <-> ".join(p) + ")" for p in phrases)
+    def word(t: str) -> str:
+        return t[:-1] + ":*" if t.endswith(PREFIX) else t
+
+    return f" {joint} ".join("(" + " <-> ".join(word(t) for t in p) + ")" for p in phrases)
 
 
 def _in_fts(match: str) -> tuple[str, list]:
@@ -62,9 +79,10 @@ def _in_fts(match: str) -> tuple[str, list]:
     )
 
 
-def matches(query: Query) -> RawSQL:
-    """Entries holding every phrase of the query, in their title or body."""
-    phrases = _phrases(query)
+def matches(query: Query, prefix: bool = False) -> RawSQL:
+    """Entries holding every phrase of the query, in their title or body; with `prefix`, the
+    last word may be the beginning of a longer one."""
+    phrases = _phrases(query, prefix)
     if connection.vendor == "postgresql":
         sql = (
             f'("{TABLE}"."title_tsv" || "{TABLE}"."body_tsv") '
@@ -83,11 +101,11 @@ def numbers(query: Query) -> list[str]:
     return sorted(w for w in found if any(ch.isdigit() for ch in w))
 
 
-def rank(query: Query, card: str = "") -> RawSQL:
+def rank(query: Query, card: str = "", prefix: bool = False) -> RawSQL:
     """0: the official number (or, where it may be seen, the party card) typed whole; 1: every
     phrase in the title; 2: some phrase in the title; 3: only in the body. The same on both
     databases (not bm25 or ts_rank, which differ)."""
-    phrases = _phrases(query)
+    phrases = _phrases(query, prefix)
     cases, params = [], []
     exact = numbers(query)
     if exact:

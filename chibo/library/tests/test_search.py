@@ -111,6 +111,17 @@ def test_some_words_in_the_title_rank_above_none(world, corpus):
     assert numbers(world, "du lieu chuyen doi") == ["13/2023/NĐ-CP"]
 
 
+def test_the_last_word_still_being_typed_finds_the_words_it_begins(world, corpus):
+    admin = Scope(world.admin)
+    typed = [h.title.split()[0] for h in search(admin, parse("chuyen do"), prefix=True).hits]
+    assert typed == ["09-KL/TW", "42-HD/BTCTW", "13/2023/NĐ-CP"]
+    assert search(admin, parse("chuyen do")).total == 0  # without it, "do" is a whole word
+    assert search(admin, parse("chuyen doi s"), prefix=True).total == 0  # one letter is not
+    assert [h.title for h in search(admin, parse("nghi quy"), prefix=True).hits][:1] == [
+        "66-NQ/TW Nghị quyết về đổi mới công tác xây dựng và thi hành pháp luật"
+    ]
+
+
 def test_counts_filters_and_paging(world, corpus):
     scope = Scope(world.admin)
     results = search(scope, parse("nghi quyet"))
