@@ -5,7 +5,7 @@
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from chibo.library.index.sources import SOURCES
 from chibo.library.models import SearchEntry, SearchQueue
@@ -89,4 +89,13 @@ def rebuild(kind: str, progress: Callable[[int], object] = lambda n: None) -> in
         progress(len(batch))
     if last is not None:  # what was queued before the rebuild began is in it now
         SearchQueue.objects.filter(kind=kind, pk__lte=last).delete()
+    analyse()
     return written
+
+
+def analyse() -> None:
+    """Tell the planner how many entries of each kind there are. Without it SQLite guesses a
+    few per kind and reads every entry a user may see before the words matched (500 ms for a
+    member of the city, against 3 ms led by the full-text index)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")
