@@ -1,6 +1,7 @@
 """`chibo clock`: run `chibo remind` on its schedule, for installations without cron, and
 open each month's indicators as it begins (`chibo quality month`, a no-op once done). Between
-runs it pushes new notifications to phones each minute, so they come as e-mail does.
+runs it pushes new notifications to phones each minute, so they come as e-mail does, and
+indexes for search what changed (`chibo search drain`).
 
 `chibo serve` starts it beside the web server; a larger installation may use cron or a systemd
 timer instead (the README says how).
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from chibo.library.index import indexing
 from chibo.notify.clock import Clock
 from chibo.notify.push import push_pending
 
@@ -36,4 +38,6 @@ class Command(BaseCommand):
                 clock.ran(now, digest)
             else:
                 push_pending(now)
+            # What changed since the last tick, indexed for search (the triggers queued it).
+            indexing.drain()
             time.sleep(TICK_SECONDS)
