@@ -17,14 +17,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from chibo.access.personal import Personal, Role, Shown, shown
 from chibo.audit.models import Entry
 from chibo.guidance.models import Example, Guidance, Topic
-from chibo.library.models import Document, StudyCampaign
+from chibo.library.models import Document, SearchEntry, StudyCampaign
 from chibo.meetings.models import ActionItem, Meeting
 from chibo.orgs.models import (
     CELL_COMMITTEE,
@@ -45,6 +45,18 @@ Status = Meeting.Status
 ANNOUNCED = Q(status__in=[Status.PUBLISHED, Status.OPEN, Status.CLOSED]) | Q(
     status=Status.CANCELLED, published_at__isnull=False
 )
+
+
+def is_announced(meeting: Meeting) -> bool:
+    """`ANNOUNCED`, of one meeting in hand: the search index keeps it with the meeting's entry
+    and its comments' (the search's access test holds the two together)."""
+    return meeting.status in (Status.PUBLISHED, Status.OPEN, Status.CLOSED) or (
+        meeting.status == Status.CANCELLED and meeting.published_at is not None
+    )
+
+
+# Guidance the committees below read: the version in force, and those it corrected.
+ISSUED = (Guidance.Status.PUBLISHED, Guidance.Status.CORRECTED)
 
 
 # Everyone's reach as last read, kept in the shared cache for the day (positions begin and end
@@ -273,10 +285,9 @@ class Scope:
         published."""
         if self.is_admin:
             return Guidance.objects.all()
-        issued = [Guidance.Status.PUBLISHED, Guidance.Status.CORRECTED]
         return Guidance.objects.filter(
             self._under_committees("committee__path")
-            | Q(status__in=issued, committee__path__in=self._above_paths)
+            | Q(status__in=ISSUED, committee__path__in=self._above_paths)
         )
 
     @cached_property
@@ -558,6 +569,52 @@ class Scope:
             return Document.objects.all()
         return Document.objects.filter(
             Q(audience__isnull=True) | self._toward_reach("audience__path")
+        )
+
+    def search_entries(self):
+        """Entries of the search index this user may find: of each kind, exactly the records
+        of that kind's own list here, by the same rules over the keys each entry keeps (its
+        organisation and path, whether it is announced or issued, whose it is), so that the
+        search filters its matches without a subquery. A test holds every kind's rule equal to
+        its list's for every persona."""
+        if self.is_admin:
+            return SearchEntry.objects.all()
+        reach, me = self._reach, self.member_id
+        nobody = Q(pk__in=[])
+        mine = Q(person_id=me) if me else nobody
+        # `_where()`: an organisation among the cells in reach or under a committee sat on.
+        in_reach = Q(organisation_id__in=reach.cells) | self._under_committees("path")
+        rules = {
+            # library_documents()
+            ("document",): Q(organisation__isnull=True) | self._toward_reach("path"),
+            # meetings(), and a comment with its meeting
+            ("meeting", "comment"): (in_reach & Q(shown=True))
+            | Q(organisation_id__in=reach.led)
+            | mine,
+            # action_items()
+            ("task",): in_reach | mine,
+            # members()
+            ("member",): in_reach,
+            # voices()
+            ("voice",): Q(organisation_id__in=reach.on_cell_committee)
+            | self._under_committees("path")
+            | mine
+            | (Q(second_person_id=me) if me else nobody),
+            # guidance()
+            ("guidance",): self._under_committees("path")
+            | Q(shown=True, path__in=self._above_paths),
+        }
+        where = nobody
+        for kinds, rule in rules.items():
+            where |= Q(kind__in=kinds) & rule
+        return SearchEntry.objects.filter(where)
+
+    def card_entries(self):
+        """Entries of members this user may find by party card number: those whose card they
+        see in full (`members_showing`), checked for the entry found by its card alone."""
+        members = self.members().filter(self.members_showing("card_number"))
+        return SearchEntry.objects.filter(
+            Exists(members.filter(pk=OuterRef("object_id"))), kind="member"
         )
 
     def can_publish_documents(self, org: Organisation) -> bool:

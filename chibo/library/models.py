@@ -369,3 +369,63 @@ class StudySession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cell} · {self.campaign}"
+
+
+# -- the search index (decision record 19) -----------------------------------------------------
+
+
+class SearchEntry(models.Model):
+    """One record as the search finds it: its words (folded by `chibo.lib.search.index_text`),
+    what a result shows, and where it belongs. The words are indexed by the database's own
+    full-text index (an FTS5 table on SQLite, tsvector columns on PostgreSQL), made by the
+    migration; who may see an entry is `Scope.search_entries()`, by the record's own rules."""
+
+    kind = models.CharField(max_length=10)
+    object_id = models.BigIntegerField()
+    # The cell or committee it belongs to (none for a national document), and its path.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField(max_length=255, blank=True)
+    on = models.DateField(null=True, blank=True)
+    title = models.CharField(max_length=500)
+    text = models.TextField(blank=True)
+    url = models.CharField(max_length=200)
+    # An official number whole and folded ("57nqtw"): typed whole, it ranks first.
+    number = models.CharField(max_length=60, blank=True)
+    # A member's party card number, found only by those who may see it (`Scope.card_entries`).
+    card = models.CharField(max_length=20, blank=True)
+    # What `Scope.search_entries` asks besides the organisation, each kind as its own list
+    # does: announced to the cell (a meeting and its comments) or issued (guidance); the member
+    # whose it is (who prepares the meeting, owns the task, raised the voice) and a second one
+    # (who recorded the voice).
+    shown = models.BooleanField(default=True)
+    person_id = models.BigIntegerField(null=True, blank=True)
+    second_person_id = models.BigIntegerField(null=True, blank=True)
+    title_words = models.TextField(blank=True)
+    body_words = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="one_search_entry_each")
+        ]
+        indexes = [
+            models.Index(fields=["path"], name="search_entry_path"),
+            models.Index(fields=["number"], name="search_entry_number"),
+            models.Index(fields=["card"], name="search_entry_card"),
+            models.Index(fields=["person_id"], name="search_entry_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} · {self.title[:60]}"
+
+
+class SearchQueue(models.Model):
+    """Records changed since they were indexed, written by database triggers on the indexed
+    tables (so bulk updates and the admin site are caught too) and read by `index.drain`."""
+
+    kind = models.CharField(max_length=10)
+    object_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

@@ -1,9 +1,11 @@
-"""Background work of the library: extracting a file's text, so that an upload returns at once."""
+"""Background work of the library: extracting a file's text, so that an upload returns at once;
+indexing for search what changed."""
 
 from django.utils import timezone
 from django_tasks import task
 
 from chibo.library.extraction import extract
+from chibo.library.index import indexing
 from chibo.library.models import Document
 
 
@@ -21,4 +23,13 @@ def extract_text(document_id: int, sha256: str) -> bool:
     Document.objects.filter(pk=document_id, sha256=sha256).update(
         text=text or "", no_text=text is None, extracted_at=timezone.now()
     )
+    # Searchable at once, here in the background, rather than at the next drain.
+    indexing.index("document", [document_id])
     return text is not None
+
+
+@task()
+def index_changes() -> int:
+    """Index the records the database's triggers queued as changed (`chibo clock` and
+    `chibo search drain` do the same). Returns how many queued changes it handled."""
+    return indexing.drain()

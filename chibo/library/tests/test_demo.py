@@ -75,3 +75,16 @@ def test_the_studies_reach_the_monthly_rows(demo):
     rows = MonthlyIndicators.objects.filter(organisation=demo.ward, study_due__gt=0)
     assert rows.exists()
     assert all(row.study_done <= row.study_due for row in rows)
+
+
+def test_the_search_finds_the_demos_documents_once_indexed(demo):
+    from chibo.access.scope import Scope
+    from chibo.lib.search import parse
+    from chibo.library.index import indexing
+    from chibo.library.searching import search
+
+    indexing.rebuild_all()
+    assert not indexing.SearchQueue.objects.exists()
+    results = search(Scope(demo.member), parse("nghi quyet 57"))
+    assert results.hits[0].title.startswith("57-NQ/TW")
+    assert results.counts["document"] >= 1

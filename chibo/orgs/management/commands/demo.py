@@ -17,6 +17,7 @@ from tqdm import tqdm
 from chibo.guidance.demo import generate_guidance
 from chibo.lib import bulk
 from chibo.library.demo import generate_library
+from chibo.library.index import indexing
 from chibo.meetings.demo import generate_history
 from chibo.orgs.demo.accounts import (
     PASSWORD,
@@ -126,6 +127,9 @@ class Command(BaseCommand):
             generate_scores(random.Random(seed), today, progress=progress, under=sample)
             open_year_round(today)
         self.indicators(today, progress)
+        records = sum(indexing.count(kind) for kind in indexing.SOURCES)
+        with tqdm(total=records, desc=_("search index"), disable=not progress) as bar:
+            indexing.rebuild_all(progress=bar.update)
         bulk.refresh_statistics()
         self.stdout.write(
             _("Made %(organisations)d organisations and %(members)d members in %(seconds).1f s.")

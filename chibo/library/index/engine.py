@@ -1,0 +1,128 @@
+"""The index's words as both databases read them alike, and the SQL that matches and ranks.
+
+Words come folded from `chibo.lib.search` (Latin letters and digits, Khmer character clusters).
+Each is written as a plain ASCII token before it reaches the database, so that FTS5's
+`unicode61` tokenizer and PostgreSQL's parser cut exactly the same words, whatever the script: a
+Khmer cluster's vowel signs are marks, which either tokenizer would otherwise drop or split on.
+Nothing a user types reaches either query language: the tokens are letters and digits only.
+"""
+
+import re
+
+from django.db import connection
+from django.db.models import BooleanField, IntegerField
+from django.db.models.expressions import RawSQL
+
+from chibo.lib.search import Query, _number_words, words
+
+ASCII = re.compile(r"[a-z0-9]+")
+# Longer words are dropped on both databases alike (PostgreSQL refuses lexemes over 2 kB).
+LONGEST = 100
+# The words of one body: past this the text is still shown, no longer indexed. PostgreSQL keeps
+# a tsvector under 1 MB; a 100-page document has about 30,000 words.
+MOST_WORDS = 150_000
+TABLE = "library_searchentry"
+FTS = "library_search_fts"
+
+
+def token(word: str) -> str:
+    """`word` as the databases store it: itself when plain ASCII, else its code points."""
+    if ASCII.fullmatch(word):
+        return word
+    return "x" + "".join(f"{ord(ch):05x}" for ch in word)
+
+
+def tokens(text: str) -> str:
+    """A column's words as `chibo.lib.search.index_text` gives them (the words, then each
+    official number whole), as tokens."""
+    found = [*words(text)[:MOST_WORDS], *_number_words(text)]
+    return " ".join(token(w) for w in found if len(w) <= LONGEST)
+
+
+# A token standing for every word it begins (the last word of a query still being typed).
+PREFIX = "*"
+
+
+def _phrases(query: Query, prefix: bool = False) -> list[list[str]]:
+    phrases = [[token(w) for w in phrase] for phrase in query.phrases]
+    last = phrases[-1][-1] if phrases else ""
+    if prefix and ASCII.fullmatch(last) and len(last) >= 2 and not last.isdigit():
+        phrases[-1][-1] = last + PREFIX
+    return phrases
+
+
+def _sqlite_phrase(p: list[str]) -> str:
+    if p[-1].endswith(PREFIX):
+        return f'"{" ".join([*p[:-1], p[-1][:-1]])}"*'
+    return f'"{" ".join(p)}"'
+
+
+def _sqlite_all(phrases: list[list[str]]) -> str:
+    return " AND ".join(_sqlite_phrase(p) for p in phrases)
+
+
+def _sqlite_any(phrases: list[list[str]]) -> str:
+    return " OR ".join(_sqlite_phrase(p) for p in phrases)
+
+
+def _pg(phrases: list[list[str]], joint: str) -> str:
+    def word(t: str) -> str:
+        return t[:-1] + ":*" if t.endswith(PREFIX) else t
+
+    return f" {joint} ".join("(" + " <-> ".join(word(t) for t in p) + ")" for p in phrases)
+
+
+def _in_fts(match: str) -> tuple[str, list]:
+    return (
+        f'"{TABLE}"."id" IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)',
+        [match],
+    )
+
+
+def matches(query: Query, prefix: bool = False) -> RawSQL:
+    """Entries holding every phrase of the query, in their title or body; with `prefix`, the
+    last word may be the beginning of a longer one."""
+    phrases = _phrases(query, prefix)
+    if connection.vendor == "postgresql":
+        sql = (
+            f'("{TABLE}"."title_tsv" || "{TABLE}"."body_tsv") '
+            "@@ to_tsquery('simple'::regconfig, %s)"
+        )
+        return RawSQL(sql, [_pg(phrases, "&")], output_field=BooleanField())
+    sql, params = _in_fts(_sqlite_all(phrases))
+    return RawSQL(sql, params, output_field=BooleanField())
+
+
+def numbers(query: Query) -> list[str]:
+    """What the query may be as an official number written whole: each phrase of one word, and
+    all its words run together ("57 nq tw" → "57nqtw")."""
+    found = {phrase[0] for phrase in query.phrases if len(phrase) == 1}
+    found.add("".join(query.words))
+    return sorted(w for w in found if any(ch.isdigit() for ch in w))
+
+
+def rank(query: Query, card: str = "", prefix: bool = False) -> RawSQL:
+    """0: the official number (or, where it may be seen, the party card) typed whole; 1: every
+    phrase in the title; 2: some phrase in the title; 3: only in the body. The same on both
+    databases (not bm25 or ts_rank, which differ)."""
+    phrases = _phrases(query, prefix)
+    cases, params = [], []
+    exact = numbers(query)
+    if exact:
+        cases.append(f'"{TABLE}"."number" IN ({", ".join(["%s"] * len(exact))})')
+        params += exact
+    if card:
+        cases.append(f'"{TABLE}"."card" = %s')
+        params.append(card)
+    first = [f"WHEN {' OR '.join(cases)} THEN 0"] if cases else []
+    if connection.vendor == "postgresql":
+        title = f'"{TABLE}"."title_tsv" @@ to_tsquery(\'simple\'::regconfig, %s)'
+        whens = [f"WHEN {title} THEN 1", f"WHEN {title} THEN 2"]
+        params += [_pg(phrases, "&"), _pg(phrases, "|")]
+    else:
+        all_sql, all_params = _in_fts(f"title_words : ({_sqlite_all(phrases)})")
+        any_sql, any_params = _in_fts(f"title_words : ({_sqlite_any(phrases)})")
+        whens = [f"WHEN {all_sql} THEN 1", f"WHEN {any_sql} THEN 2"]
+        params += all_params + any_params
+    sql = "CASE " + " ".join([*first, *whens]) + " ELSE 3 END"
+    return RawSQL(sql, params, output_field=IntegerField())

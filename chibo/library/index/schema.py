@@ -1,0 +1,187 @@
+"""What the databases hold beyond the models: the full-text index over `SearchEntry` and the
+triggers that queue a changed record for indexing.
+
+The full-text index is made by the library's migration (`create_index`). The triggers are
+(re)installed after every `migrate` (`install_triggers`, from the app's `post_migrate`): SQLite
+rebuilds a table to alter it, dropping its triggers, and another app's later migration would
+silently stop the index from staying current.
+"""
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from chibo.library.index.engine import FTS, TABLE
+
+QUEUE = "library_searchqueue"
+
+# Each indexed table: the kind of entry a change of its row touches, the column holding that
+# entry's record id, and the columns whose change alters the entry.
+WATCHED: list[tuple[str, str, str, tuple[str, ...]]] = [
+    (
+        "library_document",
+        "document",
+        "id",
+        ("title", "number", "issuer", "summary", "text", "issued_on", "audience_id", "type"),
+    ),
+    (
+        "meetings_meeting",
+        "meeting",
+        "id",
+        (
+            "theme",
+            "kind",
+            "starts_at",
+            "cell_id",
+            "status",
+            "published_at",
+            "preparer_id",
+        ),
+    ),
+    ("meetings_agendaitem", "meeting", "meeting_id", ("title", "body", "meeting_id")),
+    ("meetings_minutes", "meeting", "meeting_id", ("status", "sections")),
+    (
+        "meetings_resolution",
+        "meeting",
+        "meeting_id",
+        ("status", "number", "assessment", "assignment", "quality"),
+    ),
+    ("meetings_comment", "comment", "id", ("body", "item_id")),
+    ("meetings_actionitem", "task", "id", ("what", "cell_id", "deadline", "owner_id")),
+    ("meetings_actionupdate", "task", "item_id", ("note",)),
+    ("orgs_member", "member", "id", ("full_name", "card_number", "cell_id")),
+    (
+        "voices_voice",
+        "voice",
+        "id",
+        (
+            "text",
+            "place",
+            "cell_id",
+            "moderation",
+            "received_at",
+            "raised_by_id",
+            "recorded_by_id",
+        ),
+    ),
+    ("guidance_guidance", "guidance", "id", ("title", "status", "committee_id", "month")),
+    ("guidance_point", "guidance", "guidance_id", ("title", "body")),
+]
+
+
+def create_index(schema_editor) -> None:
+    """The full-text index over the entries' words (run by the migration)."""
+    run = schema_editor.execute
+    if schema_editor.connection.vendor == "postgresql":
+        for column in ("title", "body"):
+            run(
+                f"ALTER TABLE {TABLE} ADD COLUMN {column}_tsv tsvector GENERATED ALWAYS AS "
+                f"(to_tsvector('simple'::regconfig, {column}_words)) STORED"
+            )
+        run(f"CREATE INDEX search_entry_words ON {TABLE} USING gin ((title_tsv || body_tsv))")
+    else:
+        run(
+            f"CREATE VIRTUAL TABLE {FTS} USING fts5(title_words, body_words, content='{TABLE}', "
+            "content_rowid='id', tokenize='unicode61 remove_diacritics 0', detail='full')"
+        )
+
+
+def drop_index(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS search_entry_words")
+        for column in ("title", "body"):
+            schema_editor.execute(f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS {column}_tsv")
+    else:
+        schema_editor.execute(f"DROP TABLE IF EXISTS {FTS}")
+
+
+def _sqlite_triggers() -> list[str]:
+    sql = []
+    # The FTS5 table follows the entries (an external-content table, as SQLite documents).
+    fts_in = (
+        f"INSERT INTO {FTS}(rowid, title_words, body_words) "
+        "VALUES (new.id, new.title_words, new.body_words);"
+    )
+    fts_out = (
+        f"INSERT INTO {FTS}({FTS}, rowid, title_words, body_words) "
+        "VALUES ('delete', old.id, old.title_words, old.body_words);"
+    )
+    sql += [
+        f"CREATE TRIGGER search_fts_ai AFTER INSERT ON {TABLE} BEGIN {fts_in} END",
+        f"CREATE TRIGGER search_fts_ad AFTER DELETE ON {TABLE} BEGIN {fts_out} END",
+        f"CREATE TRIGGER search_fts_au AFTER UPDATE ON {TABLE} BEGIN {fts_out} {fts_in} END",
+    ]
+    for table, kind, column, columns in WATCHED:
+        queue = f"INSERT INTO {QUEUE}(kind, object_id) VALUES ('{kind}', %s.{column});"
+        changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
+        moved = f"old.{column} IS NOT new.{column}"
+        sql += [
+            f"CREATE TRIGGER search_q_{table}_ai AFTER INSERT ON {table} BEGIN {queue % 'new'} END",
+            f"CREATE TRIGGER search_q_{table}_ad AFTER DELETE ON {table} BEGIN {queue % 'old'} END",
+            f"CREATE TRIGGER search_q_{table}_au AFTER UPDATE ON {table} WHEN {changed} "
+            f"BEGIN {queue % 'new'} "
+            f"INSERT INTO {QUEUE}(kind, object_id) "
+            f"SELECT '{kind}', old.{column} WHERE {moved}; END",
+        ]
+    return sql
+
+
+def _sqlite_names() -> list[str]:
+    names = ["search_fts_ai", "search_fts_ad", "search_fts_au"]
+    for table, *_ in WATCHED:
+        names += [f"search_q_{table}_{op}" for op in ("ai", "ad", "au")]
+    return names
+
+
+PG_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION chibo_search_queue() RETURNS trigger AS $$
+DECLARE
+    kind text := TG_ARGV[0];
+    id_new bigint;
+    id_old bigint;
+BEGIN
+    IF TG_OP <> 'DELETE' THEN
+        id_new := (to_jsonb(NEW) ->> TG_ARGV[1])::bigint;
+        IF id_new IS NOT NULL THEN
+            INSERT INTO {QUEUE}(kind, object_id) VALUES (kind, id_new);
+        END IF;
+    END IF;
+    IF TG_OP <> 'INSERT' THEN
+        id_old := (to_jsonb(OLD) ->> TG_ARGV[1])::bigint;
+        IF id_old IS NOT NULL AND id_old IS DISTINCT FROM id_new THEN
+            INSERT INTO {QUEUE}(kind, object_id) VALUES (kind, id_old);
+        END IF;
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql
+"""
+
+
+def _pg_triggers() -> list[str]:
+    sql = [PG_FUNCTION]
+    for table, kind, column, columns in WATCHED:
+        args = f"'{kind}', '{column}'"
+        changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
+        sql += [
+            f"DROP TRIGGER IF EXISTS search_q_{table}_aid ON {table}",
+            f"DROP TRIGGER IF EXISTS search_q_{table}_au ON {table}",
+            f"CREATE TRIGGER search_q_{table}_aid AFTER INSERT OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION chibo_search_queue({args})",
+            f"CREATE TRIGGER search_q_{table}_au AFTER UPDATE ON {table} FOR EACH ROW "
+            f"WHEN ({changed}) EXECUTE FUNCTION chibo_search_queue({args})",
+        ]
+    return sql
+
+
+def install_triggers(connection: BaseDatabaseWrapper) -> None:
+    """(Re)create every trigger of the index; harmless to run again."""
+    tables = set(connection.introspection.table_names())
+    if TABLE not in tables or QUEUE not in tables:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            statements = _pg_triggers()
+        else:
+            statements = [f"DROP TRIGGER IF EXISTS {name}" for name in _sqlite_names()]
+            statements += _sqlite_triggers()
+        for statement in statements:
+            cursor.execute(statement)

@@ -1,0 +1,48 @@
+"""`chibo search rebuild [--kind KIND] | drain`: the search index made anew, or the records
+changed since they were indexed indexed again."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from chibo.library.index import indexing
+from chibo.library.searching import KINDS
+
+
+class Command(BaseCommand):
+    help = (
+        "The search index: `rebuild` makes every entry anew from the records (or those of one "
+        "kind); `drain` indexes the records changed since they were indexed."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        rebuild = actions.add_parser("rebuild", help="Make the index anew from the records.")
+        rebuild.add_argument("--kind", choices=KINDS, help="Only the entries of this kind.")
+        rebuild.add_argument("--quiet", action="store_true", help="No progress bar.")
+        actions.add_parser("drain", help="Index the records changed since they were indexed.")
+
+    def handle(self, *args, action: str, kind: str | None = None, quiet: bool = False, **options):
+        started = time.monotonic()
+        if action == "drain":
+            handled = indexing.drain()
+            self.stdout.write(_("%(count)d changes indexed.") % {"count": handled})
+            return
+        kinds = [kind] if kind else list(KINDS)
+        total = sum(indexing.count(k) for k in kinds)
+        # tqdm redraws its line with \r: Django's output wrapper must not end each write in \n.
+        self.stderr.ending = ""
+        written = 0
+        try:
+            with tqdm(total=total, unit=_("records"), file=self.stderr, disable=quiet) as bar:
+                for each in kinds:
+                    bar.set_description(each)
+                    written += indexing.rebuild(each, progress=bar.update)
+        finally:
+            self.stderr.ending = "\n"
+        self.stdout.write(
+            _("%(count)d records indexed in %(seconds).1f s.")
+            % {"count": written, "seconds": time.monotonic() - started}
+        )
