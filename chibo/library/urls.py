@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from chibo.library.views import documents, studying
+from chibo.library.views import documents, search, studying
 
 app_name = "library"
 urlpatterns = [
     path("", documents.index, name="index"),
     path("new/", documents.new, name="new"),
     path("bookmarks/", documents.bookmarks, name="bookmarks"),
+    # One search box over everything the viewer may see (the library owns the index).
+    path("search/", search.results, name="search"),
     path("<uuid:code>/", documents.document, name="document"),
     path("<uuid:code>/edit/", documents.edit, name="edit"),
     path("<uuid:code>/file/", documents.download, name="download"),
