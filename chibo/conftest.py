@@ -19,7 +19,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -95,6 +96,17 @@ def make_user(member: Member | None, username: str, **fields) -> User:
 
 def child(parent: Organisation, **fields) -> Organisation:
     return Organisation.objects.add_child(parent, fields)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_files(tmp_path_factory):
+    """The static files collected once for the run, as `chibo serve` collects them, into a
+    folder of the run's own: WhiteNoise serves only what was collected (decision record 20),
+    and a fresh checkout has nothing in its data folder."""
+    root = tmp_path_factory.mktemp("static")
+    with override_settings(STATIC_ROOT=root):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield root
 
 
 @pytest.fixture(autouse=True)
@@ -292,6 +304,10 @@ def second_factor_code(user: User) -> str:
     return factors.current_code(
         device, at=max(time.time(), device.t0 + (device.last_t + 1) * device.step)
     )
+
+
+# The sign-out button in every page's header (the header also holds the search box's).
+SIGN_OUT = "header form[action$='/logout/'] button"
 
 
 def sign_in(page, username: str) -> None:

@@ -29,6 +29,7 @@ from chibo.guidance.models import Topic
 from chibo.lib.bounds import HISTORY_STARTS, validate_date, validate_past_date, validate_year, years
 from chibo.lib.months import month_of, quarter_start
 from chibo.library.forms.documents import DocumentForm, FilterForm
+from chibo.library.forms.search import SearchForm
 from chibo.library.forms.studying import LaunchForm, SessionForm
 from chibo.library.models import Document, StudyCampaign
 from chibo.meetings.forms.holding import AdoptForm, MinutesForm, TaskForm
@@ -133,6 +134,7 @@ MAKERS: dict[type, Callable] = {
         ),
     ),
     VoiceForm: lambda world, data: VoiceForm(data, cell=world.cell),
+    SearchForm: lambda world, data: SearchForm(data, organisations=Organisation.objects.all()),
     StepForm: lambda world, data: StepForm(data, action="answer"),
 }
 

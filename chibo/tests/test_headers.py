@@ -199,7 +199,7 @@ def test_a_secretarys_pages_work_under_the_policy_without_a_violation(history, p
     expect(page.locator("#item-2 h3")).to_have_text(first)
     # …and the member search answers as one types.
     visit(reverse("orgs:members"))
-    page.fill("input[name=q]", "tran van")
+    page.fill("main input[name=q]", "tran van")
     expect(page.locator("#results")).not_to_contain_text("Nguyễn Thị Mai")
     # chibo.js works: the language changes as soon as it is chosen.
     page.select_option("#language", "en")

@@ -1,9 +1,12 @@
 """The search box's question: the words typed, and the filters that narrow the answer."""
 
+import uuid
+
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from chibo.lib.bounds import validate_date
 from chibo.lib.search import Query, parse
 from chibo.library.searching import KINDS
 from chibo.orgs.models import Organisation
@@ -18,13 +21,19 @@ KIND_NAMES = {
     "voice": _("Voices"),
     "guidance": _("Guidance"),
 }
+TYPED_MAX = 10_000
 # The committees offered to search within: as many as a select on a phone is worth.
 WITHIN_MAX = 200
 
 
 class SearchForm(forms.Form):
+    # Longer than a search is cut to (`chibo.lib.search`), so that a long paste is searched by
+    # its beginning and says so; beyond this it is refused in words.
     q = forms.CharField(
-        label=_("Search"), required=False, widget=forms.SearchInput(attrs={"autocomplete": "off"})
+        label=_("Search"),
+        required=False,
+        max_length=TYPED_MAX,
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
     )
     kind = forms.ChoiceField(
         label=_("kind"),
@@ -32,14 +41,20 @@ class SearchForm(forms.Form):
         choices=[("", _("everything"))] + [(kind, KIND_NAMES[kind]) for kind in KINDS],
     )
     since = forms.DateField(
-        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("from"),
+        required=False,
+        validators=[validate_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = forms.DateField(
-        label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("until"),
+        required=False,
+        validators=[validate_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     # Any organisation the viewer may see (a cell's page links here with its own); the select
     # offers the committees.
-    within = forms.UUIDField(label=_("within"), required=False, widget=forms.Select)
+    within = forms.CharField(label=_("within"), required=False, max_length=36, widget=forms.Select)
 
     def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -53,9 +68,12 @@ class SearchForm(forms.Form):
 
     def clean_within(self) -> Organisation | None:
         code = self.cleaned_data["within"]
-        if code is None:
+        if not code:
             return None
-        found = self.organisations.filter(code=code).first()
+        try:
+            found = self.organisations.filter(code=uuid.UUID(code)).first()
+        except ValueError:
+            found = None
         if found is None:
             raise forms.ValidationError(_("Choose an organisation you may see."))
         return found

@@ -6,7 +6,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from chibo.conftest import sign_in
+from chibo.conftest import SIGN_OUT, sign_in
 from chibo.meetings.models import Answer, Comment, Meeting
 from chibo.meetings.tests.test_attending import plan
 from chibo.meetings.tests.test_pdf import VIETNAMESE, write_minutes
@@ -62,6 +62,6 @@ def test_it_lets_the_secretary_publish_and_the_member_then_sees_it(world, page):
     page.wait_for_selector(".messages li")
     draft.refresh_from_db()
     assert draft.status == Meeting.Status.PUBLISHED and draft.notices.count() == 1
-    page.click("header button[type=submit]")  # sign out
+    page.click(SIGN_OUT)
     sign_in(page, "mai")
     assert page.locator(f"main a[href='/meetings/{draft.code}/']").count() == 1

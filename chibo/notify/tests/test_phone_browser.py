@@ -7,7 +7,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from chibo.conftest import sign_in
+from chibo.conftest import SIGN_OUT, sign_in
 from chibo.meetings.tests.test_agenda import attach
 from chibo.meetings.tests.test_attending import plan
 
@@ -69,7 +69,7 @@ def test_signing_out_forgets_the_pages_kept(world, page):
     controlled(page)
     page.reload()
     page.wait_for_function(KEPT, arg=path)
-    page.click("header button[type=submit]")  # sign out
+    page.click(SIGN_OUT)
     page.wait_for_url("**/accounts/login/**")
     # Whatever the worker may keep again (the shell of styles and script), the page is gone.
     eventually(page, f"path => ({KEPT})(path).then(kept => !kept)", path)

@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from chibo.conftest import sign_in
+from chibo.conftest import SIGN_OUT, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ def test_it_signs_in_and_out_with_the_form(world, page):
     assert "/accounts/login/" in page.url
     sign_in(page, "mai")
     assert "Nguyễn Thị Mai" in page.inner_text("h1")
-    page.click("header button[type=submit]")  # sign out
+    page.click(SIGN_OUT)
     page.wait_for_url("**/accounts/login/")
     page.goto("/orgs/")
     assert "/accounts/login/" in page.url
@@ -68,7 +68,7 @@ def test_it_browses_the_tree_down_to_a_member(world, page):
 def test_it_searches_members_as_you_type(world, page):
     sign_in(page, "cuong")
     page.goto("/members/")
-    page.fill("input[name=q]", "pham quoc")
+    page.fill("main input[name=q]", "pham quoc")
     expect(page.locator("#results")).not_to_contain_text("Nguyễn Thị Mai")
     assert "Phạm Quốc Cường" in page.inner_text("#results")
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pyotp
 import pytest
 
-from chibo.conftest import PASSWORD
+from chibo.conftest import PASSWORD, SIGN_OUT
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def test_a_committee_members_first_sign_in_enrols_then_asks_for_the_code(world, 
     page.wait_for_url(lambda url: "/second-factor/" not in url)
     assert "Phạm Quốc Cường" in page.inner_text("h1")
 
-    page.click("header button[type=submit]")  # sign out
+    page.click(SIGN_OUT)
     page.wait_for_url("**/accounts/login/")
     give_password(page, "cuong")
     page.wait_for_url("**/second-factor/verify/**")

@@ -4,6 +4,7 @@ validate; `voices.consulting` acts."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.lib.bounds import validate_date
 from chibo.lib.text import validate_multiline_text, validate_plain_text
 from chibo.voices.consultations import QUESTION_MAX, STATEMENT_MAX
 from chibo.voices.forms.door import HONEYPOT
@@ -30,10 +31,13 @@ class OpenForm(forms.Form):
         },
     )
     opens_on = forms.DateField(
-        label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Opens on"),
+        validators=[validate_date],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     closes_on = forms.DateField(
         label=_("Closes on (included)"),
+        validators=[validate_date],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     open_to_citizens = forms.BooleanField(
