@@ -157,7 +157,9 @@ class Postgres:
         quote = self.connection.ops.quote_name
         drops = dump.with_name("drop.sql")
         names = ", ".join(quote(table) for table in tables(self.connection))
-        drops.write_text(f"DROP TABLE IF EXISTS {names} CASCADE;\n" if names else "")
+        drops.write_text(
+            (f"DROP TABLE IF EXISTS {names} CASCADE;\n" if names else "") + DROP_FUNCTIONS
+        )
         self._run(
             "psql",
             "--no-psqlrc",
@@ -168,6 +170,25 @@ class Postgres:
             f"--file={dump}",
             "--command=ANALYZE",
         )
+
+
+# The schema's own functions (the search index's trigger function), which the dump creates
+# again; those of extensions are left to their extension.
+DROP_FUNCTIONS = """
+DO $$
+DECLARE found record;
+BEGIN
+    FOR found IN
+        SELECT p.oid::regprocedure AS signature FROM pg_proc p
+        JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = current_schema() AND NOT EXISTS (
+            SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e'
+        )
+    LOOP
+        EXECUTE 'DROP FUNCTION IF EXISTS ' || found.signature || ' CASCADE';
+    END LOOP;
+END $$;
+"""
 
 
 def engine_of(connection: BaseDatabaseWrapper) -> Sqlite | Postgres:

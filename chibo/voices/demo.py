@@ -254,7 +254,8 @@ class VoiceDemo:
                 said.append((pk + n, Step.Kind.REJECTED, cell.pk, None, secretary, reason, at))
             elif fate == "accepted":
                 said.append((pk + n, Step.Kind.ACCEPTED, cell.pk, None, secretary, "", at))
-                at += timedelta(days=rng.uniform(0.5, 3))
+                # Answered within days, and never later than the demo's now.
+                at = min(at + timedelta(days=rng.uniform(0.5, 3)), self.now - timedelta(hours=1))
                 answer = rng.choice(ANSWERS_KM if khmer else ANSWERS)
                 said.append((pk + n, Step.Kind.ANSWERED, cell.pk, None, secretary, answer, at))
                 state, answered = Voice.State.ANSWERED, at
