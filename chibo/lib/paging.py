@@ -12,13 +12,12 @@ from django.http import HttpRequest
 MAX_PAGE = 10_000
 
 
-class Window:
-    def __init__(self, queryset: QuerySet, number: int, size: int) -> None:
-        start = (number - 1) * size
-        rows = list(queryset[start : start + size + 1])
+class Page:
+    """What a pager needs of a page: its number, and whether another follows."""
+
+    def __init__(self, number: int, has_next: bool) -> None:
         self.number = number
-        self.has_next = len(rows) > size
-        self.object_list = rows[:size]
+        self.has_next = has_next
 
     @property
     def has_previous(self) -> bool:
@@ -35,6 +34,14 @@ class Window:
     @property
     def next_page_number(self) -> int:
         return self.number + 1
+
+
+class Window(Page):
+    def __init__(self, queryset: QuerySet, number: int, size: int) -> None:
+        start = (number - 1) * size
+        rows = list(queryset[start : start + size + 1])
+        super().__init__(number, len(rows) > size)
+        self.object_list = rows[:size]
 
     def __iter__(self) -> Iterator:
         return iter(self.object_list)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from chibo.access.scope import scope_for
 from chibo.lib import search as words
-from chibo.lib.paging import page_number
+from chibo.lib.paging import Page, page_number
 from chibo.library import searching
 from chibo.library.forms.search import KIND_NAMES, SearchForm
 
@@ -34,30 +34,6 @@ class Group:
     name: str
     rows: list[Shown]
     count: int
-
-
-@dataclass(frozen=True)
-class Pages:
-    """What the pager needs to know of a page of results."""
-
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_other_pages(self) -> bool:
-        return self.has_previous or self.has_next
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
 
 
 @require_GET
@@ -84,7 +60,7 @@ def results(request: HttpRequest) -> HttpResponse:
         context.update(
             found=found,
             groups=grouped(found, query),
-            page=Pages(number, number * size < found.total),
+            page=Page(number, number * size < found.total),
             kinds=kind_links(request, found),
         )
     return render(request, "library/search.html", context)
