@@ -181,9 +181,7 @@ def test_the_secretary_chooses_the_chair_and_the_minute_taker(world, meeting):
     assert entry.detail == {"chair": member(SON).pk, "minute_taker": member(MAI).pk}
 
 
-@pytest.mark.parametrize(
-    "who", [MAI, "Lê Văn Vũ", None], ids=["absent", "other-cell", "unknown"]
-)
+@pytest.mark.parametrize("who", [MAI, "Lê Văn Vũ", None], ids=["absent", "other-cell", "unknown"])
 def test_only_a_member_present_may_chair(world, meeting, who):
     holding.mark(meeting, roll_line(meeting, MAI), Presence.ABSENT)
     chair = member(who).code if who else "00000000-0000-0000-0000-000000000000"
