@@ -12,7 +12,8 @@ from chibo.meetings.models import AgendaItem, Meeting, Step
 # and self-criticism counts only when written (`quality.facts`).
 MINUTES = {
     Step.OPENING: gettext_lazy(
-        "Comrade … presided; comrade … took the minutes. Present: %(present)d members; "
+        "Comrade %(chair)s presided; comrade %(minute_taker)s took the minutes. "
+        "Present: %(present)d members; "
         "absent with a reason: %(excused)s; absent without a reason: %(absent)s. "
         "The cell approved the agenda and collected party dues."
     ),
@@ -48,6 +49,10 @@ def _names(lines) -> str:
     return ", ".join(line.member.full_name for line in lines) or _("none")
 
 
+def _name(member) -> str:
+    return member.full_name if member else "…"
+
+
 def minutes_start(meeting: Meeting, items: list[AgendaItem]) -> dict[str, str]:
     """The first draft of the minutes, by agenda position, for the official steps."""
     roll = roll_of(meeting)
@@ -56,6 +61,8 @@ def minutes_start(meeting: Meeting, items: list[AgendaItem]) -> dict[str, str]:
         "excused": _names(roll.excused),
         "absent": _names(roll.absent),
         "theme": meeting.theme or "…",
+        "chair": _name(meeting.chair),
+        "minute_taker": _name(meeting.minute_taker),
     }
     return {
         str(item.position): str(MINUTES[item.step]) % facts

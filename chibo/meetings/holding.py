@@ -63,7 +63,8 @@ class Roll:
 
 
 def roll_of(meeting: Meeting) -> Roll:
-    return Roll(list(meeting.roll.select_related("member").order_by("member__search_name", "pk")))
+    lines = meeting.roll.select_related("member__cell").order_by("member__search_name", "pk")
+    return Roll(list(lines))
 
 
 def _require_in_progress(meeting: Meeting) -> None:
@@ -86,12 +87,16 @@ def _require_window(meeting: Meeting, now: datetime) -> None:
 
 
 @transaction.atomic
-def open_meeting(meeting: Meeting, now: datetime | None = None) -> None:
+def open_meeting(
+    meeting: Meeting, now: datetime | None = None, presiding_id: int | None = None
+) -> None:
     """Open a published meeting at `now` (within its window) and call the roll of everyone now
     in the cell; safe to repeat.
 
-    Those who answered that they cannot come start as absent with their reason; everyone else
-    starts absent until marked present or checked in.
+    Everyone expected starts present, so that the secretary marks only the exceptions; those
+    who answered that they cannot come start absent with their reason, and those with no duty
+    to attend (`NO_DUTY`) start absent. The chair starts as whoever presides: `presiding_id`
+    (the deputy in the secretary's stead), else the secretary, when present.
     """
     if meeting.status not in {Meeting.Status.PUBLISHED, Meeting.Status.OPEN}:
         raise ValidationError(_("Only a published meeting can be opened."), code="not_published")
@@ -108,31 +113,99 @@ def open_meeting(meeting: Meeting, now: datetime | None = None) -> None:
                 meeting=meeting,
                 member_id=pk,
                 standing=status,
-                presence=Presence.EXCUSED if pk in excuses else Presence.ABSENT,
+                presence=_expected(status, pk in excuses),
                 reason=excuses.get(pk, ""),
             )
             for pk, status in members
         ],
         ignore_conflicts=True,
     )
+    fields = []
+    if meeting.chair_id is None:
+        chair = presiding_id or meeting.secretary_id()
+        if meeting.roll.filter(member_id=chair, presence=Presence.PRESENT).exists():
+            meeting.chair_id = chair
+            fields.append("chair")
     if meeting.status != Meeting.Status.OPEN:
         meeting.status = Meeting.Status.OPEN
-        meeting.save(update_fields=["status", "updated_at"])
+        fields.append("status")
+    if fields:
+        meeting.save(update_fields=[*fields, "updated_at"])
+
+
+def _expected(standing: str, excused: bool) -> str:
+    if excused:
+        return Presence.EXCUSED
+    return Presence.ABSENT if standing in NO_DUTY else Presence.PRESENT
+
+
+def _officers(meeting: Meeting) -> dict[int, str]:
+    """Lock the meeting and read again its status and who chairs it and takes its minutes (with
+    why they stay present), so that a tap on the roll and a choice of officers take turns."""
+    status, chair, taker = (
+        Meeting.objects.select_for_update()
+        .filter(pk=meeting.pk)
+        .values_list("status", "chair_id", "minute_taker_id")
+        .get()
+    )
+    meeting.status = status
+    return {
+        pk: refusal
+        for pk, refusal in (
+            (taker, _("%(name)s takes the minutes: choose another minute-taker first.")),
+            (chair, _("%(name)s chairs the meeting: choose another chair first.")),
+        )
+        if pk is not None
+    }
 
 
 @transaction.atomic
 def mark(
     meeting: Meeting, line: Attendance, presence: str, reason: str = "", by_qr: bool = False
 ) -> None:
-    """Set one line of the roll while the meeting is in progress."""
+    """Set one line of the roll while the meeting is in progress; the chair and the
+    minute-taker stay present."""
+    officers = _officers(meeting)
     _require_in_progress(meeting)
-    if presence == line.presence == Presence.PRESENT:
+    if presence == line.presence == Presence.PRESENT and line.checked_in_at:
         return  # keep the time and the way of the first check-in
+    if presence != Presence.PRESENT and line.member_id in officers:
+        raise ValidationError(
+            officers[line.member_id] % {"name": line.member.full_name}, code="officer"
+        )
     line.presence = presence
     line.reason = reason if presence == Presence.EXCUSED else ""
     line.checked_in_at = timezone.now() if presence == Presence.PRESENT else None
     line.by_qr = by_qr and presence == Presence.PRESENT
     line.save(update_fields=["presence", "reason", "checked_in_at", "by_qr"])
+
+
+@transaction.atomic
+def choose_officers(meeting: Meeting, chair: Member, minute_taker: Member) -> None:
+    """Who chairs the meeting and who takes its minutes: members present on its roll. Approved
+    minutes name them, so they no longer change then."""
+    _officers(meeting)
+    if not meeting.has_opened:
+        raise ValidationError(_("The meeting has not opened yet."), code="not_opened")
+    if meeting.minutes.exclude(status=Minutes.Status.DRAFT).exists():
+        raise ValidationError(
+            _("The minutes are approved: the chair and the minute-taker they name stay."),
+            code="approved",
+        )
+    present = set(
+        meeting.roll.filter(
+            member_id__in=[chair.pk, minute_taker.pk], presence=Presence.PRESENT
+        ).values_list("member_id", flat=True)
+    )
+    for member in (chair, minute_taker):
+        if member.pk not in present:
+            raise ValidationError(
+                _("%(name)s is not present on the roll: mark them present first.")
+                % {"name": member.full_name},
+                code="not_present",
+            )
+    meeting.chair, meeting.minute_taker = chair, minute_taker
+    meeting.save(update_fields=["chair", "minute_taker", "updated_at"])
 
 
 @transaction.atomic

@@ -154,6 +154,24 @@ class Meeting(models.Model):
         related_name="meetings_stood_in",
         verbose_name=_("acting for the secretary"),
     )
+    # Who chaired the meeting and who took its minutes, both present on the roll: the minutes
+    # name them (`holding.choose_officers`).
+    chair = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings_chaired",
+        verbose_name=_("chair"),
+    )
+    minute_taker = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings_minuted",
+        verbose_name=_("minute-taker"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -249,16 +267,20 @@ class Meeting(models.Model):
             self.starts_at + timedelta(hours=window["after"]),
         )
 
-    def secretary_away(self) -> bool:
-        """Whether the deputy stands in for the secretary: no secretary in office, or one who
-        said they cannot come, is not present on the roll called, or has not opened the
-        meeting by its start."""
-        secretary = (
+    def secretary_id(self) -> int | None:
+        """The cell's secretary in office now, if any."""
+        return (
             Position.objects.current()
             .filter(organisation_id=self.cell_id, kind=Position.Kind.SECRETARY)
             .values_list("member_id", flat=True)
             .first()
         )
+
+    def secretary_away(self) -> bool:
+        """Whether the deputy stands in for the secretary: no secretary in office, or one who
+        said they cannot come, is not present on the roll called, or has not opened the
+        meeting by its start."""
+        secretary = self.secretary_id()
         if secretary is None:
             return True
         if self.answers.filter(member_id=secretary, choice=Answer.Choice.ABSENT).exists():

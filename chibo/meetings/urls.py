@@ -37,6 +37,7 @@ urlpatterns = [
     path("<uuid:code>/open/", holding.step, {"step": "open"}, name="open"),
     path("<uuid:code>/close/", holding.step, {"step": "close"}, name="close"),
     path("<uuid:code>/roll/<uuid:member>/", holding.mark, name="mark"),
+    path("<uuid:code>/officers/", holding.officers, name="officers"),
     path("<uuid:code>/vote/", holding.vote, name="vote"),
     path("<uuid:code>/check-in/", holding.check_in, name="check_in"),
     path("<uuid:code>/minutes/", holding.minutes, name="minutes"),

@@ -32,7 +32,7 @@ from chibo.library.forms.documents import DocumentForm, FilterForm
 from chibo.library.forms.search import SearchForm
 from chibo.library.forms.studying import LaunchForm, SessionForm
 from chibo.library.models import Document, StudyCampaign
-from chibo.meetings.forms.holding import AdoptForm, MinutesForm, TaskForm
+from chibo.meetings.forms.holding import AdoptForm, MinutesForm, OfficersForm, TaskForm
 from chibo.meetings.forms.planning import AgreementForm, MeetingForm, SeriesForm
 from chibo.meetings.models import AgendaItem, Meeting, MeetingSeries, Step, Vote
 from chibo.notify.forms import MailForm
@@ -100,6 +100,9 @@ MAKERS: dict[type, Callable] = {
         data, owners=[_member(world)], earliest=timezone.localdate()
     ),
     AdoptForm: lambda world, data: AdoptForm(Vote.objects.all(), data),
+    OfficersForm: lambda world, data: OfficersForm(
+        Meeting(cell=world.cell), [_member(world)], {}, data
+    ),
     SelfAssessmentForm: lambda world, data: SelfAssessmentForm(Evaluation.Form.LEADER, data),
     ScoreForm: lambda world, data: ScoreForm(MeetingScore.Role.values, _facts(), data),
     MailForm: lambda world, data: MailForm(data, instance=world.member),

@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.lib.bounds import COUNT_MAX, validate_date
 from chibo.lib.text import validate_multiline_text, validate_plain_text
-from chibo.meetings.models import ActionItem, AgendaItem, Attendance, Resolution, Step, Vote
+from chibo.meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    Resolution,
+    Step,
+    Vote,
+)
 from chibo.orgs.models import Member
 
 # Steps where the minutes record a discussion: who spoke and what they said, in short.
@@ -33,6 +41,37 @@ class MarkForm(forms.Form):
         if data.get("presence") == Attendance.Presence.EXCUSED and not data.get("reason"):
             raise ValidationError(_("Give the reason for the absence."), code="reason")
         return data
+
+
+class OfficersForm(forms.Form):
+    """Who chairs the meeting and who takes its minutes, from the members present; `labels`
+    tell two of one name apart (`Scope.member_labels`)."""
+
+    chair = forms.ChoiceField(label=_("Chair"))
+    minute_taker = forms.ChoiceField(label=_("Minute-taker"))
+
+    def __init__(
+        self, meeting: Meeting, present: list[Member], labels: dict[int, str], *args, **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.present = {str(member.code): member for member in present}
+        choices = [("", "—")] + [
+            (code, labels.get(member.pk, member.full_name)) for code, member in self.present.items()
+        ]
+        for name in ("chair", "minute_taker"):
+            field = self.fields[name]
+            field.choices = choices
+            field.error_messages["invalid_choice"] = _("Choose a member present on the roll.")
+            chosen = getattr(meeting, f"{name}_id")
+            self.initial[name] = next(
+                (code for code, member in self.present.items() if member.pk == chosen), ""
+            )
+
+    def clean_chair(self) -> Member:
+        return self.present[self.cleaned_data["chair"]]
+
+    def clean_minute_taker(self) -> Member:
+        return self.present[self.cleaned_data["minute_taker"]]
 
 
 class VoteForm(forms.Form):

@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
+from chibo.meetings import holding
 from chibo.meetings.drafting import minutes_start
-from chibo.meetings.models import Step
-from chibo.meetings.tests.holding_data import opened, present
+from chibo.meetings.models import Attendance, Step
+from chibo.meetings.tests.holding_data import opened
+from chibo.orgs.models import Member
 
 pytestmark = pytest.mark.time_machine(datetime(2026, 12, 15, 3, 0, tzinfo=UTC))
 
@@ -17,13 +19,16 @@ def test_the_first_draft_of_the_minutes_fills_in_the_roll_and_leaves_the_talk_to
     world,
 ):
     meeting = opened(world.cell)
-    present(meeting, "Nguyễn Thị Mai")
+    mai, son = (Member.objects.get(full_name=name) for name in ("Nguyễn Thị Mai", "Trần Văn Sơn"))
+    holding.choose_officers(meeting, mai, mai)
+    holding.mark(meeting, meeting.roll.get(member=son), Attendance.Presence.ABSENT)
     items = {item.step: str(item.position) for item in meeting.agenda_items.all()}
 
     draft = minutes_start(meeting, list(meeting.agenda_items.all()))
 
     assert "Có mặt: 1 đảng viên" in draft[items[Step.OPENING]]  # in the default language
-    assert "Trần Văn Sơn" in draft[items[Step.OPENING]]  # not checked in: absent
+    assert "Trần Văn Sơn." in draft[items[Step.OPENING]]  # marked absent
+    assert "Đồng chí Nguyễn Thị Mai chủ trì" in draft[items[Step.OPENING]]
     assert items[Step.SITUATION] not in draft and items[Step.DISCUSSION] not in draft
 
 

@@ -38,7 +38,7 @@ def test_it_guards_the_roll(world, meeting):
     target = url(meeting, "mark", member(MAI).code)
     assert_guarded(world, target, "post")
     assert world.client("secretary").get(target).status_code == 405
-    assert roll_line(meeting, MAI).presence == Presence.ABSENT
+    assert roll_line(meeting, MAI).presence == Presence.PRESENT
 
 
 def test_it_refuses_other_methods(world, meeting):
@@ -61,7 +61,8 @@ def test_it_opens_the_meeting_and_calls_the_roll_from_the_answers(world):
     roll = {line.member.full_name: line for line in meeting.roll.select_related("member")}
     assert set(roll) == {MAI, SON, "Vũ Thị Hoa"}
     assert (roll[MAI].presence, roll[MAI].reason) == (Presence.EXCUSED, "Ốm")
-    assert roll[SON].presence == Presence.ABSENT
+    assert roll[SON].presence == Presence.PRESENT  # present until marked otherwise
+    assert roll["Vũ Thị Hoa"].presence == Presence.ABSENT  # exempt: not expected
     assert roll["Vũ Thị Hoa"].standing == Member.Status.EXEMPT
 
 
@@ -71,7 +72,7 @@ def test_it_opens_again_without_touching_the_marks(world, meeting):
     world.client("secretary").post(url(meeting, "open"))
     assert meeting.roll.count() == 3
     assert roll_line(meeting, MAI).presence == Presence.PRESENT
-    assert roll_line(meeting, "Đỗ Văn Tư").presence == Presence.ABSENT
+    assert roll_line(meeting, "Đỗ Văn Tư").presence == Presence.PRESENT
 
 
 def test_it_does_not_open_a_draft(world):
@@ -106,7 +107,7 @@ def test_it_refuses_a_bad_mark(world, meeting, data):
     )
     assert messages_in(response)
     line = roll_line(meeting, MAI)
-    assert (line.presence, line.reason) == (Presence.ABSENT, "")
+    assert (line.presence, line.reason) == (Presence.PRESENT, "")
 
 
 def test_it_answers_404_for_someone_not_on_the_roll(world, meeting):
@@ -120,8 +121,10 @@ def test_it_shows_the_totals_of_rule_8(world, meeting):
     make_member(world.cell, "Vũ Thị Hoa", status=Member.Status.EXEMPT)
     make_member(world.cell, "Đỗ Văn Tư")
     holding.open_meeting(meeting, now=meeting.starts_at)
-    holding.check_in(meeting, member(MAI))
+    holding.choose_officers(meeting, member(MAI), member(MAI))
     holding.mark(meeting, roll_line(meeting, SON), Presence.EXCUSED, "Công tác")
+    for name in ("Lý Văn Nam", "Đỗ Văn Tư"):
+        holding.mark(meeting, roll_line(meeting, name), Presence.ABSENT)
     page = world.client("secretary").get(url(meeting, "hold"), headers=ENGLISH)
     roll = page.context["roll"]
     assert roll.totals() == [
@@ -176,7 +179,7 @@ def test_it_sends_a_scanning_member_to_sign_in_first(world, meeting):
 )
 def test_it_checks_in_only_members_of_the_cell(world, meeting, persona, status):
     assert world.client(persona).post(url(meeting, "check_in")).status_code == status
-    assert not meeting.roll.filter(presence=Presence.PRESENT).exists()
+    assert not meeting.roll.filter(checked_in_at__isnull=False).exists()
 
 
 @pytest.mark.parametrize(
@@ -220,7 +223,7 @@ def test_it_closes_the_meeting_and_freezes_the_roll(world, meeting):
         url(meeting, "mark", member(MAI).code), {"presence": "present"}, follow=True
     )
     assert messages_in(response)
-    assert roll_line(meeting, MAI).presence == Presence.ABSENT
+    assert roll_line(meeting, MAI).checked_in_at is None
 
 
 def test_it_costs_the_same_queries_however_large_the_cell(world):

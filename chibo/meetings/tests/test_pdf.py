@@ -39,6 +39,7 @@ def held(world, month: int = 3) -> Meeting:
     holding.open_meeting(meeting, now=meeting.starts_at)
     for persona in ("member", "secretary"):
         holding.check_in(meeting, member(world, persona))
+    holding.choose_officers(meeting, member(world, "secretary"), member(world, "member"))
     return meeting
 
 

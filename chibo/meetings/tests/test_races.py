@@ -9,6 +9,7 @@ refuses a second one outright instead of waiting, so there is no race to see the
 
 import threading
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from chibo.audit.models import Entry
 from chibo.conftest import make_member, make_user, signed_in
 from chibo.meetings import holding
 from chibo.meetings.models import ActionItem, Answer, Attendance, Minutes, Receipt
@@ -97,6 +99,20 @@ def test_two_check_ins_leave_one_line_on_the_roll(world):
         assert [getattr(r, "status_code", r) for r in responses] == [302, 302]
         line = Attendance.objects.get(meeting=meeting, member=newcomer)
         assert line.presence == Attendance.Presence.PRESENT
+
+
+def test_two_quick_taps_on_the_roll_both_answer_and_both_are_logged(world):
+    """htmx sends each tap at once: the second waits for the first (`Meeting.lock`)."""
+    client = client_of(world.secretary)
+    meeting = opened(world.cell, days=0)
+    mai = member("Nguyễn Thị Mai")
+    tap = partial(client.post, url(meeting, "mark", mai.code), headers={"HX-Request": "true"})
+    for presence in ["absent", "present"] * (ROUNDS // 2):
+        logged = Entry.objects.count()
+        responses = at_once(tap, {"presence": presence})
+        assert [getattr(r, "status_code", r) for r in responses] == [200, 200]
+        assert Attendance.objects.get(meeting=meeting, member=mai).presence == presence
+        assert Entry.objects.count() == logged + 2
 
 
 def test_two_openings_of_a_notice_leave_one_receipt(world):

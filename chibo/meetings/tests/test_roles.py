@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from chibo.conftest import make_member, make_user, signed_in
 from chibo.meetings import holding
-from chibo.meetings.models import Answer, Meeting, Minutes
+from chibo.meetings.models import Answer, Attendance, Meeting, Minutes
 from chibo.meetings.tests.holding_data import (
     ENGLISH,
     draft,
@@ -123,6 +123,11 @@ def test_it_lets_the_deputy_open_in_the_absent_secretarys_stead_and_records_it(w
 def test_it_lets_the_deputy_approve_when_the_secretary_is_not_on_the_roll(world):
     client = deputy(world)
     meeting = opened(world.cell, days=-0.01)
+    # Everyone starts present: the deputy takes the chair, then marks the secretary absent.
+    pho = Member.objects.get(full_name="Đỗ Thị Phó")
+    holding.choose_officers(meeting, pho, pho)
+    secretary = meeting.roll.get(member=world.secretary.member)
+    holding.mark(meeting, secretary, Attendance.Presence.ABSENT)
     minutes = Minutes.objects.create(meeting=meeting, sections={"1": "Chi bộ thống nhất"})
     client.post(url(meeting, "minutes_approve"))
     minutes.refresh_from_db(), meeting.refresh_from_db()

@@ -37,6 +37,7 @@ from chibo.meetings.forms.holding import (
     FollowUpForm,
     MarkForm,
     MinutesForm,
+    OfficersForm,
     ResolutionForm,
     TaskFormSet,
     VoteForm,
@@ -55,9 +56,16 @@ CLOSED_TASKS = [ActionItem.Status.DONE, ActionItem.Status.CANCELLED]
 # The records of a meeting by the name of their pages, and where the meeting keeps them.
 RECORDS = {"minutes": "minutes", "resolution": "resolutions"}
 CHANGED = {"minutes": Action.MINUTES_CHANGED, "resolution": Action.RESOLUTION_CHANGED}
+# Each step with whoever presides in the secretary's stead (or None), and what it says done.
 STEPS = {
-    "open": (holding.open_meeting, gettext_lazy("The meeting is open.")),
-    "close": (holding.close_meeting, gettext_lazy("The meeting is closed.")),
+    "open": (
+        lambda meeting, stand_in: holding.open_meeting(meeting, presiding_id=stand_in),
+        gettext_lazy("The meeting is open."),
+    ),
+    "close": (
+        lambda meeting, stand_in: holding.close_meeting(meeting),
+        gettext_lazy("The meeting is closed."),
+    ),
 }
 
 
@@ -132,16 +140,21 @@ def _qr(request: HttpRequest, meeting: Meeting) -> SafeString:
 def hold(request: HttpRequest, code: UUID) -> HttpResponse:
     """The secretary's phone during the meeting: open it, the roll, rule 9's count, votes."""
     meeting, rights = get_meeting_for_user(request, code, may="hold")
+    minutes = meeting.minutes.first()
+    roll = holding.roll_of(meeting)
+    named = meeting.has_opened and (minutes is None or minutes.status == Minutes.Status.DRAFT)
+    present = [line.member for line in roll.present]
     return render(
         request,
         "meetings/holding/hold.html",
         {
             "meeting": meeting,
             "rights": rights,
-            "roll": holding.roll_of(meeting),
+            "roll": roll,
+            "officers_form": _officers_form(request, meeting, present) if named else None,
             "votes": meeting.votes.all(),
             "vote_form": VoteForm(),
-            "minutes": meeting.minutes.first(),
+            "minutes": minutes,
             "resolution": meeting.resolutions.first(),
             "publish_due": holding.publish_due(meeting),
             "publish_late": holding.is_late(meeting),
@@ -156,16 +169,20 @@ def step(request: HttpRequest, code: UUID, step: str) -> HttpResponse:
     """Open the meeting (calling the roll) or close it."""
     meeting, rights = get_meeting_for_user(request, code, may="preside")
     process, success = STEPS[step]
-    _preside(request, rights, lambda: process(meeting), str(success))
+    stand_in = scope_for(request).member_id if rights.in_stead else None
+    _preside(request, rights, lambda: process(meeting, stand_in), str(success))
     return redirect("meetings:hold", code=meeting.code)
 
 
 @require_POST
 @login_required
 def mark(request: HttpRequest, code: UUID, member: UUID) -> HttpResponse:
-    """One tap on the roll: present, absent with a reason, absent."""
+    """One tap on the roll: present, absent with a reason, absent. htmx gets the line alone
+    back (with what went wrong in it); a plain form goes back to the line on the page."""
     meeting = _held(request, code)
-    line = get_object_or_404(Attendance, meeting=meeting, member__code=member)
+    line = get_object_or_404(
+        Attendance.objects.select_related("member"), meeting=meeting, member__code=member
+    )
     form = MarkForm(request.POST)
     if form.is_valid():
         _attempt(
@@ -175,12 +192,45 @@ def mark(request: HttpRequest, code: UUID, member: UUID) -> HttpResponse:
         )
     else:
         _say_errors(request, form)
+    if request.htmx:
+        context = {"meeting": meeting, "line": line}
+        return render(request, "meetings/holding/roll_line.html", context)
     return redirect(_hold_url(meeting, f"roll-{member}"))
 
 
 def _roll_changed(request: HttpRequest, meeting: Meeting, line: Attendance) -> None:
     detail = {"member": line.member_id, "presence": line.presence}
     record(request, Action.ROLL_CHANGED, meeting, detail=detail)
+
+
+def _officers_form(
+    request: HttpRequest, meeting: Meeting, present: list[Member], data=None
+) -> OfficersForm:
+    labels = scope_for(request).member_labels(present)
+    return OfficersForm(meeting, present, labels, data)
+
+
+@require_POST
+@login_required
+def officers(request: HttpRequest, code: UUID) -> HttpResponse:
+    """Choose the chair and the minute-taker from the members present."""
+    meeting = _held(request, code)
+    present = Member.objects.filter(
+        attendances__meeting=meeting, attendances__presence=Attendance.Presence.PRESENT
+    ).select_related("cell")
+    form = _officers_form(request, meeting, list(present), request.POST)
+    if form.is_valid():
+        chair, taker = form.cleaned_data["chair"], form.cleaned_data["minute_taker"]
+        detail = {"chair": chair.pk, "minute_taker": taker.pk}
+        _attempt(
+            request,
+            lambda: holding.choose_officers(meeting, chair, taker),
+            _("The chair and the minute-taker are saved."),
+            audit=lambda: record(request, Action.ROLL_CHANGED, meeting, detail=detail),
+        )
+    else:
+        _say_errors(request, form)
+    return redirect(_hold_url(meeting, "officers"))
 
 
 @require_POST

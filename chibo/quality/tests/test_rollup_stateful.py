@@ -27,7 +27,15 @@ from chibo.guidance.models import Guidance, Point
 from chibo.guidance.tasks import fan_out
 from chibo.lib.months import month_of, quarter_start, shift
 from chibo.meetings import holding, publishing
-from chibo.meetings.models import ActionItem, Answer, Comment, Meeting, Resolution, Step
+from chibo.meetings.models import (
+    ActionItem,
+    Answer,
+    Attendance,
+    Comment,
+    Meeting,
+    Resolution,
+    Step,
+)
 from chibo.orgs.models import Member
 from chibo.quality import rollup
 from chibo.quality.models import MeetingScore, MonthlyIndicators
@@ -184,12 +192,13 @@ class CellLife(RuleBasedStateMachine):
         self._hold(self._meeting(n, Status.PUBLISHED), absent, vote)
 
     def _hold(self, meeting: Meeting, absent: int, vote: bool) -> None:
-        """The meeting opens at its time, all but `absent` members check in, and it may vote."""
+        """The meeting opens at its time with everyone present, `absent` members are marked
+        absent (never the chair, who stays), and it may vote."""
         self._travel(meeting.starts_at)
         # At its start, though the clock may have run past it: time only moves forward here.
         holding.open_meeting(meeting, now=meeting.starts_at)
-        for member in Member.objects.filter(cell_id=meeting.cell_id).order_by("pk")[absent:]:
-            holding.check_in(meeting, member)
+        for line in meeting.roll.select_related("member").order_by("member_id")[:absent]:
+            self._attempt(lambda line=line: holding.mark(meeting, line, Attendance.Presence.ABSENT))
         voters = holding.roll_of(meeting).count.voters_present
         if vote:
             self._attempt(lambda: holding.record_vote(meeting, "Nghị quyết", voters, 0, 0))
