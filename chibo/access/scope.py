@@ -432,6 +432,13 @@ class Scope:
         """Change the cell's records: its secretary and deputy, and administrators."""
         return self.is_admin or org.pk in self._reach.led
 
+    def can_edit(self, org: Organisation) -> bool:
+        """Change the organisation's own settings (its working language): a cell's secretary
+        and deputy, a committee's standing committee, and administrators."""
+        if org.kind == Organisation.Kind.COMMITTEE:
+            return self.is_admin or org.path in self._standing_paths
+        return self.can_manage(org)
+
     @property
     def needs_second_factor(self) -> bool:
         """Sign-in with a code from an authenticator app, and a working day's session: everyone
@@ -816,6 +823,7 @@ def administrator_required(view: Callable) -> Callable:
 # What a getter may require of an organisation, each a `Scope.can_<right>` check.
 OrganisationRight = Literal[
     "manage",
+    "edit",
     "oversee",
     "see_quality",
     "see_evaluations",

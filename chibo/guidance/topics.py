@@ -100,7 +100,7 @@ def record_of(example: Example) -> ExampleRecord:
     items = [
         ExampleItem(
             position=item.position,
-            title=hide(item.title),
+            title=hide(item.heading),
             body=hide(item.body),
             minutes=hide(sections.get(str(item.position), "")),
         )

@@ -238,7 +238,8 @@ class History:
         self.rows: dict[type, list[tuple]] = defaultdict(list)
         self.items: list[Item] = []
         self.held: list[tuple[Meeting, int]] = []  # with the id of its vote
-        # Translated once: the labels are lazy, and every meeting has seven or more items.
+        # Translated once, for the minutes the secretary writes: the labels are lazy, and every
+        # meeting has seven or more items.
         self.labels = {step: str(step.label) for step in Step}
 
     def write(self, cells: list[Organisation]) -> None:
@@ -324,7 +325,8 @@ class History:
         topic = "" if cell.habit.copies_minutes else self.rng.choice(TASKS)
         bodies = {Step.PRESENTATION: meeting.theme, Step.DISCUSSION: topic}
         items = [
-            Item(self.keys.take(AgendaItem), meeting, step, self.labels[step], bodies.get(step, ""))
+            # An official step's title is left to the step: each reader sees it in their language.
+            Item(self.keys.take(AgendaItem), meeting, step, "", bodies.get(step, ""))
             for step in steps
         ]
         if self.extra is not None:
@@ -369,7 +371,7 @@ class History:
             (
                 vote,
                 meeting.pk,
-                _("Resolution"),
+                "",  # the meeting's resolution, worded in the reader's language
                 votes_for,
                 0,
                 count.voters_present - votes_for,
@@ -395,7 +397,7 @@ class History:
         if cell.habit.copies_minutes and hasattr(cell, "last_minutes"):
             return cell.last_minutes  # formalism: the same minutes month after month
         texts = {
-            str(i): f"{item.title}: {self.rng.choice(REMARKS)}"
+            str(i): f"{item.title or self.labels[item.step]}: {self.rng.choice(REMARKS)}"
             for i, item in enumerate(items, start=1)
         }
         cell.last_minutes = texts

@@ -58,6 +58,8 @@ THEMATIC_STEPS = [
 ]
 
 
+# What a vote is on unless the secretary says otherwise.
+RESOLUTION_VOTED = _("The resolution of the meeting")
 UNDER_WAY = timedelta(hours=4)
 # The longest text of one part of a resolution, and the parts that are texts.
 PART_MAX = 10_000
@@ -302,7 +304,7 @@ class Meeting(models.Model):
     def official_agenda_items(self) -> list["AgendaItem"]:
         """The official steps as unsaved items, so many meetings can share one bulk insert."""
         return [
-            AgendaItem(meeting=self, position=i, step=step, title=step.label)
+            AgendaItem(meeting=self, position=i, step=step)
             for i, step in enumerate(self.official_steps(), start=1)
         ]
 
@@ -436,7 +438,10 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveSmallIntegerField(_("position"))
     step = models.CharField(_("step"), max_length=20, choices=Step.choices, default=Step.OTHER)
-    title = models.CharField(_("title"), max_length=200, validators=[validate_plain_text])
+    # Blank on an official step: its name is the step's, worded in the reader's language.
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
     body = models.TextField(
         _("content"), blank=True, max_length=20_000, validators=[validate_multiline_text]
     )
@@ -448,7 +453,12 @@ class AgendaItem(models.Model):
         indexes = [models.Index(fields=["meeting", "position"], name="agenda_meeting_position")]
 
     def __str__(self) -> str:
-        return self.title
+        return self.heading
+
+    @property
+    def heading(self) -> str:
+        """The title typed, or else the official step's name in the active language."""
+        return self.title or str(self.get_step_display())
 
     @transaction.atomic
     def move(self, offset: int) -> bool:
@@ -647,7 +657,10 @@ class Vote(models.Model):
     """A vote of the official members; whether it passed is computed by rule 9, never typed."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
-    subject = models.CharField(_("subject"), max_length=200, validators=[validate_plain_text])
+    # Blank when the meeting's resolution is voted on: worded in the reader's language.
+    subject = models.CharField(
+        _("subject"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
     votes_for = models.PositiveSmallIntegerField(_("for"))
     votes_against = models.PositiveSmallIntegerField(_("against"))
     abstentions = models.PositiveSmallIntegerField(_("abstentions"))
@@ -668,7 +681,11 @@ class Vote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.subject
+        return self.heading
+
+    @property
+    def heading(self) -> str:
+        return self.subject or str(RESOLUTION_VOTED)
 
 
 class Minutes(models.Model):

@@ -4,7 +4,7 @@
 from collections.abc import Callable
 from datetime import date
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from chibo.lib import pdf
 from chibo.meetings import holding
@@ -48,23 +48,31 @@ def _render(template: str, document: Minutes | Resolution, context: dict) -> byt
     )
 
 
-def _kept(document: Minutes | Resolution, make: Callable[[], bytes], *drawn_from) -> bytes:
-    """The PDF of one version of a record, made once per change of it (or of its meeting) and
-    language. While the meeting is in progress its roll and votes still move: made each time."""
+def _kept(
+    document: Minutes | Resolution,
+    language: str | None,
+    make: Callable[[], bytes],
+    *drawn_from,
+) -> bytes:
+    """The PDF of one version of a record in `language`, or else in its cell's working language,
+    made once per change of it (or of its meeting) and language. While the meeting is in
+    progress its roll and votes still move: made each time."""
     meeting = document.meeting
-    if meeting.status == Meeting.Status.OPEN:
-        return make()
-    version = (type(document).__name__, document.pk, document.version, document.updated_at)
-    return pdf.kept((*version, meeting.updated_at, *drawn_from), make)
+    with translation.override(language or meeting.cell.language):
+        if meeting.status == Meeting.Status.OPEN:
+            return make()
+        version = (type(document).__name__, document.pk, document.version, document.updated_at)
+        return pdf.kept((*version, meeting.updated_at, *drawn_from), make)
 
 
-def minutes_pdf(minutes: Minutes) -> bytes:
+def minutes_pdf(minutes: Minutes, language: str | None = None) -> bytes:
     meeting = minutes.meeting
     sections = [
         (item, minutes.sections.get(str(item.position), "")) for item in meeting.agenda_items.all()
     ]
     return _kept(
         minutes,
+        language,
         lambda: _render(
             "meetings/pdf/minutes.html",
             minutes,
@@ -91,12 +99,13 @@ def adopting_vote(resolution: Resolution) -> Vote | None:
     return earlier.vote if earlier else None
 
 
-def resolution_pdf(resolution: Resolution) -> bytes:
+def resolution_pdf(resolution: Resolution, language: str | None = None) -> bytes:
     previous = holding.previous_tasks(resolution.meeting)
     # Part I shows where last month's tasks stand, which moves after the resolution is adopted.
     followed = max((item.updated_at for item in previous), default=None)
     return _kept(
         resolution,
+        language,
         lambda: _render(
             "meetings/pdf/resolution.html",
             resolution,

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.meetings.models import AgendaItem, Document, Meeting, Notice
+from chibo.meetings.models import AgendaItem, Document, Meeting, Notice, Step
 from chibo.orgs.models import Member, User
 from chibo.supervision.models import Assignment
 
@@ -53,7 +53,9 @@ def snapshot(meeting: Meeting, items: Iterable[tuple[AgendaItem, Iterable[Docume
         "place": meeting.place,
         "items": [
             {
-                "title": str(item.title),
+                "title": item.title,
+                # An official step's own name is worded when read (`readable`).
+                **({} if item.title else {"step": item.step}),
                 "body": item.body,
                 "documents": [
                     {"name": doc.name, "sha256": doc.sha256, "size": doc.size} for doc in documents
@@ -65,7 +67,8 @@ def snapshot(meeting: Meeting, items: Iterable[tuple[AgendaItem, Iterable[Docume
 
 
 def readable(content: dict) -> dict:
-    """A notice's JSON as templates want it: datetimes, and the kind in the current language."""
+    """A notice's JSON as templates want it: datetimes, and the kind and the official steps'
+    names in the current language."""
     starts_at = datetime.fromisoformat(content["starts_at"])
     kind = content["kind"]
     return {
@@ -73,7 +76,15 @@ def readable(content: dict) -> dict:
         "kind_label": Meeting.Kind(kind).label if kind in Meeting.Kind.values else kind,
         "starts_at": starts_at,
         "ends_at": starts_at + timedelta(minutes=content["planned_minutes"]),
+        "items": [{**item, "heading": _heading(item)} for item in content["items"]],
     }
+
+
+def _heading(item: dict) -> str:
+    step = item.get("step")
+    if item["title"] or step not in Step.values:
+        return item["title"]
+    return str(Step(step).label)
 
 
 def publish(meeting: Meeting, by: Member | None) -> Notice:

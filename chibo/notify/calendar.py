@@ -36,7 +36,7 @@ def feed_meetings(feed: CalendarFeed) -> QuerySet[Meeting] | None:
     else:
         return None
     now = timezone.now()
-    items = AgendaItem.objects.only("meeting_id", "position", "title")
+    items = AgendaItem.objects.only("meeting_id", "position", "step", "title")
     return (
         # A cancelled meeting stays, marked cancelled, if members had been told of it; drafts
         # are their secretary's, not yet anyone's appointment.
@@ -89,7 +89,7 @@ def event(meeting: Meeting, url: str, stamp: datetime) -> Event:
 
 def _description(meeting: Meeting, url: str) -> str:
     lines = [meeting.theme] if meeting.theme else []
-    lines += [f"{i}. {item.title}" for i, item in enumerate(meeting.agenda_items.all(), start=1)]
+    lines += [f"{i}. {item.heading}" for i, item in enumerate(meeting.agenda_items.all(), start=1)]
     lines.append(_("Documents, comments and your answer: %(url)s") % {"url": url})
     return "\n".join(lines)
 

@@ -157,7 +157,7 @@ def _facts(meeting: Meeting) -> dict[str, str]:
 
 def _evaluation_facts(evaluation: Evaluation) -> dict[str, str]:
     return {
-        "round": evaluation.round.title,
+        "round": evaluation.round.name,
         "subject": evaluation.subject,
         "deadline": formats.date_format(evaluation.round.deadline, "DATE_FORMAT"),
         "grade": evaluation.get_grade_display(),

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.access.personal import Personal
-from chibo.orgs.models import Member
+from chibo.orgs.models import Member, Organisation
 
 if TYPE_CHECKING:
     from chibo.access.scope import Scope
@@ -60,3 +60,17 @@ def tell_apart(field: forms.ModelChoiceField, scope: "Scope | None") -> None:
         return
     labels = scope.member_labels(field.queryset)
     field.label_from_instance = lambda member: labels.get(member.pk, member.full_name)
+
+
+class OrganisationForm(forms.ModelForm):
+    """The settings an organisation keeps itself: the language of its official documents."""
+
+    class Meta:
+        model = Organisation
+        fields = ["language"]
+        help_texts = {
+            "language": _(
+                "Minutes, resolutions and reports are made in it; anyone may download them in "
+                "their own language too."
+            )
+        }

@@ -163,6 +163,11 @@ class Organisation(MP_Node):
     )
     member_count = models.PositiveIntegerField(_("members"), default=0, editable=False)
     cell_count = models.PositiveIntegerField(_("cells"), default=0, editable=False)
+    # Its official documents (minutes, resolutions, reports) are made in it; any reader may
+    # ask for them in their own language too.
+    language = models.CharField(
+        _("working language"), max_length=5, choices=settings.LANGUAGES, default="vi"
+    )
 
     objects = OrganisationManager()
 

@@ -9,6 +9,7 @@ app_name = "orgs"
 urlpatterns = [
     path("orgs/", views.tree, name="tree"),
     path("orgs/<uuid:code>/", views.organisation, name="organisation"),
+    path("orgs/<uuid:code>/edit/", views.organisation_edit, name="organisation_edit"),
     path("members/", views.members, name="members"),
     path("members/export/<str:fmt>/", views.members_export, name="members_export"),
     path("members/<uuid:code>/", views.member, name="member"),

@@ -20,7 +20,7 @@ from chibo.audit.log import record
 from chibo.audit.models import Action
 from chibo.lib.paging import window
 from chibo.orgs import exports
-from chibo.orgs.forms import MemberContactForm, MemberSearchForm
+from chibo.orgs.forms import MemberContactForm, MemberSearchForm, OrganisationForm
 from chibo.orgs.home import home as home_of
 from chibo.orgs.models import Member, Organisation, Position
 from chibo.supervision.models import Assignment
@@ -64,6 +64,7 @@ def organisation(request: HttpRequest, code: UUID) -> HttpResponse:
     context = {
         "org": org,
         "can_manage": can_manage,
+        "can_edit": scope_for(request).can_edit(org),
         "can_see_quality": scope_for(request).can_see_quality(org),
         "can_see_log": scope_for(request).can_see_log(org),
         "can_see_guidance": scope_for(request).can_see_guidance(org),
@@ -175,3 +176,17 @@ def member_edit(request: HttpRequest, code: UUID) -> HttpResponse:
     if personal.of_another:
         record(request, Action.MEMBER_VIEWED, member, detail={"form": 1})
     return render(request, "orgs/member_edit.html", {"member": member, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@never_cache
+def organisation_edit(request: HttpRequest, code: UUID) -> HttpResponse:
+    org, _can_manage = get_organisation_for_user(request, code, may="edit")
+    form = OrganisationForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        if form.changed_data:
+            org.save(update_fields=form.changed_data)
+        messages.success(request, _("The organisation's settings were saved."))
+        return redirect("orgs:organisation", code=org.code)
+    return render(request, "orgs/organisation_edit.html", {"org": org, "form": form})

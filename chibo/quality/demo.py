@@ -9,8 +9,6 @@ import random
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -75,12 +73,10 @@ def open_year_round(today: date) -> None:
         .first()
         .organisation
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Evaluation and classification %(year)d") % {"year": today.year}
     open_round(
         city,
         committee,
-        title=title,
+        title="",  # named after its year, in each reader's language
         period=EvaluationRound.Period.YEAR,
         year=today.year,
         quarter=None,

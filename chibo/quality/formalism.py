@@ -371,8 +371,10 @@ def _latest_published(model: type[Minutes] | type[Resolution], within: QuerySet)
 def _load_agendas(meetings: dict[int, HeldMeeting], within: QuerySet) -> None:
     paragraphs: dict[int, list[str]] = defaultdict(list)
     items = AgendaItem.objects.filter(meeting__in=within).order_by("meeting_id", "position", "pk")
-    for meeting_id, title, body in items.values_list("meeting_id", "title", "body"):
-        paragraphs[meeting_id] += [title, body]
+    # An official step left to its own name counts by its step: the same in every language.
+    rows = items.values_list("meeting_id", "step", "title", "body")
+    for meeting_id, step, title, body in rows:
+        paragraphs[meeting_id] += [title or step, body]
     for meeting_id, texts in paragraphs.items():
         meetings[meeting_id].agenda = Words(texts)
 

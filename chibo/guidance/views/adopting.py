@@ -87,7 +87,7 @@ def adopt(request: HttpRequest, meeting: Meeting, point: UUID) -> HttpResponse:
     message = _(
         "“%(title)s” is on the agenda as item %(position)d. Now say it in the cell's own words: "
         "what it means here, who does what."
-    ) % {"title": item.title, "position": item.position}
+    ) % {"title": item.heading, "position": item.position}
     if meeting.status == Meeting.Status.PUBLISHED:
         message += " " + _("Members will be told of the change when you publish the meeting again.")
     messages.success(request, message)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from chibo.access.scope import ISSUED, is_announced
 from chibo.guidance.models import Guidance, Point
+from chibo.lib.languages import in_every_language
 from chibo.lib.search import _number_words
 from chibo.library.index.engine import tokens
 from chibo.library.models import Document, SearchEntry
@@ -117,7 +118,7 @@ def _latest_published(versions) -> object | None:
 
 def _meeting(m: Meeting) -> SearchEntry:
     items = list(m.agenda_items.all())
-    body = [part for item in items for part in (item.title, item.body)]
+    body = [part for item in items for part in (item.heading, item.body)]
     minutes = _latest_published(m.minutes.all())
     if minutes is not None:
         body += [str(text) for _, text in sorted((minutes.sections or {}).items())]
@@ -129,10 +130,14 @@ def _meeting(m: Meeting) -> SearchEntry:
             number = resolution.label
             body.insert(0, number)
     title = m.theme or str(m.get_kind_display())
+    # Without a theme a meeting is named by its kind: members search in their own language,
+    # whatever the cell's working language or the indexer's, so the kind is found in all three.
+    words = m.theme or " ".join(sorted(in_every_language(Meeting.Kind(m.kind).label)))
     return _entry(
         "meeting",
         m,
         title=title,
+        title_words=words,
         body=body,
         organisation=m.cell,
         on=timezone.localdate(m.starts_at),
@@ -149,7 +154,7 @@ def _comment(c: Comment) -> SearchEntry:
     return _entry(
         "comment",
         c,
-        title=f"{c.author.full_name} · {item.title}",
+        title=f"{c.author.full_name} · {item.heading}",
         title_words="",
         body=[c.body],
         organisation=item.meeting.cell,
@@ -248,6 +253,7 @@ SOURCES: dict[str, Source] = {
                     "created_at",
                     "author__full_name",
                     "item__title",
+                    "item__step",
                     "item__position",
                     "item__meeting__code",
                     "item__meeting__status",

@@ -336,3 +336,13 @@ def test_a_search_takes_a_handful_of_queries_whatever_the_hits(
         results = search(scope, parse("phong chong ngap ung"))
     assert results.total == 30 and len(results.hits) == 20
     assert Q(pk__in=[]) is not None
+
+
+@pytest.mark.parametrize("typed", ["sinh hoạt thường kỳ", "កិច្ចប្រជុំទៀងទាត់", "regular meeting"])
+def test_a_meeting_without_a_theme_is_found_by_its_kind_in_each_language(world, typed):
+    from chibo.meetings.tests.test_planning import make_meeting
+
+    meeting = make_meeting(world.cell, status=Meeting.Status.PUBLISHED, starts_at=NOW)
+    indexing.drain()
+    results = search(Scope(world.member), parse(typed), kind="meeting")
+    assert [hit.object_id for hit in results.hits] == [meeting.pk]

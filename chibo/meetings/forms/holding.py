@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chibo.lib.bounds import COUNT_MAX, validate_date
+from chibo.lib.languages import in_every_language
 from chibo.lib.text import validate_multiline_text, validate_plain_text
 from chibo.meetings.models import (
+    RESOLUTION_VOTED,
     ActionItem,
     AgendaItem,
     Attendance,
@@ -79,11 +81,16 @@ class VoteForm(forms.Form):
         label=_("What is voted on"),
         max_length=200,
         validators=[validate_plain_text],
-        initial=_("The resolution of the meeting"),
+        initial=RESOLUTION_VOTED,
     )
     votes_for = forms.IntegerField(label=_("For"), min_value=0, max_value=TALLY_MAX)
     votes_against = forms.IntegerField(label=_("Against"), min_value=0, max_value=TALLY_MAX)
     abstentions = forms.IntegerField(label=_("Abstentions"), min_value=0, max_value=TALLY_MAX)
+
+    def clean_subject(self) -> str:
+        """The resolution, left as offered, is kept blank: each reader sees it in their words."""
+        subject = self.cleaned_data["subject"]
+        return "" if subject in in_every_language(RESOLUTION_VOTED) else subject
 
 
 class MinutesForm(forms.Form):
@@ -95,7 +102,7 @@ class MinutesForm(forms.Form):
             discussed = item.step in DISCUSSIONS
             prompt = _("Who spoke, and what they said, in short.") if discussed else ""
             self.fields[str(item.position)] = forms.CharField(
-                label=f"{item.position}. {item.title}",
+                label=f"{item.position}. {item.heading}",
                 required=False,
                 max_length=SECTION_MAX,
                 validators=[validate_multiline_text],
@@ -178,7 +185,7 @@ TaskFormSet = forms.formset_factory(
 class VoteChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, vote: Vote) -> str:
         return _("%(subject)s: %(for)d for, %(against)d against, %(abstentions)d abstaining") % {
-            "subject": vote.subject,
+            "subject": vote.heading,
             "for": vote.votes_for,
             "against": vote.votes_against,
             "abstentions": vote.abstentions,

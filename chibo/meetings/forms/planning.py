@@ -11,9 +11,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.lib.bounds import validate_date
+from chibo.lib.languages import in_every_language
 from chibo.lib.months import month_of
 from chibo.meetings import documents
-from chibo.meetings.models import AgendaItem, Meeting, MeetingSeries
+from chibo.meetings.models import AgendaItem, Meeting, MeetingSeries, Step
 from chibo.orgs.forms import tell_apart
 from chibo.orgs.models import Member
 
@@ -245,10 +246,28 @@ class SeriesForm(PlanForm):
 
 
 class AgendaItemForm(forms.ModelForm):
+    """An item added, or one changed: an official step's title may be left to the step."""
+
     class Meta:
         model = AgendaItem
         fields = ["title", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        step = self.instance.step
+        title = self.fields["title"]
+        title.required = step == Step.OTHER
+        if not title.required:
+            title.widget.attrs["placeholder"] = Step(step).label
+            title.help_text = _("Left blank, the step's name, in each reader's language.")
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"]
+        step = self.instance.step
+        if step != Step.OTHER and title in in_every_language(Step(step).label):
+            return ""
+        return title
 
 
 class DocumentForm(forms.Form):

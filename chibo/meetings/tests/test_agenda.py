@@ -173,10 +173,25 @@ def test_it_changes_an_item(world, meeting):
     assert (item.title, item.body, item.step) == (data["title"], data["body"], Step.NEXT_TASKS)
 
 
-def test_it_refuses_an_item_change_without_a_title(world, meeting):
-    response = world.client("secretary").post(url(meeting, "meetings:agenda_item", 4), {})
+def test_it_refuses_an_added_item_without_a_title(world, meeting):
+    added = meeting.add_item("Việc khác")
+    response = world.client("secretary").post(
+        url(meeting, "meetings:agenda_item", added.position), {}
+    )
     assert response.status_code == 200 and response.context["form"].errors["title"]
-    assert meeting.agenda_items.get(position=4).title == str(Step.NEXT_TASKS.label)
+    assert meeting.agenda_items.get(position=added.position).title == "Việc khác"
+
+
+@pytest.mark.parametrize("title", ["", "Nhiệm vụ tháng tới", "ភារកិច្ចខែបន្ទាប់"])
+def test_it_leaves_an_official_steps_title_to_the_step(world, meeting, title):
+    """Blank, or the step's own name in any language: each reader sees the name in theirs."""
+    client = world.client("secretary")
+    response = client.post(url(meeting, "meetings:agenda_item", 4), {"title": title})
+    assert response.status_code == 302
+    item = meeting.agenda_items.get(position=4)
+    assert (item.title, item.step) == ("", Step.NEXT_TASKS)
+    page = client.get(url(meeting), HTTP_ACCEPT_LANGUAGE="km").content.decode()
+    assert "ភារកិច្ចខែបន្ទាប់" in page and "Nhiệm vụ tháng tới" not in page
 
 
 def test_it_shows_a_published_meeting_changes_wait_for_the_next_publication(world):

@@ -12,8 +12,10 @@ def closed(meeting: Meeting) -> None:
     holding.close_meeting(meeting)
 
 
-def get(world, record, persona: str = "member", language: str = "en") -> bytes:
-    response = world.client(persona).get(url(record), headers={"Accept-Language": language})
+def get(world, record, persona: str = "member", language: str | None = None) -> bytes:
+    """The PDF in the cell's working language, or in `language` on asking."""
+    asked = {"language": language} if language else {}
+    response = world.client(persona).get(url(record), asked, headers={"Accept-Language": "en"})
     assert response.status_code == 200
     return response.content
 

@@ -220,7 +220,7 @@ def move(request: HttpRequest, meeting: Meeting, position: int, offset: int) -> 
     with _locked(Meeting.objects.filter(pk=meeting.pk)):
         item = get_object_or_404(meeting.agenda_items, position=position)
         if item.move(offset):
-            _saved(request, meeting, _("“%(title)s” was moved.") % {"title": item.title})
+            _saved(request, meeting, _("“%(title)s” was moved.") % {"title": item.heading})
     return _back_to_agenda(request, meeting, item.position)
 
 
@@ -235,12 +235,12 @@ def remove(request: HttpRequest, meeting: Meeting, position: int) -> HttpRespons
             messages.error(
                 request,
                 _("Members have commented on “%(title)s”, so it stays: change its text instead.")
-                % {"title": item.title},
+                % {"title": item.heading},
             )
             return _back_to_agenda(request, meeting, position)
         documents.discard(item.remove())
     _saved(
-        request, meeting, _("“%(title)s” was removed with its documents.") % {"title": item.title}
+        request, meeting, _("“%(title)s” was removed with its documents.") % {"title": item.heading}
     )
     return _back_to_agenda(request, meeting, None)
 

@@ -1,4 +1,5 @@
-"""The meeting's records as PDF: the minutes and the resolution, one version at a time."""
+"""The meeting's records as PDF: the minutes and the resolution, one version at a time, in the
+cell's working language or the one asked for (`?language=km`)."""
 
 from uuid import UUID
 
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET
 from chibo.access.scope import get_meeting_for_user
 from chibo.audit import log
 from chibo.audit.models import Action
+from chibo.lib.languages import UnknownLanguage, asked, unknown_language
 from chibo.meetings import pdf
 from chibo.meetings.models import Minutes, Resolution
 
@@ -49,11 +51,15 @@ def _suffix(version: int) -> str:
 @login_required
 def minutes_pdf(request: HttpRequest, code: UUID, version: int) -> HttpResponse:
     minutes = _version_for_user(request, code, Minutes, version)
+    try:
+        language = asked(request)
+    except UnknownLanguage:
+        return unknown_language()
     day = timezone.localdate(minutes.meeting.starts_at)
     return _pdf_response(
         request,
         minutes,
-        pdf.minutes_pdf(minutes),
+        pdf.minutes_pdf(minutes, language),
         f"bien-ban-{day:%Y-%m-%d}{_suffix(minutes.version)}.pdf",
     )
 
@@ -62,11 +68,15 @@ def minutes_pdf(request: HttpRequest, code: UUID, version: int) -> HttpResponse:
 @login_required
 def resolution_pdf(request: HttpRequest, code: UUID, version: int) -> HttpResponse:
     resolution = _version_for_user(request, code, Resolution, version)
+    try:
+        language = asked(request)
+    except UnknownLanguage:
+        return unknown_language()
     # "12-NQ/CB" has a slash; the file name keeps to ASCII letters, digits and dashes.
     number = f"{resolution.number}-NQ-CB" if resolution.number else "du-thao"
     return _pdf_response(
         request,
         resolution,
-        pdf.resolution_pdf(resolution),
+        pdf.resolution_pdf(resolution, language),
         f"nghi-quyet-{number}-{resolution.year}{_suffix(resolution.version)}.pdf",
     )

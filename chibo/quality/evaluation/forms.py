@@ -72,6 +72,11 @@ class RoundForm(forms.ModelForm):
         model = EvaluationRound
         fields = ["title", "period", "year", "quarter", "starts_on", "ends_on", "deadline"]
         widgets = {}
+        help_texts = {
+            "title": _(
+                "Left blank, the round is named after its period, in each reader's language."
+            )
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -179,7 +179,7 @@ def _refuse_overlap(organisation: Organisation, fields: dict) -> None:
     if covering is not None:
         raise ValidationError(
             _("“%(title)s” already evaluates this period for some of these members and cells.")
-            % {"title": covering.title},
+            % {"title": covering.name},
             code="overlap",
         )
 

@@ -11,6 +11,7 @@ from datetime import UTC, date
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -51,7 +52,10 @@ class EvaluationRound(models.Model):
     )
     starts_on = models.DateField(_("from"), validators=[validate_date])
     ends_on = models.DateField(_("until"), validators=[validate_date])
-    title = models.CharField(_("title"), max_length=200, validators=[validate_plain_text])
+    # Blank: named after its period (`name`), in the reader's language.
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
     deadline = models.DateField(_("self-assessments due by"), validators=[validate_date])
     opened_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
     opened_at = models.DateTimeField(auto_now_add=True)
@@ -72,7 +76,27 @@ class EvaluationRound(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The title typed, or else the round's period in the active language."""
+        if self.title:
+            return self.title
+        if self.period == self.Period.YEAR:
+            return str(YEAR_ROUND) % {"year": self.year}
+        if self.period == self.Period.QUARTER:
+            return str(QUARTER_ROUND) % {"quarter": self.quarter, "year": self.year}
+        return str(AD_HOC_ROUND) % {
+            "from": date_format(self.starts_on, "SHORT_DATE_FORMAT"),
+            "until": date_format(self.ends_on, "SHORT_DATE_FORMAT"),
+        }
+
+
+# The names of rounds left untitled (`EvaluationRound.name`).
+YEAR_ROUND = _("Evaluation and classification %(year)d")
+QUARTER_ROUND = _("Evaluation and classification, quarter %(quarter)d/%(year)d")
+AD_HOC_ROUND = _("Evaluation and classification, %(from)s – %(until)s")
 
 
 class Evaluation(models.Model):

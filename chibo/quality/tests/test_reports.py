@@ -42,8 +42,9 @@ def last_month() -> Period:
 
 
 def download(world, persona: str, org, period: Period, fmt: str, language: str = "en"):
+    """The report for a reader of `language`, a PDF asked for in it too."""
     response = world.client(persona).get(
-        url(org, period, fmt), headers={"Accept-Language": language}
+        url(org, period, fmt), {"language": language}, headers={"Accept-Language": language}
     )
     assert response.status_code == 200, response.content[:500]
     return response
@@ -158,6 +159,28 @@ def test_the_pdf_in_khmer(slipping):
     # A subscript consonant (coeng + consonant) drawn as one glyph: only shaping makes these.
     assert any(len(text) == 2 and text[0] == COENG for text in khmer)
     assert WARD in text_of(response.content), "Vietnamese names stay right in a Khmer report"
+
+
+def test_the_official_pdf_is_in_the_working_language(slipping):
+    client = slipping.client("committee")
+    address = url(slipping.ward, last_month(), "pdf")
+    official = text_of(client.get(address, headers={"Accept-Language": "en"}).content)
+    assert "Tỷ lệ dự họp" in official and "Attendance" not in official
+    slipping.ward.language = "en"
+    slipping.ward.save(update_fields=["language"])
+    official = text_of(client.get(address, headers={"Accept-Language": "vi"}).content)
+    assert "Attendance" in official and "Tỷ lệ dự họp" not in official
+    refused = client.get(address, {"language": "de"}, headers={"Accept-Language": "en"})
+    assert refused.status_code == 400 and "ask for Vietnamese (vi)" in refused.content.decode()
+
+
+def test_the_reports_page_offers_the_pdf_in_the_readers_language(slipping):
+    client = slipping.client("committee")
+    address = reverse("quality:reports", args=[slipping.ward.code])
+    page = client.get(address, headers={"Accept-Language": "km"}).content.decode()
+    assert "?language=km" in page
+    page = client.get(address, headers={"Accept-Language": "vi"}).content.decode()
+    assert "?language=" not in page
 
 
 def test_the_pdf_needs_no_system_fonts(slipping, monkeypatch, tmp_path, caplog):

@@ -10,8 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET
 
@@ -19,6 +20,7 @@ from chibo.access.scope import get_organisation_for_user
 from chibo.audit.log import record
 from chibo.audit.models import Action
 from chibo.lib import pdf
+from chibo.lib.languages import UnknownLanguage, asked, unknown_language
 from chibo.lib.text import fold
 from chibo.orgs.models import Organisation
 from chibo.quality import rollup
@@ -65,10 +67,13 @@ def _choose(request: HttpRequest, org: Organisation, form: ReportForm) -> HttpRe
     """The page to choose a report, the latest of each kind a link away; 400 with the reasons
     when what was asked for cannot be made."""
     today = timezone.localdate()
+    here = translation.get_language()
     choices = []
     for kind, title in TITLES.items():
         period = latest(kind, today)
         links = [(label, _url(org, period, fmt)) for fmt, label in FORMATS.items()]
+        if here != org.language:
+            links.insert(1, (_("PDF in your language"), f"{links[0][1]}?language={here}"))
         numbers = range(1, 12 // KINDS[kind] + 1) if KINDS[kind] < 12 else None
         choices.append(
             {"kind": kind, "title": title, "latest": period, "links": links, "numbers": numbers}
@@ -114,16 +119,22 @@ def download(
     form = ReportForm({"kind": kind, "year": year, "number": number, "format": fmt})
     if not form.is_valid():
         return _choose(request, organisation, form)
+    try:
+        language = asked(request)
+    except UnknownLanguage:
+        return unknown_language()
     today = timezone.localdate()
     write, content_type = WRITERS[fmt]
 
     def make() -> bytes:
         return write(build(organisation, form.period, today))
 
-    # A PDF takes seconds to typeset: made once per state of the subtree's indicators.
+    # A PDF takes seconds to typeset: made once per state of the subtree's indicators. It is
+    # official: in the organisation's working language, unless the reader asks for theirs.
     if fmt == "pdf":
         drawn_from = ("report", organisation.pk, rollup.version(organisation), form.period.slug)
-        content = pdf.kept((*drawn_from, today), make)
+        with translation.override(language or organisation.language):
+            content = pdf.kept((*drawn_from, today), make)
     else:
         content = make()
     response = HttpResponse(content, content_type=content_type)
