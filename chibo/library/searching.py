@@ -6,15 +6,24 @@ record 19).
 entries holding every phrase of the query, among those `Scope.search_entries()` lets the user
 find, and ranks them the same way on both: the official number typed whole first, then every
 phrase in the title, some in the title, only in the body; newer first within each.
+
+A common word matches a large part of the index; counting and ranking every match is what made
+such a search slow (decision record 22). So each kind is counted up to `CHIBO_SEARCH_CAP` and
+shown as "1,000+" beyond; and when more match than that, only a bounded set is ranked: the
+newest matches, the newest with every phrase in the title, and the official numbers typed whole,
+`CHIBO_SEARCH_CAP` results in all to page through.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F
+from django.conf import settings
+from django.db import connection
+from django.db.models import F, Q
 
 from chibo.lib.search import Query
 from chibo.library.index import engine, indexing
+from chibo.library.models import SearchEntry
 from chibo.orgs.models import Organisation
 
 KINDS = ("document", "meeting", "comment", "task", "member", "voice", "guidance")
@@ -40,10 +49,16 @@ class Hit:
 @dataclass(frozen=True)
 class Results:
     query: Query
-    # Per kind, within access and every filter but the kind (kinds with none left out).
+    # Per kind, within access and every filter but the kind (kinds with none left out), at
+    # most `cap`; the kinds in `more` have more than that.
     counts: dict[str, int]
     hits: list[Hit]
+    # The results one may page through: at most `cap`, even when `more` match.
     total: int
+    more: frozenset[str] = frozenset()
+    cap: int = 0
+    # More match (of the kind asked for) than one may page through.
+    bounded: bool = False
 
 
 def _catch_up() -> None:
@@ -73,8 +88,9 @@ def search(
     """The entries matching `query` that the user of `scope` may find, a page of them ranked,
     and how many of each kind there are. With `prefix` (a box searching as one types, the
     last word typed without a space after it), the last word also finds words it begins."""
+    cap = settings.CHIBO_SEARCH_CAP
     if not query or (kind is not None and kind not in KINDS):
-        return Results(query=query, counts={}, hits=[], total=0)
+        return Results(query=query, counts={}, hits=[], total=0, cap=cap)
     _catch_up()
     card = _card(query)
     entries = scope.search_entries().filter(engine.matches(query, prefix))
@@ -86,24 +102,32 @@ def search(
         entries = entries.filter(on__lte=until)
     if within is not None:
         entries = entries.filter(path__startswith=within.path)
-    counts = {
-        row["kind"]: row["n"]
-        for row in entries.order_by().values("kind").annotate(n=Count("pk"))
-        if row["kind"] in KINDS
-    }
-    counts = {k: counts[k] for k in KINDS if counts.get(k)}
+    found = _counted(entries, cap)
+    counts = {k: min(n, cap) for k, n in found.items()}
+    more = frozenset(k for k, n in found.items() if n > cap)
     if kind is not None:
         entries = entries.filter(kind=kind)
         total = counts.get(kind, 0)
+        bounded = kind in more
     else:
         total = sum(counts.values())
-    offset, limit = max(0, offset), max(0, min(limit, 100))
+        bounded = bool(more) or total > cap
+    ordered = (F("on").desc(nulls_last=True), "-pk")
+    if bounded:
+        exact = Q(number__in=engine.numbers(query)) | (Q(card=card) if card else Q(pk__in=[]))
+        newest = entries.order_by(*ordered).values("pk")[:cap]
+        titled = entries.filter(engine.in_title(query, prefix)).order_by(*ordered)
+        entries = SearchEntry.objects.filter(
+            Q(pk__in=newest) | Q(pk__in=titled.values("pk")[:cap]) | Q(pk__in=entries.filter(exact))
+        )
+        total = min(total, cap)
+    offset, limit = max(0, offset), max(0, min(limit, 100, total - offset))
     page = (
         entries.annotate(rank=engine.rank(query, card, prefix))
         .select_related("organisation")
         .defer("title_words", "body_words", "organisation__path")
-        .order_by("rank", F("on").desc(nulls_last=True), "-pk")[offset : offset + limit]
-        if total
+        .order_by("rank", *ordered)[offset : offset + limit]
+        if limit > 0
         else []
     )
     hits = [
@@ -118,4 +142,21 @@ def search(
         )
         for e in page
     ]
-    return Results(query=query, counts=counts, hits=hits, total=total)
+    return Results(
+        query=query, counts=counts, hits=hits, total=total, more=more, cap=cap, bounded=bounded
+    )
+
+
+def _counted(entries, cap: int) -> dict[str, int]:
+    """How many entries of each kind there are (kinds with none left out), each counted no
+    further than `cap` + 1, in one query."""
+    parts, params = [], []
+    for kind in KINDS:
+        sql, more = (
+            entries.filter(kind=kind).order_by().values("pk")[: cap + 1].query.sql_with_params()
+        )
+        parts.append(f"SELECT %s AS kind, COUNT(*) AS n FROM ({sql}) AS {kind}_found")
+        params += [kind, *more]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {kind: n for kind, n in cursor.fetchall() if n}

@@ -336,3 +336,20 @@ def test_a_search_takes_a_handful_of_queries_whatever_the_hits(
         results = search(scope, parse("phong chong ngap ung"))
     assert results.total == 30 and len(results.hits) == 20
     assert Q(pk__in=[]) is not None
+
+
+def test_past_the_cap_a_title_match_still_ranks_before_newer_body_matches(world, settings):
+    settings.CHIBO_SEARCH_CAP = 2
+    shelved(number="36-NQ/TW", title="Nghị quyết về chuyển đổi số", issued_on=date(2015, 1, 5))
+    for i in range(4):
+        shelved(
+            number=f"{i + 1}-HD/TW",
+            title=f"Hướng dẫn số {i + 1}",
+            summary="Các bước chuyển đổi số trong sinh hoạt.",
+            issued_on=date(2024, 1, i + 1),
+        )
+    results = search(Scope(world.admin), parse("chuyen doi so"))
+    assert results.counts == {"document": 2}
+    assert results.more == {"document"}
+    assert results.total == 2 and results.bounded
+    assert [h.title.split()[0] for h in results.hits] == ["36-NQ/TW", "4-HD/TW"]
