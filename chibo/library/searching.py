@@ -9,17 +9,21 @@ phrase in the title, some in the title, only in the body; newer first within eac
 
 A common word matches a large part of the index; counting and ranking every match is what made
 such a search slow (decision record 22). So each kind is counted up to `CHIBO_SEARCH_CAP` and
-shown as "1,000+" beyond; and when more match than that, only a bounded set is ranked: the
-newest matches, the newest with every phrase in the title, and the official numbers typed whole,
-`CHIBO_SEARCH_CAP` results in all to page through.
+shown as "1,000+" beyond, and one pages through that many results at most. On PostgreSQL, which
+reads matches one by one, the counts stop there, and when more match only a bounded set is
+ranked: the newest matches, the newest with every phrase in the title, and the official numbers
+typed whole. FTS5 lists every match at once, so SQLite counts and ranks them all, reading the
+titles' own words rather than asking FTS5 again.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.db.models.expressions import RawSQL
 
 from chibo.lib.search import Query
 from chibo.library.index import engine, indexing
@@ -103,7 +107,7 @@ def search(
     if within is not None:
         entries = entries.filter(path__startswith=within.path)
     found = _counted(entries, cap)
-    counts = {k: min(n, cap) for k, n in found.items()}
+    counts = {k: min(found[k], cap) for k in KINDS if found.get(k)}
     more = frozenset(k for k, n in found.items() if n > cap)
     if kind is not None:
         entries = entries.filter(kind=kind)
@@ -113,14 +117,17 @@ def search(
         total = sum(counts.values())
         bounded = bool(more) or total > cap
     ordered = (F("on").desc(nulls_last=True), "-pk")
-    if bounded:
+    if bounded and not engine.lists_every_match():
         exact = Q(number__in=engine.numbers(query)) | (Q(card=card) if card else Q(pk__in=[]))
-        newest = entries.order_by(*ordered).values("pk")[:cap]
-        titled = entries.filter(engine.in_title(query, prefix)).order_by(*ordered)
+        titled = entries.filter(engine.in_title(query, prefix))
         entries = SearchEntry.objects.filter(
-            Q(pk__in=newest) | Q(pk__in=titled.values("pk")[:cap]) | Q(pk__in=entries.filter(exact))
+            pk__in=_either(
+                entries.order_by(*ordered)[:cap],
+                titled.order_by(*ordered)[:cap],
+                entries.filter(exact),
+            )
         )
-        total = min(total, cap)
+    total = min(total, cap)
     offset, limit = max(0, offset), max(0, min(limit, 100, total - offset))
     page = (
         entries.annotate(rank=engine.rank(query, card, prefix))
@@ -150,13 +157,35 @@ def search(
 def _counted(entries, cap: int) -> dict[str, int]:
     """How many entries of each kind there are (kinds with none left out), each counted no
     further than `cap` + 1, in one query."""
+    if engine.lists_every_match():
+        found = entries.order_by().values("kind").annotate(n=Count("pk"))
+        return {row["kind"]: row["n"] for row in found}
     parts, params = [], []
     for kind in KINDS:
-        sql, more = (
-            entries.filter(kind=kind).order_by().values("pk")[: cap + 1].query.sql_with_params()
-        )
-        parts.append(f"SELECT %s AS kind, COUNT(*) AS n FROM ({sql}) AS {kind}_found")
-        params += [kind, *more]
+        for sql, more in _sql(entries.filter(kind=kind).order_by()[: cap + 1]):
+            parts.append(f"SELECT %s AS kind, COUNT(*) AS n FROM ({sql}) AS {kind}_found")
+            params += [kind, *more]
+    if not parts:
+        return {}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         return {kind: n for kind, n in cursor.fetchall() if n}
+
+
+def _either(*found) -> RawSQL:
+    """The ids of entries in any of `found`, as SQL. Each is written as a query of its own,
+    not a subquery: Django would rename its table there, which the index's SQL names."""
+    parts, params = [], []
+    for queryset in found:
+        for sql, more in _sql(queryset):
+            parts.append(f"SELECT pk FROM ({sql}) AS found_{len(parts)}")
+            params += more
+    return RawSQL(" UNION ".join(parts), params)
+
+
+def _sql(entries) -> list[tuple[str, tuple]]:
+    """The SQL of the entries' ids, none when they are sure to be none."""
+    try:
+        return [entries.values("pk").query.sql_with_params()]
+    except EmptyResultSet:
+        return []

@@ -105,8 +105,25 @@ def _title(phrases: list[list[str]], every: bool) -> tuple[str, list]:
     if connection.vendor == "postgresql":
         sql = f'"{TABLE}"."title_tsv" @@ to_tsquery(\'simple\'::regconfig, %s)'
         return sql, [_pg(phrases, "&" if every else "|")]
-    joined = _sqlite_all(phrases) if every else _sqlite_any(phrases)
-    return _in_fts(f"title_words : ({joined})")
+    # The title's own tokens, not FTS5: each MATCH lists every entry holding the words, which
+    # for a common word costs more than reading the titles of the entries already found. The
+    # tokens are letters and digits joined by single spaces, so a phrase is a run of them.
+    column = f"' ' || \"{TABLE}\".\"title_words\" || ' '"
+    likes = []
+    for p in phrases:
+        words = [t[:-1] if t.endswith(PREFIX) else t for t in p]
+        end = "%" if p[-1].endswith(PREFIX) else " %"
+        likes.append(f"% {' '.join(words)}{end}")
+    sql = f" {'AND' if every else 'OR'} ".join(f"{column} LIKE %s" for _ in likes)
+    return f"({sql})", likes
+
+
+def lists_every_match() -> bool:
+    """Whether the database lists every match of the words before anything else is read: FTS5
+    does (a MATCH in a subquery is materialised whole), so bounding the matches read saves
+    nothing there, while each further MATCH costs a whole listing again. PostgreSQL reads
+    matches one by one, and stops at a LIMIT."""
+    return connection.vendor != "postgresql"
 
 
 def in_title(query: Query, prefix: bool = False) -> RawSQL:
