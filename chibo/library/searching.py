@@ -7,27 +7,21 @@ entries holding every phrase of the query, among those `Scope.search_entries()` 
 find, and ranks them the same way on both: the official number typed whole first, then every
 phrase in the title, some in the title, only in the body; newer first within each.
 
-A common word matches a large part of the index; counting and ranking every match is what made
-such a search slow (decision record 22). So each kind is counted up to `CHIBO_SEARCH_CAP` and
-shown as "1,000+" beyond, and one pages through that many results at most. On PostgreSQL, which
-reads matches one by one, the counts stop there, and when more match only a bounded set is
-ranked: the newest matches, the newest with every phrase in the title, and the official numbers
-typed whole. FTS5 lists every match at once, so SQLite counts and ranks them all, reading the
-titles' own words rather than asking FTS5 again.
+A common word matches a large part of the index (decision record 22). Each kind is counted up
+to `CHIBO_SEARCH_CAP` and shown as "1,000+" beyond, and one pages through that many results at
+most. Counting and ranking stay whole passes over the matches: bounding them per kind or to a
+candidate set was measured slower on both databases (each bound asks the index again). On
+SQLite the rank reads the titles' own words rather than asking FTS5 twice more.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import Count, F, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, F
 
 from chibo.lib.search import Query
 from chibo.library.index import engine, indexing
-from chibo.library.models import SearchEntry
 from chibo.orgs.models import Organisation
 
 KINDS = ("document", "meeting", "comment", "task", "member", "voice", "guidance")
@@ -106,9 +100,9 @@ def search(
         entries = entries.filter(on__lte=until)
     if within is not None:
         entries = entries.filter(path__startswith=within.path)
-    found = _counted(entries, cap)
+    found = _counted(entries)
     counts = {k: min(found[k], cap) for k in KINDS if found.get(k)}
-    more = frozenset(k for k, n in found.items() if n > cap)
+    more = frozenset(k for k in counts if found[k] > cap)
     if kind is not None:
         entries = entries.filter(kind=kind)
         total = counts.get(kind, 0)
@@ -116,24 +110,13 @@ def search(
     else:
         total = sum(counts.values())
         bounded = bool(more) or total > cap
-    ordered = (F("on").desc(nulls_last=True), "-pk")
-    if bounded and not engine.lists_every_match():
-        exact = Q(number__in=engine.numbers(query)) | (Q(card=card) if card else Q(pk__in=[]))
-        titled = entries.filter(engine.in_title(query, prefix))
-        entries = SearchEntry.objects.filter(
-            pk__in=_either(
-                entries.order_by(*ordered)[:cap],
-                titled.order_by(*ordered)[:cap],
-                entries.filter(exact),
-            )
-        )
     total = min(total, cap)
     offset, limit = max(0, offset), max(0, min(limit, 100, total - offset))
     page = (
         entries.annotate(rank=engine.rank(query, card, prefix))
         .select_related("organisation")
         .defer("title_words", "body_words", "organisation__path")
-        .order_by("rank", *ordered)[offset : offset + limit]
+        .order_by("rank", F("on").desc(nulls_last=True), "-pk")[offset : offset + limit]
         if limit > 0
         else []
     )
@@ -154,38 +137,8 @@ def search(
     )
 
 
-def _counted(entries, cap: int) -> dict[str, int]:
-    """How many entries of each kind there are (kinds with none left out), each counted no
-    further than `cap` + 1, in one query."""
-    if engine.lists_every_match():
-        found = entries.order_by().values("kind").annotate(n=Count("pk"))
-        return {row["kind"]: row["n"] for row in found}
-    parts, params = [], []
-    for kind in KINDS:
-        for sql, more in _sql(entries.filter(kind=kind).order_by()[: cap + 1]):
-            parts.append(f"SELECT %s AS kind, COUNT(*) AS n FROM ({sql}) AS {kind}_found")
-            params += [kind, *more]
-    if not parts:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return {kind: n for kind, n in cursor.fetchall() if n}
-
-
-def _either(*found) -> RawSQL:
-    """The ids of entries in any of `found`, as SQL. Each is written as a query of its own,
-    not a subquery: Django would rename its table there, which the index's SQL names."""
-    parts, params = [], []
-    for queryset in found:
-        for sql, more in _sql(queryset):
-            parts.append(f"SELECT pk FROM ({sql}) AS found_{len(parts)}")
-            params += more
-    return RawSQL(" UNION ".join(parts), params)
-
-
-def _sql(entries) -> list[tuple[str, tuple]]:
-    """The SQL of the entries' ids, none when they are sure to be none."""
-    try:
-        return [entries.values("pk").query.sql_with_params()]
-    except EmptyResultSet:
-        return []
+def _counted(entries) -> dict[str, int]:
+    """How many entries of each kind there are (kinds with none left out), in one pass: a
+    count bounded per kind costs a pass of the index for each kind, more than counting all."""
+    found = entries.order_by().values("kind").annotate(n=Count("pk"))
+    return {row["kind"]: row["n"] for row in found}

@@ -118,20 +118,6 @@ def _title(phrases: list[list[str]], every: bool) -> tuple[str, list]:
     return f"({sql})", likes
 
 
-def lists_every_match() -> bool:
-    """Whether the database lists every match of the words before anything else is read: FTS5
-    does (a MATCH in a subquery is materialised whole), so bounding the matches read saves
-    nothing there, while each further MATCH costs a whole listing again. PostgreSQL reads
-    matches one by one, and stops at a LIMIT."""
-    return connection.vendor != "postgresql"
-
-
-def in_title(query: Query, prefix: bool = False) -> RawSQL:
-    """Entries holding every phrase of the query in their title."""
-    sql, params = _title(_phrases(query, prefix), every=True)
-    return RawSQL(sql, params, output_field=BooleanField())
-
-
 def rank(query: Query, card: str = "", prefix: bool = False) -> RawSQL:
     """0: the official number (or, where it may be seen, the party card) typed whole; 1: every
     phrase in the title; 2: some phrase in the title; 3: only in the body. The same on both
