@@ -281,6 +281,9 @@ CHIBO_IMPORT_MAX_BYTES = env_int("CHIBO_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # Django's own cap on a request body, raised to let the import form say "too big" itself.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PAGE_SIZE = env_int("CHIBO_PAGE_SIZE", 50)
+# A search counts each kind of result up to this many ("1,000+" beyond), and pages through at
+# most this many (decision record 22).
+CHIBO_SEARCH_CAP = env_int("CHIBO_SEARCH_CAP", 1000)
 
 # The numbers of the official guidance (DOMAIN.md): defaults that an installation may change.
 CHIBO_RULES = {

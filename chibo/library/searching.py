@@ -6,11 +6,18 @@ record 19).
 entries holding every phrase of the query, among those `Scope.search_entries()` lets the user
 find, and ranks them the same way on both: the official number typed whole first, then every
 phrase in the title, some in the title, only in the body; newer first within each.
+
+A common word matches a large part of the index (decision record 22). Each kind is counted up
+to `CHIBO_SEARCH_CAP` and shown as "1,000+" beyond, and one pages through that many results at
+most. Counting and ranking stay whole passes over the matches: bounding them per kind or to a
+candidate set was measured slower on both databases (each bound asks the index again). On
+SQLite the rank reads the titles' own words rather than asking FTS5 twice more.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Count, F
 
 from chibo.lib.search import Query
@@ -40,10 +47,16 @@ class Hit:
 @dataclass(frozen=True)
 class Results:
     query: Query
-    # Per kind, within access and every filter but the kind (kinds with none left out).
+    # Per kind, within access and every filter but the kind (kinds with none left out), at
+    # most `cap`; the kinds in `more` have more than that.
     counts: dict[str, int]
     hits: list[Hit]
+    # The results one may page through: at most `cap`, even when `more` match.
     total: int
+    more: frozenset[str] = frozenset()
+    cap: int = 0
+    # More match (of the kind asked for) than one may page through.
+    bounded: bool = False
 
 
 def _catch_up() -> None:
@@ -73,8 +86,9 @@ def search(
     """The entries matching `query` that the user of `scope` may find, a page of them ranked,
     and how many of each kind there are. With `prefix` (a box searching as one types, the
     last word typed without a space after it), the last word also finds words it begins."""
+    cap = settings.CHIBO_SEARCH_CAP
     if not query or (kind is not None and kind not in KINDS):
-        return Results(query=query, counts={}, hits=[], total=0)
+        return Results(query=query, counts={}, hits=[], total=0, cap=cap)
     _catch_up()
     card = _card(query)
     entries = scope.search_entries().filter(engine.matches(query, prefix))
@@ -86,24 +100,24 @@ def search(
         entries = entries.filter(on__lte=until)
     if within is not None:
         entries = entries.filter(path__startswith=within.path)
-    counts = {
-        row["kind"]: row["n"]
-        for row in entries.order_by().values("kind").annotate(n=Count("pk"))
-        if row["kind"] in KINDS
-    }
-    counts = {k: counts[k] for k in KINDS if counts.get(k)}
+    found = _counted(entries)
+    counts = {k: min(found[k], cap) for k in KINDS if found.get(k)}
+    more = frozenset(k for k in counts if found[k] > cap)
     if kind is not None:
         entries = entries.filter(kind=kind)
         total = counts.get(kind, 0)
+        bounded = kind in more
     else:
         total = sum(counts.values())
-    offset, limit = max(0, offset), max(0, min(limit, 100))
+        bounded = bool(more) or total > cap
+    total = min(total, cap)
+    offset, limit = max(0, offset), max(0, min(limit, 100, total - offset))
     page = (
         entries.annotate(rank=engine.rank(query, card, prefix))
         .select_related("organisation")
         .defer("title_words", "body_words", "organisation__path")
         .order_by("rank", F("on").desc(nulls_last=True), "-pk")[offset : offset + limit]
-        if total
+        if limit > 0
         else []
     )
     hits = [
@@ -118,4 +132,13 @@ def search(
         )
         for e in page
     ]
-    return Results(query=query, counts=counts, hits=hits, total=total)
+    return Results(
+        query=query, counts=counts, hits=hits, total=total, more=more, cap=cap, bounded=bounded
+    )
+
+
+def _counted(entries) -> dict[str, int]:
+    """How many entries of each kind there are (kinds with none left out), in one pass: a
+    count bounded per kind costs a pass of the index for each kind, more than counting all."""
+    found = entries.order_by().values("kind").annotate(n=Count("pk"))
+    return {row["kind"]: row["n"] for row in found}

@@ -101,6 +101,23 @@ def numbers(query: Query) -> list[str]:
     return sorted(w for w in found if any(ch.isdigit() for ch in w))
 
 
+def _title(phrases: list[list[str]], every: bool) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        sql = f'"{TABLE}"."title_tsv" @@ to_tsquery(\'simple\'::regconfig, %s)'
+        return sql, [_pg(phrases, "&" if every else "|")]
+    # The title's own tokens, not FTS5: each MATCH lists every entry holding the words, which
+    # for a common word costs more than reading the titles of the entries already found. The
+    # tokens are letters and digits joined by single spaces, so a phrase is a run of them.
+    column = f"' ' || \"{TABLE}\".\"title_words\" || ' '"
+    likes = []
+    for p in phrases:
+        words = [t[:-1] if t.endswith(PREFIX) else t for t in p]
+        end = "%" if p[-1].endswith(PREFIX) else " %"
+        likes.append(f"% {' '.join(words)}{end}")
+    sql = f" {'AND' if every else 'OR'} ".join(f"{column} LIKE %s" for _ in likes)
+    return f"({sql})", likes
+
+
 def rank(query: Query, card: str = "", prefix: bool = False) -> RawSQL:
     """0: the official number (or, where it may be seen, the party card) typed whole; 1: every
     phrase in the title; 2: some phrase in the title; 3: only in the body. The same on both
@@ -114,15 +131,10 @@ def rank(query: Query, card: str = "", prefix: bool = False) -> RawSQL:
     if card:
         cases.append(f'"{TABLE}"."card" = %s')
         params.append(card)
-    first = [f"WHEN {' OR '.join(cases)} THEN 0"] if cases else []
-    if connection.vendor == "postgresql":
-        title = f'"{TABLE}"."title_tsv" @@ to_tsquery(\'simple\'::regconfig, %s)'
-        whens = [f"WHEN {title} THEN 1", f"WHEN {title} THEN 2"]
-        params += [_pg(phrases, "&"), _pg(phrases, "|")]
-    else:
-        all_sql, all_params = _in_fts(f"title_words : ({_sqlite_all(phrases)})")
-        any_sql, any_params = _in_fts(f"title_words : ({_sqlite_any(phrases)})")
-        whens = [f"WHEN {all_sql} THEN 1", f"WHEN {any_sql} THEN 2"]
-        params += all_params + any_params
-    sql = "CASE " + " ".join([*first, *whens]) + " ELSE 3 END"
+    whens = [f"WHEN {' OR '.join(cases)} THEN 0"] if cases else []
+    for tier, every in ((1, True), (2, False)):
+        sql, more = _title(phrases, every)
+        whens.append(f"WHEN {sql} THEN {tier}")
+        params += more
+    sql = "CASE " + " ".join(whens) + " ELSE 3 END"
     return RawSQL(sql, params, output_field=IntegerField())

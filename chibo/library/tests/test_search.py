@@ -346,3 +346,20 @@ def test_a_meeting_without_a_theme_is_found_by_its_kind_in_each_language(world, 
     indexing.drain()
     results = search(Scope(world.member), parse(typed), kind="meeting")
     assert [hit.object_id for hit in results.hits] == [meeting.pk]
+
+
+def test_past_the_cap_a_title_match_still_ranks_before_newer_body_matches(world, settings):
+    settings.CHIBO_SEARCH_CAP = 2
+    shelved(number="36-NQ/TW", title="Nghị quyết về chuyển đổi số", issued_on=date(2015, 1, 5))
+    for i in range(4):
+        shelved(
+            number=f"{i + 1}-HD/TW",
+            title=f"Hướng dẫn số {i + 1}",
+            summary="Các bước chuyển đổi số trong sinh hoạt.",
+            issued_on=date(2024, 1, i + 1),
+        )
+    results = search(Scope(world.admin), parse("chuyen doi so"))
+    assert results.counts == {"document": 2}
+    assert results.more == {"document"}
+    assert results.total == 2 and results.bounded
+    assert [h.title.split()[0] for h in results.hits] == ["36-NQ/TW", "4-HD/TW"]

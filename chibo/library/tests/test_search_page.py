@@ -7,10 +7,13 @@ import pytest
 from django.urls import reverse
 
 from chibo.library.tests.library_data import shelved
+from chibo.library.views import search as search_view
 from chibo.meetings.tests.holding_data import count_queries
 
 pytestmark = pytest.mark.time_machine(datetime(2026, 12, 15, 3, 0, tzinfo=UTC))
 SEARCH = reverse("library:search")
+# What the search page costs a member, however many results (see the test below).
+QUERIES = 6
 
 
 def found(client, **asked) -> str:
@@ -154,3 +157,55 @@ def test_the_page_costs_the_same_for_2_and_40_results(world):
         shelved(number=f"{i + 1}-NQ/TW", title=f"Nghị quyết số {i + 1}")
     member.get(address)
     assert count_queries(member, address) == small
+
+
+def test_the_page_s_queries_as_a_member_are_counted(world):
+    shelved(number="57-NQ/TW")
+    member = world.client("member")
+    address = f"{SEARCH}?q=nghi+quyet"
+    member.get(address)  # what was just written is indexed on the first search
+    # However many match: the counts are one query and the page another.
+    assert count_queries(member, address) == QUERIES
+
+
+@pytest.fixture
+def past_the_cap(world, settings, monkeypatch):
+    """Five resolutions, a search counting no further than three, two results a page."""
+    settings.CHIBO_SEARCH_CAP = 3
+    monkeypatch.setattr(search_view, "PAGE", 2)
+    for i in range(5):
+        shelved(number=f"{i + 1}-NQ/TW", title=f"Nghị quyết số {i + 1}")
+    return world.client("member")
+
+
+@pytest.mark.parametrize(
+    "language, badge",
+    [("en", '<span class="badge">3+</span>'), ("vi", "hơn 3"), ("km", "ជាង 3")],
+)
+def test_a_count_past_the_cap_says_there_are_more(past_the_cap, language, badge):
+    response = past_the_cap.get(SEARCH, {"q": "nghi quyet"}, headers={"Accept-Language": language})
+    page = response.content.decode()
+    assert page.count(badge) == 2  # everything, and the documents
+    assert '<span class="badge">5</span>' not in page
+
+
+def test_paging_stops_at_the_cap_and_says_how_to_find_the_others(past_the_cap):
+    first = found(past_the_cap, q="nghi quyet")
+    assert first.count("</mark> số ") == 2
+    assert "page=2" in first
+    assert "Only the first 3 results can be shown" not in first
+    second = found(past_the_cap, q="nghi quyet", page=2)
+    assert second.count("</mark> số ") == 1
+    assert "page=3" not in second
+    assert "Only the first 3 results can be shown" in second
+    beyond = found(past_the_cap, q="nghi quyet", page=9)
+    assert "Only the first 3 results can be shown" in beyond
+    assert "Nothing you may see matches" not in beyond
+
+
+def test_past_the_cap_the_page_costs_the_same(past_the_cap, settings):
+    address = f"{SEARCH}?q=nghi+quyet"
+    past_the_cap.get(address)
+    capped = count_queries(past_the_cap, address)
+    settings.CHIBO_SEARCH_CAP = 1000
+    assert count_queries(past_the_cap, address) == capped == QUERIES

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -78,7 +80,7 @@ def grouped(found: searching.Results, query: words.Query) -> list[Group]:
     ]
 
 
-def kind_links(request: HttpRequest, found: searching.Results) -> list[tuple[str, int, str, bool]]:
+def kind_links(request: HttpRequest, found: searching.Results) -> list[tuple[str, str, str, bool]]:
     """One link per kind found (and one for everything): its name, count, address, and whether
     it is the one shown; the other filters kept, back to the first page."""
     chosen = request.GET.get("kind", "")
@@ -89,5 +91,12 @@ def kind_links(request: HttpRequest, found: searching.Results) -> list[tuple[str
             asked = request.GET.copy()
             asked.pop("page", None)
             asked["kind"] = kind
-            links.append((name, count, f"?{asked.urlencode()}", kind == chosen))
+            more = bool(found.more) if not kind else kind in found.more
+            links.append((name, counted(count, more), f"?{asked.urlencode()}", kind == chosen))
     return links
+
+
+def counted(count: int, more: bool) -> str:
+    """A tab's count; past the cap, "1,000+": the search counts no further."""
+    shown = number_format(count, force_grouping=True)
+    return gettext("%(count)s+") % {"count": shown} if more else shown
