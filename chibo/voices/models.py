@@ -212,18 +212,14 @@ class Voice(models.Model):
             models.Index(fields=["state", "answer_due"], name="voice_answer_due"),
             models.Index(fields=["state", "resolve_due"], name="voice_resolve_due"),
             models.Index(fields=["cell", "first_answered_at"], name="voice_cell_answered"),
-            # The summary's overdue voices: the open ones of a subtree, read from the index.
+            # The summary's overdue voices: the open ones of a window, read from the index alone
+            # (a partial index on open states is of no use: SQLite matches its condition only
+            # against literals, and Django sends the states as parameters).
             models.Index(
                 fields=[
-                    "received_at",
-                    "cell",
-                    "category",
-                    "moderation",
-                    "first_answered_at",
-                    "answer_due",
-                    "resolve_due",
+                    "state", "received_at", "cell", "category", "moderation", "first_answered_at",
+                    "answer_due", "resolve_due",
                 ],  # fmt: skip
-                condition=Q(state__in=["received", "in_progress", "answered", "passed_up"]),
                 name="voice_open",
             ),
             models.Index(
