@@ -217,8 +217,14 @@ class Voice(models.Model):
             # against literals, and Django sends the states as parameters).
             models.Index(
                 fields=[
-                    "state", "received_at", "cell", "category", "moderation", "first_answered_at",
-                    "answer_due", "resolve_due",
+                    "state",
+                    "received_at",
+                    "cell",
+                    "category",
+                    "moderation",
+                    "first_answered_at",
+                    "answer_due",
+                    "resolve_due",
                 ],  # fmt: skip
                 name="voice_open",
             ),
