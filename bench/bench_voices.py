@@ -45,6 +45,7 @@ from timing import WIDTH, header, report, signed_in  # noqa: E402
 from chibo.lib import bulk  # noqa: E402
 from chibo.orgs.demo.accounts import CELL_REF  # noqa: E402
 from chibo.orgs.models import Member, Organisation, User  # noqa: E402
+from chibo.voices import tally  # noqa: E402
 from chibo.voices.demo import PLACES, SAID, WEIGHTS  # noqa: E402
 from chibo.voices.models import Category, Step, Voice  # noqa: E402
 
@@ -152,6 +153,7 @@ def add_voices(total: int, seed: int = 5) -> None:
         rate = made / (time.perf_counter() - started)
         print(f"\r{made:,} voices ({rate:,.0f}/s)", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
+    tally.rebuild()
     bulk.refresh_statistics()
 
 

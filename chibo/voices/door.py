@@ -18,6 +18,7 @@ from chibo.lib.months import month_of
 from chibo.notify.models import Notification
 from chibo.orgs.models import Member, Organisation, User
 from chibo.quality import rollup
+from chibo.voices import tally
 from chibo.voices.handling import VoiceError, _category, _text
 from chibo.voices.models import PLACE_MAX, Category, Step, Voice
 
@@ -122,6 +123,7 @@ def accept(voice: Voice, scope: Scope, at: datetime | None = None) -> Step:
     voice = _waiting(voice, scope)
     voice.moderation = Moderation.ACCEPTED
     voice.save(update_fields=["moderation"])
+    tally.heard(voice)
     step = Step.objects.create(
         voice=voice, kind=Step.Kind.ACCEPTED, by_org=voice.cell, by=scope.member, at=at
     )

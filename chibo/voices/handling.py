@@ -3,7 +3,7 @@ tree, resolved or declined (DOMAIN.md rule 15).
 
 Each function checks what it may not do and raises `VoiceError` with a message for the person,
 changing nothing; otherwise it records a `Step`, tells whoever raised or recorded the voice, keeps
-the cell's indicator rows current, and returns the step: what it changed.
+the cell's indicator rows and the tally current, and returns the step: what it changed.
 """
 
 from datetime import datetime
@@ -20,6 +20,7 @@ from chibo.meetings.models import Meeting
 from chibo.notify.models import Notification
 from chibo.orgs.models import STANDING, Member, Organisation, Position, User
 from chibo.quality import rollup
+from chibo.voices import tally
 from chibo.voices.models import PLACE_MAX, TEXT_MAX, Category, Step, Voice
 
 State, Kind = Voice.State, Step.Kind
@@ -50,9 +51,9 @@ def _text(value: str, *, required: str, multiline: bool = True, limit: int = TEX
 
 
 def _category(category: Category | str | int | None) -> Category:
-    if isinstance(category, Category):
-        found = Category.objects.filter(pk=category.pk).first()
-    elif isinstance(category, str) and not category.isdigit():
+    if isinstance(category, Category):  # chosen in a form, read from the database just now
+        return category
+    if isinstance(category, str) and not category.isdigit():
         found = Category.objects.filter(slug=category).first()
     elif category not in (None, ""):
         found = Category.objects.filter(pk=int(category)).first()
@@ -124,6 +125,7 @@ def record(
             resolve_due=resolve_due,
         )
         Step.objects.create(voice=voice, kind=Kind.RECORDED, by_org=cell, by=scope.member, at=at)
+        tally.heard(voice)
         rollup.refresh({(cell.pk, month_of(at))})
     return voice
 
@@ -224,6 +226,7 @@ def resolve(voice: Voice, text: str, scope: Scope, at: datetime | None = None) -
     voice.state, voice.resolved_at = State.RESOLVED, at
     voice.first_answered_at = voice.first_answered_at or at
     voice.save(update_fields=["state", "resolved_at", "first_answered_at"])
+    tally.closed(voice)
     return _step(voice, Kind.RESOLVED, scope, at, text)
 
 
@@ -236,6 +239,7 @@ def decline(voice: Voice, reason: str, scope: Scope, at: datetime | None = None)
     voice.state, voice.resolved_at = State.DECLINED, at
     voice.first_answered_at = voice.first_answered_at or at
     voice.save(update_fields=["state", "resolved_at", "first_answered_at"])
+    tally.closed(voice)
     return _step(voice, Kind.DECLINED, scope, at, reason)
 
 

@@ -135,6 +135,7 @@ class Voice(models.Model):
         REJECTED = "rejected", _("not accepted")
 
     CLOSED = (State.RESOLVED, State.DECLINED)
+    OPEN = (State.RECEIVED, State.IN_PROGRESS, State.ANSWERED, State.PASSED_UP)
     HEARD = (Moderation.NONE, Moderation.ACCEPTED)
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -211,6 +212,22 @@ class Voice(models.Model):
             models.Index(fields=["state", "answer_due"], name="voice_answer_due"),
             models.Index(fields=["state", "resolve_due"], name="voice_resolve_due"),
             models.Index(fields=["cell", "first_answered_at"], name="voice_cell_answered"),
+            # The summary's overdue voices: the open ones of a window, read from the index alone
+            # (a partial index on open states is of no use: SQLite matches its condition only
+            # against literals, and Django sends the states as parameters).
+            models.Index(
+                fields=[
+                    "state",
+                    "received_at",
+                    "cell",
+                    "category",
+                    "moderation",
+                    "first_answered_at",
+                    "answer_due",
+                    "resolve_due",
+                ],  # fmt: skip
+                name="voice_open",
+            ),
             models.Index(
                 fields=["cell", "received_at"],
                 condition=Q(moderation="waiting"),
@@ -286,6 +303,30 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voice_id} · {self.get_kind_display()}"
+
+
+class Tally(models.Model):
+    """How many heard voices an organisation's subtree received in a month, by category, open
+    or closed: the committee's summary reads its own few rows instead of counting a province's
+    voices (decision 21). A voice counts in its cell's row and in each committee's above it,
+    so nothing is summed when read. Kept by the functions that change voices (`tally`), rebuilt
+    from the voices after a bulk load."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    open = models.BooleanField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month", "category", "open"], name="voice_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} · {self.month:%Y-%m} · {self.category_id}: {self.n}"
 
 
 # Consultations live in their own module; imported here so that Django knows them.

@@ -385,3 +385,16 @@ def test_the_admin_reads_what_waits_for_review(world):
     submitted(world)
     page = world.client("admin").get(reverse("admin:voices_voice_changelist"))
     assert page.status_code == 200 and SAID[:40] in page.content.decode()
+
+
+def test_leaving_a_voice_costs_few_queries(world, django_assert_num_queries):
+    # As a citizen on a first visit, with no session: the cell, the category chosen, the voice
+    # and its step (in a savepoint here, in a transaction when served), the cell's handlers
+    # and their notice. The tracking code waits in a signed cookie, not in a new session
+    # (which cost four more).
+    client = citizen()
+    with django_assert_num_queries(9):
+        response = leave(client, world.cell)
+    assert response.status_code == 302
+    code = Voice.everything.get().tracking_code
+    assert door.shown(code) in client.get(response["Location"]).content.decode()

@@ -352,7 +352,7 @@ def test_the_summary_keeps_its_budget(world):
         recorded(world, place=f"Khu {i % 5}", category=category(["economy", "other"][i % 2]))
     assert drawn(client, url("summary", world.city.code)) == few
     # Kept, the page reads no voice at all.
-    assert count_queries(client, url("summary", world.city.code)) == few - 5
+    assert count_queries(client, url("summary", world.city.code)) == few - 6
 
 
 def test_the_summary_is_counted_again_once_a_voice_of_the_subtree_changes(
