@@ -38,6 +38,12 @@ def present(meeting: Meeting, *names: str) -> None:
         holding.check_in(meeting, member(name))
 
 
+def absent(meeting: Meeting, *names: str) -> None:
+    """Marked absent without a reason: the roll starts with everyone expected present."""
+    for name in names:
+        holding.mark(meeting, roll_line(meeting, name), Attendance.Presence.ABSENT)
+
+
 def passed_vote(meeting: Meeting) -> Vote:
     """Everyone present votes for: the two members of the world's cell pass it."""
     present(meeting, "Nguyễn Thị Mai", "Trần Văn Sơn")

@@ -7,6 +7,7 @@ from chibo.meetings import holding
 from chibo.meetings.models import Meeting, Vote
 from chibo.meetings.tests.holding_data import (
     ENGLISH,
+    absent,
     assert_guarded,
     messages_in,
     opened,
@@ -27,6 +28,7 @@ def meeting(world) -> Meeting:
     make_member(world.cell, "Phan Văn Khải", status=Member.Status.PROBATIONARY)
     meeting = opened(world.cell)
     present(meeting, "Nguyễn Thị Mai", "Trần Văn Sơn", "Đỗ Văn Tư", "Lý Văn Nam", "Phan Văn Khải")
+    absent(meeting, "Hà Thị Lan")
     return meeting
 
 
