@@ -365,6 +365,15 @@ def test_it_lists_a_members_upcoming_meetings(world, meeting):
     assert "Chi bộ khu 5" not in page
 
 
+def test_the_list_offers_to_plan_a_meeting_only_in_the_cells_one_leads(world, meeting):
+    planning = reverse("meetings:plan", args=[world.cell.code])
+    page = world.client("secretary").get(
+        reverse("meetings:list"), headers={"Accept-Language": "en"}
+    )
+    assert f'href="{planning}">Plan a meeting</a>' in page.content.decode()
+    assert planning not in world.client("member").get(reverse("meetings:list")).content.decode()
+
+
 def test_it_lists_last_months_tasks_under_the_assessment_item(world, meeting):
     from chibo.meetings.models import ActionItem, Resolution, ResolutionTask
 

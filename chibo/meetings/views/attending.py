@@ -37,12 +37,15 @@ DISCUSSION_KEPT = 600
 @require_GET
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    """The meetings of the cells the user belongs to, supervises or leads."""
-    mine = scope_for(request).my_meetings().select_related("cell")
+    """The meetings of the cells the user belongs to, supervises or leads, and a way to plan
+    the next one in each cell they lead (no query for those who lead none)."""
+    scope = scope_for(request)
+    mine = scope.my_meetings().select_related("cell")
     return render(
         request,
         "meetings/attending/list.html",
         {
+            "led": list(scope.led_cells().only("code", "name").order_by("name")),
             "upcoming": mine.upcoming().order_by("starts_at")[:20],
             "past": window(request, mine.past(), settings.PAGE_SIZE),
         },
