@@ -7,6 +7,7 @@ from django.utils import timezone
 from chibo.meetings import holding
 from chibo.meetings.models import (
     ActionItem,
+    Attendance,
     Comment,
     Meeting,
     Minutes,
@@ -53,6 +54,9 @@ def held(
             content={},
         )
     holding.open_meeting(meeting, now=meeting.starts_at)
+    # The roll starts with everyone expected present: the history names who came, so the rest
+    # were away (set directly: a past meeting's chair may be among them).
+    meeting.roll.exclude(member__full_name__in=present).update(presence=Attendance.Presence.ABSENT)
     for name in present:
         holding.check_in(meeting, Member.objects.get(full_name=name))
     items = meeting.agenda_items.order_by("position")

@@ -195,6 +195,7 @@ def test_the_thematic_tile_shows_what_the_months_report_says(world):
     assert (line.now.text, line.now.concern) == ("50%", False)
     pdf = world.client("committee").get(
         reverse("quality:report", args=[world.ward.code, "month", 2026, 11, "pdf"]),
+        {"language": "en"},  # the reader's own: the official one is in the ward's language
         headers=ENGLISH,
     )
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
