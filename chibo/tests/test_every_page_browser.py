@@ -312,6 +312,7 @@ PAGES: dict[str, tuple[tuple[str, ...], Address]] = {
     "notify:list": (EVERYONE, to("notify:list")),
     "notify:settings": (("member",), to("notify:settings")),
     "orgs:organisation": (("secretary", "committee"), to("orgs:organisation", CELL)),
+    "orgs:organisation_edit": (("secretary",), to("orgs:organisation_edit", CELL)),
     "orgs:members": (("secretary", "committee", "admin"), to("orgs:members")),
     "orgs:member": (
         ("member", "secretary"),
