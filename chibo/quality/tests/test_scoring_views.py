@@ -21,6 +21,8 @@ from chibo.quality.scoring import save_score
 from chibo.supervision.models import Report
 
 Role = MeetingScore.Role
+# The PDF in the reader's language: the official one is in the cell's working language.
+READERS_OWN = {"language": "en"}
 FULL = dict(settings.CHIBO_MEETING_CRITERIA)
 
 
@@ -217,7 +219,9 @@ def test_it_writes_the_grade_in_the_minutes(world, meeting):
     line = "Grade: Fair (95/100), the cell&#x27;s self-score (Trần Văn Sơn)."
     assert line in client.get(version, headers=ENGLISH).content.decode()
     assert line in client.get(meeting_url(meeting, "minutes"), headers=ENGLISH).content.decode()
-    pdf = client.get(meeting_url(meeting, "minutes_pdf", minutes.version), headers=ENGLISH)
+    pdf = client.get(
+        meeting_url(meeting, "minutes_pdf", minutes.version), READERS_OWN, headers=ENGLISH
+    )
     assert "Grade: Fair (95/100), the cell's self-score (Trần Văn Sơn)." in text_of(pdf.content)
 
 
@@ -226,7 +230,7 @@ def test_it_writes_the_committees_decision_in_the_pdf(world, meeting):
     save_score(meeting, Role.CELL, {**FULL, "conduct": 35}, world.secretary.member)
     save_score(meeting, Role.COMMITTEE, FULL, world.committee.member)
     pdf = world.client("secretary").get(
-        meeting_url(meeting, "minutes_pdf", minutes.version), headers=ENGLISH
+        meeting_url(meeting, "minutes_pdf", minutes.version), READERS_OWN, headers=ENGLISH
     )
     text = text_of(pdf.content)
     assert "Grade: Good (100/100), the superior committee's decision (Phạm Quốc Cường)." in text
