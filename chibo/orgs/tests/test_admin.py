@@ -109,6 +109,7 @@ def post_cell(client, world, name):
             "name": name,
             "kind": "cell",
             "level": world.cell.level_id,
+            "language": "vi",
             "treebeard_position": "first-child",
             "_ref_node_id": world.ward.pk,
         },
