@@ -340,12 +340,12 @@ def test_the_resolution_and_the_minutes_say_the_people_were_consulted(world, tim
         resolution = draft(held)
         resolution.touches_people = True
         resolution.save()
-    consulted = text_of(pdf.resolution_pdf(found.resolutions.get()))
+    consulted = text_of(pdf.resolution_pdf(found.resolutions.get(), "en"))
     assert "The people were consulted from 15/12/2026 to 18/12/2026" in consulted
     assert "5 participants" in consulted and "Members: 1; citizens: 4." in consulted
-    assert "were not consulted" in text_of(pdf.resolution_pdf(other.resolutions.get()))
+    assert "were not consulted" in text_of(pdf.resolution_pdf(other.resolutions.get(), "en"))
     holding.open_meeting(found, now=found.starts_at)
-    minutes = text_of(pdf.minutes_pdf(approved_minutes(found)))
+    minutes = text_of(pdf.minutes_pdf(approved_minutes(found), "en"))
     assert "Consultation of the people" in minutes
     assert f"{statement.text}: agree 4, disagree 1, pass 0 (broad agreement)." in minutes
 

@@ -23,6 +23,8 @@ from chibo.voices.tests.voices_data import category, clock, recorded
 pytestmark = clock
 
 SAID = "Bà con khu 1 đề nghị sửa đường vào nhà văn hóa trước mùa mưa."
+# The minutes' PDF in the reader's language (the official one is in the cell's working language).
+ENGLISH_PDF = {"language": "en"}
 
 
 @pytest.fixture(autouse=True)
@@ -156,14 +158,16 @@ def test_the_minutes_list_the_voices_raised_and_an_approved_version_stays_as_it_
     page = client.get(reverse("meetings:minutes", args=[meeting.code])).content.decode()
     assert "Opinions and aspirations raised" in page and SAID in page
     assert "Không nêu trong cuộc họp." not in page
-    pdf = text_of(client.get(reverse("meetings:minutes_pdf", args=[meeting.code, 1])).content)
+    pdf = text_of(
+        client.get(reverse("meetings:minutes_pdf", args=[meeting.code, 1]), ENGLISH_PDF).content
+    )
     assert "Opinions and aspirations raised" in pdf and "Bà con khu 1" in pdf
     assert "Không nêu" not in pdf
     # Recorded after the approval: in the next version only.
     later = recorded(world, "secretary", meeting=meeting, text="Đề nghị lắp đèn khu 1.")
     Voice.objects.filter(pk=later.pk).update(received_at=minutes.approved_at.replace(year=2027))
     assert "Đề nghị lắp đèn" not in text_of(
-        client.get(reverse("meetings:minutes_pdf", args=[meeting.code, 1])).content
+        client.get(reverse("meetings:minutes_pdf", args=[meeting.code, 1]), ENGLISH_PDF).content
     )
     holding.correct(minutes, "Bổ sung ý kiến")
     draft = Minutes.objects.get(meeting=meeting, version=2)
