@@ -14,7 +14,7 @@ import inspect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import axe_playwright_python
@@ -31,6 +31,7 @@ from chibo.access.scope import Scope
 from chibo.conftest import PASSWORD, World, authenticator, second_factor_code, signed_in
 from chibo.guidance import topics
 from chibo.guidance.tests.guidance_data import issued
+from chibo.lib.months import month_of, next_month, quarter_start
 from chibo.library.tests.library_data import shelved
 from chibo.library.tests.study_data import launched
 from chibo.meetings import holding, publishing
@@ -128,6 +129,7 @@ def build(world: World) -> Town:
     seat_the_chain(world)
     open_round(world.city, world.committee, **YEAR)
     today = timezone.localdate()
+    this_month = month_of(today)  # what the data is for follows the clock: any day will do
     consultation = consulting.open_consultation(
         upcoming,
         Scope(world.secretary),
@@ -148,10 +150,13 @@ def build(world: World) -> Town:
         upcoming=upcoming,
         held=held,
         under_way=under_way,
-        guidance=issued(world.city),
-        guidance_draft=issued(world.city, month=date(2027, 2, 1), publish=False),
+        guidance=issued(world.city, month=this_month),
+        guidance_draft=issued(world.city, month=next_month(this_month), publish=False),
         topic=topics.propose(
-            world.city, by=None, quarter=date(2027, 1, 1), title="Phòng chống lừa đảo qua mạng"
+            world.city,
+            by=None,
+            quarter=quarter_start(this_month),
+            title="Phòng chống lừa đảo qua mạng",
         ),
         document=document,
         study=launched(world.city, soon(), document=document, parts=(world.cell,), today=today),
