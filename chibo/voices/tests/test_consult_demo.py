@@ -28,9 +28,12 @@ def made(seed: int = 7) -> list:
     Resolution.objects.update(touches_people=False)
     generate_consultations(random.Random(seed), NOW)
     return list(
+        # Members' stances share the empty citizen: the member tells them apart, in order too.
         Stance.objects.order_by(
-            "statement__consultation__code", "statement__code", "citizen"
-        ).values_list("statement__consultation__code", "statement__text", "choice", "citizen")
+            "statement__consultation__code", "statement__code", "citizen", "member"
+        ).values_list(
+            "statement__consultation__code", "statement__text", "choice", "citizen", "member"
+        )
     )
 
 
