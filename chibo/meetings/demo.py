@@ -262,8 +262,9 @@ class History:
     # -- meetings -------------------------------------------------------------------------
 
     def habit(self, cell: Organisation) -> Habit:
-        # Seeded per cell so a cell keeps its character across the two years.
-        roll = random.Random(f"{self.rng.random()}-{cell.pk}").random()
+        # Seeded per cell so a cell keeps its character across the two years; by its place in
+        # the tree, not its key, which depends on what the database wrote before.
+        roll = random.Random(f"{self.rng.random()}-{cell.path}").random()
         return STRONG if roll < 0.1 else WEAK if roll > 0.85 else ORDINARY
 
     def plan(self, cell: Organisation) -> list[Meeting]:
@@ -303,7 +304,7 @@ class History:
     def agree(self, meeting: Meeting, habit: Habit) -> None:
         """Rule 4: the cell committee (here its secretary) agreed the content a few days before
         the notice. Drawn apart, so the rest of the history is the same for the same seed."""
-        chance = random.Random(f"agreed-{meeting.pk}")
+        chance = random.Random(f"agreed-{meeting.cell.path}-{meeting.starts_at:%Y-%m}")
         if meeting.preparer_id is None or chance.random() >= habit.agrees:
             return
         meeting.agreed_on = timezone.localdate(meeting.published_at) - timedelta(

@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -128,7 +129,14 @@ def history_rows() -> dict[str, list[tuple]]:
     return {
         "meetings": list(
             Meeting.objects.order_by("pk").values_list(
-                "pk", "cell_id", "kind", "theme", "starts_at", "planned_minutes", "status"
+                "pk",
+                "cell_id",
+                "kind",
+                "theme",
+                "starts_at",
+                "planned_minutes",
+                "status",
+                "agreed_on",
             )
         ),
         "roll": list(
@@ -165,3 +173,29 @@ def test_the_same_seed_makes_the_same_history_and_another_seed_another(world):
     generate_history(random.Random(8), NOW, months=3, progress=False)
     other = history_rows()["meetings"]
     assert [row[1:] for row in other] != [row[1:] for row in first["meetings"]]
+
+
+def history_by_place() -> list[tuple]:
+    """Each meeting and its roll, named by the cell's place in the tree, not by keys."""
+    meetings = Meeting.objects.order_by("cell__path", "starts_at")
+    return [
+        *meetings.values_list(
+            "cell__path", "starts_at", "kind", "theme", "status", "published_at", "agreed_on"
+        ),
+        *Attendance.objects.order_by(
+            "meeting__cell__path", "meeting__starts_at", "member__full_name"
+        ).values_list("meeting__cell__path", "meeting__starts_at", "member__full_name", "presence"),
+    ]
+
+
+def test_the_same_seed_makes_the_same_history_whatever_keys_the_cells_have(world):
+    with transaction.atomic():
+        thirty_cells(world)
+        generate_history(random.Random(7), NOW, months=6, progress=False, under=world.ward)
+        first = history_by_place()
+        transaction.set_rollback(True)
+    # A key spent elsewhere first: the same cells come back under other keys.
+    child(world.city, name="Chi bộ khác", kind="cell", level=world.cell.level)
+    thirty_cells(world)
+    generate_history(random.Random(7), NOW, months=6, progress=False, under=world.ward)
+    assert history_by_place() == first
