@@ -2,6 +2,8 @@
 round's name) is stored as what it is and worded when read, in the reader's language; official
 documents are made in their organisation's working language, or in the one a reader asks for."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.utils import translation
@@ -19,24 +21,22 @@ def in_every_language(message, **params) -> set[str]:
     return worded
 
 
-class UnknownLanguage(ValueError):
-    pass
+def document_language(view):
+    """For a view that makes an official document: `?language=km` is passed on as `language`,
+    None for the organisation's own; a language chibo does not speak answers 400 and makes
+    nothing."""
 
+    @wraps(view)
+    def asked(request, *args, **kwargs):
+        code = request.GET.get("language", "")
+        if code and code not in CODES:
+            return HttpResponseBadRequest(
+                _(
+                    "There is no document in that language: ask for Vietnamese (vi), Khmer (km) "
+                    "or English (en)."
+                ),
+                content_type="text/plain; charset=utf-8",
+            )
+        return view(request, *args, language=code or None, **kwargs)
 
-def asked(request) -> str | None:
-    """The language a document is asked for in (`?language=km`), None for its own; raises
-    `UnknownLanguage` for one chibo does not speak."""
-    code = request.GET.get("language", "")
-    if code and code not in CODES:
-        raise UnknownLanguage(code)
-    return code or None
-
-
-def unknown_language() -> HttpResponseBadRequest:
-    return HttpResponseBadRequest(
-        _(
-            "There is no document in that language: ask for Vietnamese (vi), Khmer (km) or "
-            "English (en)."
-        ),
-        content_type="text/plain; charset=utf-8",
-    )
+    return asked

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from chibo.access.scope import get_meeting_for_user
 from chibo.audit import log
 from chibo.audit.models import Action
-from chibo.lib.languages import UnknownLanguage, asked, unknown_language
+from chibo.lib.languages import document_language
 from chibo.meetings import pdf
 from chibo.meetings.models import Minutes, Resolution
 
@@ -49,12 +49,11 @@ def _suffix(version: int) -> str:
 
 @require_GET
 @login_required
-def minutes_pdf(request: HttpRequest, code: UUID, version: int) -> HttpResponse:
+@document_language
+def minutes_pdf(
+    request: HttpRequest, code: UUID, version: int, language: str | None
+) -> HttpResponse:
     minutes = _version_for_user(request, code, Minutes, version)
-    try:
-        language = asked(request)
-    except UnknownLanguage:
-        return unknown_language()
     day = timezone.localdate(minutes.meeting.starts_at)
     return _pdf_response(
         request,
@@ -66,12 +65,11 @@ def minutes_pdf(request: HttpRequest, code: UUID, version: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def resolution_pdf(request: HttpRequest, code: UUID, version: int) -> HttpResponse:
+@document_language
+def resolution_pdf(
+    request: HttpRequest, code: UUID, version: int, language: str | None
+) -> HttpResponse:
     resolution = _version_for_user(request, code, Resolution, version)
-    try:
-        language = asked(request)
-    except UnknownLanguage:
-        return unknown_language()
     # "12-NQ/CB" has a slash; the file name keeps to ASCII letters, digits and dashes.
     number = f"{resolution.number}-NQ-CB" if resolution.number else "du-thao"
     return _pdf_response(

@@ -20,7 +20,7 @@ from chibo.access.scope import get_organisation_for_user
 from chibo.audit.log import record
 from chibo.audit.models import Action
 from chibo.lib import pdf
-from chibo.lib.languages import UnknownLanguage, asked, unknown_language
+from chibo.lib.languages import document_language
 from chibo.lib.text import fold
 from chibo.orgs.models import Organisation
 from chibo.quality import rollup
@@ -112,17 +112,20 @@ def _attachment(org: Organisation, period: Period, fmt: str) -> str:
 
 @require_GET
 @login_required
+@document_language
 def download(
-    request: HttpRequest, org: UUID, kind: str, year: int, number: int, fmt: str
+    request: HttpRequest,
+    org: UUID,
+    kind: str,
+    year: int,
+    number: int,
+    fmt: str,
+    language: str | None,
 ) -> HttpResponse:
     organisation = _organisation(request, org)
     form = ReportForm({"kind": kind, "year": year, "number": number, "format": fmt})
     if not form.is_valid():
         return _choose(request, organisation, form)
-    try:
-        language = asked(request)
-    except UnknownLanguage:
-        return unknown_language()
     today = timezone.localdate()
     write, content_type = WRITERS[fmt]
 
