@@ -284,6 +284,9 @@ PAGE_SIZE = env_int("CHIBO_PAGE_SIZE", 50)
 # A search counts each kind of result up to this many ("1,000+" beyond), and pages through at
 # most this many (decision record 22).
 CHIBO_SEARCH_CAP = env_int("CHIBO_SEARCH_CAP", 1000)
+# A voices summary whose subtree holds more voices in its twelve months than this has its
+# places and recurring matters counted in the background (decision record 24).
+CHIBO_VOICES_COUNTED_AT_ONCE = env_int("CHIBO_VOICES_COUNTED_AT_ONCE", 5000)
 
 # The numbers of the official guidance (DOMAIN.md): defaults that an installation may change.
 CHIBO_RULES = {

@@ -351,8 +351,9 @@ def test_the_summary_keeps_its_budget(world):
     for i in range(38):
         recorded(world, place=f"Khu {i % 5}", category=category(["economy", "other"][i % 2]))
     assert drawn(client, url("summary", world.city.code)) == few
-    # Kept, the page reads no voice at all.
-    assert count_queries(client, url("summary", world.city.code)) == few - 6
+    # Kept, the page reads no voice at all: not the tally, the open voices, the three lists,
+    # nor (for the open voices and for the lists) whether the subtree is the whole tree.
+    assert count_queries(client, url("summary", world.city.code)) == few - 7
 
 
 def test_the_summary_is_counted_again_once_a_voice_of_the_subtree_changes(
