@@ -68,6 +68,22 @@ def test_after_a_load_the_planner_knows_how_many_rows_there_are(world):
         assert cursor.fetchone()[0] == Member.objects.count()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no visibility map")
+@pytest.mark.django_db(transaction=True)  # VACUUM runs outside a transaction only
+def test_after_a_load_counts_covered_by_an_index_read_the_index_alone(world):
+    born, admitted = date(1970, 1, 2), date(1990, 1, 1)
+    rows = [(world.cell.pk, "Lê Văn", born, "male", admitted, f"L{i:08d}") for i in range(40)]
+    bulk.load(
+        Member, ("cell_id", "full_name", "birth_date", "gender", "admitted_on", "card_number"), rows
+    )
+    seen = "SELECT relpages, relallvisible FROM pg_class WHERE relname = %s"
+    with connection.cursor() as cursor:
+        bulk.refresh_statistics()
+        cursor.execute(seen, [Member._meta.db_table])
+        pages, visible = cursor.fetchone()
+    assert pages > 0 and visible == pages
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a setting of PostgreSQL")
 def test_pages_queries_are_never_compiled_to_machine_code(db):
     with connection.cursor() as cursor:
