@@ -7,21 +7,23 @@ entries holding every phrase of the query, among those `Scope.search_entries()` 
 find, and ranks them the same way on both: the official number typed whole first, then every
 phrase in the title, some in the title, only in the body; newer first within each.
 
-A common word matches a large part of the index (decision record 22). Each kind is counted up
-to `CHIBO_SEARCH_CAP` and shown as "1,000+" beyond, and one pages through that many results at
-most. Counting and ranking stay whole passes over the matches: bounding them per kind or to a
-candidate set was measured slower on both databases (each bound asks the index again). On
-SQLite the rank reads the titles' own words rather than asking FTS5 twice more.
+A common word matches a large part of the index (decision records 22 and 25). Each kind is
+counted up to `CHIBO_SEARCH_CAP` and shown as "1,000+" beyond, and one pages through that many
+results at most. The matches are listed once per search, with their rank, and counted and ranked
+from that list: bounding the count per kind or the rank to a candidate set was measured slower
+on both databases (each bound asks the index again). On SQLite the rank reads the titles' own
+words rather than asking FTS5 twice more.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, F
+from django.db import connection
 
 from chibo.lib.search import Query
 from chibo.library.index import engine, indexing
+from chibo.library.models import SearchEntry
 from chibo.orgs.models import Organisation
 
 KINDS = ("document", "meeting", "comment", "task", "member", "voice", "guidance")
@@ -100,25 +102,24 @@ def search(
         entries = entries.filter(on__lte=until)
     if within is not None:
         entries = entries.filter(path__startswith=within.path)
-    found = _counted(entries)
+    found, ranked = _listed(entries, query, card, prefix, kind, offset, max(0, min(limit, 100)))
     counts = {k: min(found[k], cap) for k in KINDS if found.get(k)}
     more = frozenset(k for k in counts if found[k] > cap)
     if kind is not None:
-        entries = entries.filter(kind=kind)
         total = counts.get(kind, 0)
         bounded = kind in more
     else:
         total = sum(counts.values())
         bounded = bool(more) or total > cap
     total = min(total, cap)
-    offset, limit = max(0, offset), max(0, min(limit, 100, total - offset))
-    page = (
-        entries.annotate(rank=engine.rank(query, card, prefix))
+    ids = ranked[: max(0, total - max(0, offset))]
+    rows = (
+        SearchEntry.objects.filter(pk__in=ids)
         .select_related("organisation")
         .defer("title_words", "body_words", "organisation__path")
-        .order_by("rank", F("on").desc(nulls_last=True), "-pk")[offset : offset + limit]
-        if limit > 0
-        else []
+        .in_bulk()
+        if ids
+        else {}
     )
     hits = [
         Hit(
@@ -130,15 +131,42 @@ def search(
             on=e.on,
             place=e.organisation.name if e.organisation else "",
         )
-        for e in page
+        for e in (rows[pk] for pk in ids)
     ]
     return Results(
         query=query, counts=counts, hits=hits, total=total, more=more, cap=cap, bounded=bounded
     )
 
 
-def _counted(entries) -> dict[str, int]:
-    """How many entries of each kind there are (kinds with none left out), in one pass: a
-    count bounded per kind costs a pass of the index for each kind, more than counting all."""
-    found = entries.order_by().values("kind").annotate(n=Count("pk"))
-    return {row["kind"]: row["n"] for row in found}
+def _listed(entries, query, card, prefix, kind, offset, limit) -> tuple[dict[str, int], list]:
+    """How many entries of each kind match (kinds with none left out), and the keys of the page
+    asked for in rank order, in one statement: the matches are listed once, with their rank,
+    and both are read from that list. A common word matches much of the index, and reading each
+    match's row is the cost (decision 25): counting and ranking apart read them twice."""
+    listed = entries.annotate(rank=engine.rank(query, card, prefix)).order_by()
+    sql, params = listed.values_list("pk", "kind", "rank", "on").query.sql_with_params()
+    page = "WHERE kind = %s" if kind is not None else ""
+    statement = (
+        f"WITH m (id, kind, rank, day) AS MATERIALIZED ({sql}) "
+        "SELECT kind, COUNT(*), CAST(NULL AS INTEGER), CAST(NULL AS DATE), CAST(NULL AS BIGINT) "
+        "FROM m GROUP BY kind UNION ALL SELECT * FROM ("
+        f"SELECT CAST(NULL AS VARCHAR(10)), CAST(NULL AS BIGINT), rank, day, id FROM m {page} "
+        "ORDER BY rank, day DESC NULLS LAST, id DESC LIMIT %s OFFSET %s) AS page"
+    )
+    found, ranked = {}, []
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *([kind] if page else []), limit, max(0, offset)])
+        for of_kind, n, rank, day, pk in cursor.fetchall():
+            if of_kind is not None:
+                found[of_kind] = n
+            else:
+                ranked.append((rank, _ordinal(day), pk))
+    # The page's rows come in rank order from the database, though a union need not keep it.
+    return found, [pk for *_order, pk in sorted(ranked, key=lambda r: (r[0], -r[1], -r[2]))]
+
+
+def _ordinal(day) -> int:
+    """A date's place in time, 0 for none (last); SQLite's cursor gives dates as text."""
+    if day is None:
+        return 0
+    return (date.fromisoformat(day) if isinstance(day, str) else day).toordinal()
