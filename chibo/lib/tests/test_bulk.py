@@ -52,13 +52,17 @@ def test_it_writes_nothing_for_no_rows(world):
     assert bulk.load(Member, FIELDS, iter([])) == 0
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite plans the same without")
-def test_after_a_load_the_planner_knows_how_many_rows_there_are(world):
+def forty_members(world) -> None:
     born, admitted = date(1970, 1, 2), date(1990, 1, 1)
     rows = [(world.cell.pk, "Bùi Văn", born, "male", admitted, f"B{i:08d}") for i in range(40)]
     bulk.load(
         Member, ("cell_id", "full_name", "birth_date", "gender", "admitted_on", "card_number"), rows
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite plans the same without")
+def test_after_a_load_the_planner_knows_how_many_rows_there_are(world):
+    forty_members(world)
     counted = "SELECT reltuples FROM pg_class WHERE relname = %s"
     with connection.cursor() as cursor:
         cursor.execute(counted, [Member._meta.db_table])
@@ -71,11 +75,7 @@ def test_after_a_load_the_planner_knows_how_many_rows_there_are(world):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no visibility map")
 @pytest.mark.django_db(transaction=True)  # VACUUM runs outside a transaction only
 def test_after_a_load_counts_covered_by_an_index_read_the_index_alone(world):
-    born, admitted = date(1970, 1, 2), date(1990, 1, 1)
-    rows = [(world.cell.pk, "Lê Văn", born, "male", admitted, f"L{i:08d}") for i in range(40)]
-    bulk.load(
-        Member, ("cell_id", "full_name", "birth_date", "gender", "admitted_on", "card_number"), rows
-    )
+    forty_members(world)
     seen = "SELECT relpages, relallvisible FROM pg_class WHERE relname = %s"
     with connection.cursor() as cursor:
         bulk.refresh_statistics()
