@@ -64,6 +64,8 @@ def of_year(committee: Organisation, now: datetime):
 
 def count(committee: Organisation, now: datetime) -> dict:
     """Count the subtree's matters now and keep the count; returns it."""
+    # The version read first: a change made while counting moves it again, and is counted next.
+    version = _version(committee, now)
     voices = of_year(committee, now)
     placed = voices.exclude(place="").annotate(where=Lower("place"))
     places = list(
@@ -90,7 +92,7 @@ def count(committee: Organisation, now: datetime) -> dict:
         "recurring": recurring,
         "alike": alike,
         "counted_at": now,
-        "version": _version(committee, now),
+        "version": version,
     }
     cache.set(_key(committee), found, timeout=KEPT)
     return found
