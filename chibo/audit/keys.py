@@ -4,11 +4,12 @@ the seals."""
 
 import functools
 import hmac
-import os
 import secrets
 from pathlib import Path
 
 from django.conf import settings
+
+from chibo.lib.keyfiles import write_once
 
 
 def key() -> bytes:
@@ -19,20 +20,7 @@ def key() -> bytes:
 def _key(configured: str, path: Path) -> bytes:
     if configured:
         return configured.encode()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written whole to a private file (0600 from the start), then linked into place: a
-        # process starting at the same time finds no key or a complete one, and the first
-        # link wins.
-        draft = path.with_name(f".{path.name}.{os.getpid()}")
-        with open(draft, "w", opener=lambda p, flags: os.open(p, flags, 0o600)) as file:
-            file.write(secrets.token_urlsafe(48))
-        try:
-            os.link(draft, path)
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
+    write_once(path, secrets.token_urlsafe(48).encode())
     return path.read_text().strip().encode()
 
 

@@ -9,7 +9,6 @@ notice's task), never while someone waits for a page.
 import base64
 import json
 import logging
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from django.utils import timezone, translation
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
+from chibo.lib.keyfiles import write_once
 from chibo.notify.models import Notification, PushSubscription
 from chibo.notify.wording import headline, link, subject
 from chibo.orgs.models import User
@@ -50,25 +50,16 @@ def key_path() -> Path:
 def private_key() -> ec.EllipticCurvePrivateKey:
     """The VAPID key, made on first use: P-256, in a file readable by its owner only.
 
-    Written whole to a private file, then linked into place, so a process starting at the same
-    time finds no key or a complete one, and the first link wins (as the audit key is made)."""
+    Made as the audit key is (`keyfiles.write_once`): whoever asks at the same time gets the
+    same key."""
     path = key_path()
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        draft = path.with_name(f".{path.name}.{os.getpid()}")
-        with open(draft, "wb", opener=lambda p, flags: os.open(p, flags, 0o600)) as file:
-            file.write(pem)
-        try:
-            os.link(draft, path)
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
+        write_once(path, pem)
     return serialization.load_pem_private_key(path.read_bytes(), password=None)
 
 
