@@ -458,7 +458,9 @@ class AgendaItem(models.Model):
     @property
     def heading(self) -> str:
         """The title typed, or else the official step's name in the active language."""
-        return self.title or str(self.get_step_display())
+        # Not `get_step_display()`: it hashes every lazy choice on each call, a gettext each,
+        # and a search index rebuild reads the headings of a province's million items.
+        return self.title or str(Step(self.step).label)
 
     @transaction.atomic
     def move(self, offset: int) -> bool:
