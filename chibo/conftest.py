@@ -10,6 +10,9 @@ import functools
 import itertools
 import os
 import socket
+import sqlite3
+import subprocess
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -107,6 +110,32 @@ def static_files(tmp_path_factory):
     with override_settings(STATIC_ROOT=root):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield root
+
+
+@dataclass
+class DemoFile:
+    """The demo, two months of it, in a SQLite file of its own: worker processes need a
+    database they can open (the tests' SQLite database lives in this process's memory)."""
+
+    folder: str
+
+    def chibo(self, *args: str) -> None:
+        env = {**os.environ, "CHIBO_DATA_DIR": self.folder}
+        env.pop("DATABASE_URL", None)
+        command = [sys.executable, "-m", "chibo.cli", *args]
+        subprocess.run(command, env=env, check=True, capture_output=True, timeout=600)
+
+    def rows(self, table: str, columns: list[str]) -> list[tuple]:
+        with sqlite3.connect(os.path.join(self.folder, "chibo.sqlite3")) as db:
+            quoted = ", ".join(f'"{column}"' for column in columns)  # "on" is a keyword
+            return sorted(db.execute(f"SELECT {quoted} FROM {table}"))
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory) -> DemoFile:
+    demo = DemoFile(str(tmp_path_factory.mktemp("demo")))
+    demo.chibo("demo", "--no-serve", "--months", "2", "-v", "0")
+    return demo
 
 
 @pytest.fixture(autouse=True)

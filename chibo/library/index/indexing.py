@@ -2,11 +2,16 @@
 (`drain`), by the worker, by `chibo clock`, and at the start of a search when few are waiting;
 `rebuild` makes a kind's entries anew (`chibo search rebuild`, and the end of `chibo demo`)."""
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from multiprocessing import get_context
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.db.models import Max, Min
 
+from chibo.lib import bulk
 from chibo.library.index.sources import SOURCES
 from chibo.library.models import SearchEntry, SearchQueue
 from chibo.meetings.models import Comment
@@ -65,32 +70,80 @@ def count(kind: str) -> int:
     return SOURCES[kind].records().count()
 
 
-def rebuild_all(progress: Callable[[int], object] = lambda n: None) -> int:
+def rebuild_all(progress: Callable[[int], object] = lambda n: None, workers: int = 1) -> int:
     """Every kind's entries made anew (`chibo demo` ends with it: it creates in bulk)."""
-    return sum(rebuild(kind, progress) for kind in SOURCES)
+    return sum(rebuild(kind, progress, workers) for kind in SOURCES)
 
 
-def rebuild(kind: str, progress: Callable[[int], object] = lambda n: None) -> int:
-    """Every entry of `kind` made anew from its records, `BATCH` at a time, calling
-    `progress` with each batch's size. Returns the number of entries."""
-    source = SOURCES[kind]
+def rebuild(kind: str, progress: Callable[[int], object] = lambda n: None, workers: int = 1) -> int:
+    """Every entry of `kind` made anew from its records, a span of keys at a time, calling
+    `progress` with each span's number of entries. Returns the number of entries.
+
+    With `workers` above one, that many processes make the entries (reading and folding the
+    words is most of the time) and this one writes them. They read what is committed, so a
+    caller inside a transaction keeps to one worker."""
     last = SearchQueue.objects.order_by("-pk").values_list("pk", flat=True).first()
     with transaction.atomic():
         SearchEntry.objects.filter(kind=kind).delete()
-    written, after = 0, 0
-    while True:
-        batch = list(source.records().filter(pk__gt=after)[:BATCH])
-        if not batch:
-            break
-        with transaction.atomic():
-            SearchEntry.objects.bulk_create([source.entry(record) for record in batch])
-        after = batch[-1].pk
-        written += len(batch)
-        progress(len(batch))
+    written = 0
+    with _made(kind, workers) as made:
+        for rows in made:
+            with transaction.atomic():
+                written += bulk.load(SearchEntry, ENTRY, rows)
+            progress(len(rows))
     if last is not None:  # what was queued before the rebuild began is in it now
         SearchQueue.objects.filter(kind=kind, pk__lte=last).delete()
     analyse()
     return written
+
+
+# An entry's columns, in the order of the rows the rebuild writes.
+ENTRY = [f.attname for f in SearchEntry._meta.concrete_fields if not f.primary_key]
+# The keys a rebuild reads at once: one worker's share of the work each time.
+SPAN = 5000
+
+
+@contextmanager
+def _made(kind: str, workers: int) -> Iterator[Iterator[list[tuple]]]:
+    """The entries of `kind`'s records as rows of ENTRY, a span of keys at a time: made here as
+    they are asked for, or by `workers` processes started at once."""
+    if workers > 1 and transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Workers read committed records: rebuild outside a transaction.")
+    keys = SOURCES[kind].records().aggregate(first=Min("pk"), last=Max("pk"))
+    if keys["first"] is None:
+        yield iter([])
+        return
+    spans = [(low, low + SPAN) for low in range(keys["first"], keys["last"] + 1, SPAN)]
+    if workers <= 1:
+        yield (_rows(kind, *span) for span in spans)
+        return
+    # A connection must not be shared across the fork: each worker opens its own.
+    connections.close_all()
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        yield _ahead(pool, kind, spans, most=2 * workers)
+
+
+def _ahead(pool: Executor, kind: str, spans: list[tuple[int, int]], most: int):
+    """Each span's rows in order, asking the workers for at most `most` spans ahead of the one
+    being written: a province's comments would not fit in memory all at once."""
+    waiting: deque[Future] = deque()
+    for span in spans:
+        waiting.append(pool.submit(_rows, kind, *span))
+        if len(waiting) >= most:
+            yield waiting.popleft().result()
+    while waiting:
+        yield waiting.popleft().result()
+
+
+def _rows(kind: str, low: int, high: int) -> list[tuple]:
+    """The entries of `kind`'s records with keys from `low` up to `high`, as rows of ENTRY."""
+    source = SOURCES[kind]
+    rows = []
+    for start in range(low, high, BATCH):
+        for record in source.records().filter(pk__gte=start, pk__lt=min(start + BATCH, high)):
+            entry = source.entry(record)
+            rows.append(tuple(getattr(entry, name) for name in ENTRY))
+    return rows
 
 
 def analyse() -> None:

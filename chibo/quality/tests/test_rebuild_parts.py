@@ -1,9 +1,5 @@
 """`chibo quality rebuild --under REF --workers N` writes exactly the rows of a full rebuild."""
 
-import os
-import sqlite3
-import subprocess
-import sys
 from io import StringIO
 
 import pytest
@@ -89,22 +85,14 @@ def test_workers_give_the_rows_of_a_full_rebuild(two_cities):
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the same on PostgreSQL, in process")
-def test_workers_on_a_sqlite_file_give_the_rows_of_a_full_rebuild(tmp_path):
-    """Worker processes need a database file: the demo's, two months of it, rebuilt whole, by
-    province in two processes, and one city in two processes."""
-    env = {**os.environ, "CHIBO_DATA_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
-
-    def chibo(*args: str) -> None:
-        command = [sys.executable, "-m", "chibo.cli", *args]
-        subprocess.run(command, env=env, check=True, capture_output=True, timeout=600)
+def test_workers_on_a_sqlite_file_give_the_rows_of_a_full_rebuild(demo_file):
+    """The demo's file, rebuilt whole, by province in two processes, and one city in two
+    processes."""
+    chibo = demo_file.chibo
 
     def rows() -> list[tuple]:
-        with sqlite3.connect(tmp_path / "chibo.sqlite3") as db:
-            columns = ", ".join(COLUMNS)
-            return sorted(db.execute(f"SELECT {columns} FROM {MonthlyIndicators._meta.db_table}"))
+        return demo_file.rows(MonthlyIndicators._meta.db_table, COLUMNS)
 
-    chibo("demo", "--no-serve", "--months", "2", "-v", "0")
     chibo("quality", "rebuild")
     full = rows()
     assert len(full) > 300

@@ -3,7 +3,7 @@ changed since they were indexed indexed again."""
 
 import time
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -22,14 +22,30 @@ class Command(BaseCommand):
         rebuild = actions.add_parser("rebuild", help="Make the index anew from the records.")
         rebuild.add_argument("--kind", choices=KINDS, help="Only the entries of this kind.")
         rebuild.add_argument("--quiet", action="store_true", help="No progress bar.")
+        rebuild.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="Processes making the entries, while this one writes them.",
+        )
         actions.add_parser("drain", help="Index the records changed since they were indexed.")
 
-    def handle(self, *args, action: str, kind: str | None = None, quiet: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        action: str,
+        kind: str | None = None,
+        quiet: bool = False,
+        workers: int = 1,
+        **options,
+    ):
         started = time.monotonic()
         if action == "drain":
             handled = indexing.drain()
             self.stdout.write(_("%(count)d changes indexed.") % {"count": handled})
             return
+        if workers < 1:
+            raise CommandError(_("--workers must be 1 or more."))
         kinds = [kind] if kind else list(KINDS)
         total = sum(indexing.count(k) for k in kinds)
         # tqdm redraws its line with \r: Django's output wrapper must not end each write in \n.
@@ -39,7 +55,7 @@ class Command(BaseCommand):
             with tqdm(total=total, unit=_("records"), file=self.stderr, disable=quiet) as bar:
                 for each in kinds:
                     bar.set_description(each)
-                    written += indexing.rebuild(each, progress=bar.update)
+                    written += indexing.rebuild(each, progress=bar.update, workers=workers)
         finally:
             self.stderr.ending = "\n"
         self.stdout.write(

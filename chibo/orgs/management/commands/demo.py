@@ -133,7 +133,7 @@ class Command(BaseCommand):
         self.indicators(today, progress)
         records = sum(indexing.count(kind) for kind in indexing.SOURCES)
         with tqdm(total=records, desc=_("search index"), disable=not progress) as bar:
-            indexing.rebuild_all(progress=bar.update)
+            indexing.rebuild_all(progress=bar.update, workers=_workers())
         bulk.refresh_statistics()
         self.stdout.write(
             _("Made %(organisations)d organisations and %(members)d members in %(seconds).1f s.")
@@ -148,11 +148,9 @@ class Command(BaseCommand):
         """Every monthly indicator from the records just committed: by a worker process per
         core, each taking a city (a province of the country) at a time; in this process when
         a caller's transaction holds the records (tests), as workers would not see them."""
-        inside = transaction.get_connection().in_atomic_block
-        workers = 1 if inside else os.cpu_count() or 1
         cells = Organisation.objects.cells().count()
         with tqdm(total=cells, desc=_("monthly indicators"), disable=not progress) as bar:
-            rollup.rebuild(progress=bar.update, today=today, workers=workers)
+            rollup.rebuild(progress=bar.update, today=today, workers=_workers())
 
     def show_accounts(self) -> None:
         rows = describe_accounts()
@@ -178,3 +176,9 @@ class Command(BaseCommand):
             width = max(len(username) for username, _key in authenticators)
             for username, key in authenticators:
                 self.stdout.write(f"  {username.ljust(width)}  {key}  chibo otp {username}")
+
+
+def _workers() -> int:
+    """A process per core for the work done after the records are committed; one when a
+    caller's transaction holds them (tests), as workers would not see them."""
+    return 1 if transaction.get_connection().in_atomic_block else os.cpu_count() or 1

@@ -1,0 +1,56 @@
+"""`chibo search rebuild --workers N`: processes make the entries, this one writes them, and the
+index is the one a single process makes."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from chibo.library.index import indexing
+from chibo.library.models import SearchEntry
+from chibo.library.searching import KINDS
+from chibo.library.tests.search_data import everything
+
+
+def entries() -> list[tuple]:
+    return sorted(SearchEntry.objects.values_list(*indexing.ENTRY))
+
+
+def test_workers_refuse_to_run_inside_a_transaction(world):
+    """They read what is committed: inside the caller's transaction they would miss its work."""
+    everything(world)
+    with pytest.raises(RuntimeError):
+        indexing.rebuild("meeting", workers=2)
+
+
+def test_fewer_than_one_worker_is_refused(world):
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("search", "rebuild", "--workers", "0", "--quiet")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's test database lives in this process"
+)
+@pytest.mark.django_db(transaction=True)
+def test_workers_make_the_entries_one_process_makes(world, monkeypatch):
+    everything(world)
+    # Spans of two keys read one at a time, so every kind is cut into several workers' shares.
+    monkeypatch.setattr(indexing, "SPAN", 2)
+    monkeypatch.setattr(indexing, "BATCH", 1)
+    call_command("search", "rebuild", "--quiet")
+    alone = entries()
+    assert {row[0] for row in alone} == set(KINDS)
+    SearchEntry.objects.all().delete()
+    call_command("search", "rebuild", "--workers", "2", "--quiet")
+    assert entries() == alone
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the same on PostgreSQL, in process")
+def test_workers_on_a_sqlite_file_make_the_entries_one_process_makes(demo_file):
+    def rows() -> list[tuple]:
+        return demo_file.rows(SearchEntry._meta.db_table, indexing.ENTRY)
+
+    demo_file.chibo("search", "rebuild", "--quiet")
+    alone = rows()
+    assert len(alone) > 8000, "the city's members at least"
+    demo_file.chibo("search", "rebuild", "--workers", "2", "--quiet")
+    assert rows() == alone
