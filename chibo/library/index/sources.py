@@ -244,23 +244,25 @@ SOURCES: dict[str, Source] = {
         Source(
             "comment",
             lambda: (
-                Comment.objects.select_related(
-                    "author", "item", "item__meeting", "item__meeting__cell"
-                )
-                # Only what an entry reads: a city has a hundred thousand comments.
-                .only(
-                    "body",
-                    "created_at",
-                    "author__full_name",
-                    "item__title",
-                    "item__step",
-                    "item__position",
-                    "item__meeting__code",
-                    "item__meeting__status",
-                    "item__meeting__published_at",
-                    "item__meeting__preparer_id",
-                    "item__meeting__cell__path",
-                    "item__meeting__cell__name",
+                Comment.objects.select_related("author")
+                # Only what an entry reads: a city has a hundred thousand comments, a dozen or
+                # so to an item, whose meeting and cell are read once for all of them.
+                .only("body", "created_at", "item_id", "author__full_name")
+                .prefetch_related(
+                    Prefetch(
+                        "item",
+                        AgendaItem.objects.select_related("meeting__cell").only(
+                            "title",
+                            "step",
+                            "position",
+                            "meeting__code",
+                            "meeting__status",
+                            "meeting__published_at",
+                            "meeting__preparer_id",
+                            "meeting__cell__path",
+                            "meeting__cell__name",
+                        ),
+                    )
                 )
                 .order_by("pk")
             ),
