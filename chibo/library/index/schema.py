@@ -7,6 +7,9 @@ rebuilds a table to alter it, dropping its triggers, and another app's later mig
 silently stop the index from staying current.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from chibo.library.index.engine import FTS, TABLE
@@ -125,10 +128,11 @@ def _sqlite_triggers() -> list[str]:
 
 
 def _sqlite_names() -> list[str]:
-    names = ["search_fts_ai", "search_fts_ad", "search_fts_au"]
-    for table, *_ in WATCHED:
-        names += [f"search_q_{table}_{op}" for op in ("ai", "ad", "au")]
-    return names
+    return ["search_fts_ai", "search_fts_ad", "search_fts_au", *_sqlite_queue_names()]
+
+
+def _sqlite_queue_names() -> list[str]:
+    return [f"search_q_{table}_{op}" for table, *_ in WATCHED for op in ("ai", "ad", "au")]
 
 
 PG_FUNCTION = f"""
@@ -185,3 +189,26 @@ def install_triggers(connection: BaseDatabaseWrapper) -> None:
             statements += _sqlite_triggers()
         for statement in statements:
             cursor.execute(statement)
+
+
+@contextmanager
+def unqueued(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """The indexed tables written without queueing each changed row, for a caller that then
+    rebuilds the whole index (`chibo demo`): on the demo's history a trigger per row was a
+    third of the writes. Only inside the caller's transaction, so that a failure rolls the
+    triggers back with the rest."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("Write without the queue only inside a transaction.")
+    if connection.vendor == "postgresql":
+        statements = [
+            f"DROP TRIGGER IF EXISTS search_q_{table}_{ops} ON {table}"
+            for table, *_ in WATCHED
+            for ops in ("aid", "au")
+        ]
+    else:
+        statements = [f"DROP TRIGGER IF EXISTS {name}" for name in _sqlite_queue_names()]
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    yield
+    install_triggers(connection)

@@ -6,11 +6,13 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.db.models import Q
 
 from chibo.access.scope import Scope
+from chibo.conftest import make_member
 from chibo.lib.search import parse
-from chibo.library.index import indexing
+from chibo.library.index import indexing, schema
 from chibo.library.models import Document, SearchEntry, SearchQueue
 from chibo.library.searching import KINDS, search
 from chibo.library.tests.library_data import shelved, standing
@@ -322,6 +324,16 @@ def test_rebuild_makes_every_entry_anew_and_empties_the_queue(world, capsys):
     call_command("search", "rebuild", "--kind", "member", "--quiet")
     assert set(SearchEntry.objects.values_list("kind", "object_id", "title_words")) == before
     assert set(SearchEntry.objects.values_list("kind", flat=True)) == set(KINDS)
+
+
+def test_writes_made_without_the_queue_queue_nothing_and_the_triggers_come_back(world):
+    SearchQueue.objects.all().delete()
+    with transaction.atomic(), schema.unqueued(connection):
+        make_member(world.cell, "Trần Văn Mới")
+        Member.objects.filter(full_name="Nguyễn Thị Mai").update(full_name="Nguyễn Thị Mai Anh")
+    assert not SearchQueue.objects.exists()
+    make_member(world.cell, "Trần Văn Sau")
+    assert SearchQueue.objects.filter(kind="member").count() == 1
 
 
 def test_a_search_takes_a_handful_of_queries_whatever_the_hits(

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from tqdm import tqdm
@@ -18,7 +18,7 @@ from tqdm import tqdm
 from chibo.guidance.demo import generate_guidance
 from chibo.lib import bulk
 from chibo.library.demo import generate_library
-from chibo.library.index import indexing
+from chibo.library.index import indexing, schema
 from chibo.meetings.demo import generate_history
 from chibo.orgs.demo.accounts import (
     PASSWORD,
@@ -106,8 +106,13 @@ class Command(BaseCommand):
         # A new database: nothing kept for an earlier one (sessions, reach, dashboards) may be
         # read for this one.
         cache.clear()
-        # The demo's records are written in the installation's language, whatever the line's.
-        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        # The demo's records are written in the installation's language, whatever the line's;
+        # not queued for the search index one by one, as it is made whole at the end.
+        with (
+            transaction.atomic(),
+            translation.override(settings.LANGUAGE_CODE),
+            schema.unqueued(connection),
+        ):
             tree = generate(scale, seed, today, progress=progress, only=only)
             create_accounts(seed)
             # A country's history would take hours: its meetings are Quảng Ninh's alone.
