@@ -8,7 +8,10 @@ from django.db import connection
 from chibo.library.index import indexing
 from chibo.library.models import SearchEntry
 from chibo.library.searching import KINDS
-from chibo.library.tests.search_data import everything
+from chibo.library.tests.search_data import NOW, everything
+
+# The records are made as of NOW (guidance refuses months already past).
+pytestmark = pytest.mark.time_machine(NOW, tick=False)
 
 
 def entries() -> list[tuple]:
