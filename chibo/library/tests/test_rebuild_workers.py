@@ -9,6 +9,7 @@ from chibo.library.index import indexing
 from chibo.library.models import SearchEntry
 from chibo.library.searching import KINDS
 from chibo.library.tests.search_data import NOW, everything
+from chibo.voices.tests.test_matters import seeded_categories
 
 # The records are made as of NOW (guidance refuses months already past).
 pytestmark = pytest.mark.time_machine(NOW, tick=False)
@@ -35,6 +36,7 @@ def test_fewer_than_one_worker_is_refused(world):
 )
 @pytest.mark.django_db(transaction=True)
 def test_workers_make_the_entries_one_process_makes(world, monkeypatch):
+    seeded_categories()  # an earlier transactional test emptied every table, these too
     everything(world)
     # Spans of two keys read one at a time, so every kind is cut into several workers' shares.
     monkeypatch.setattr(indexing, "SPAN", 2)
