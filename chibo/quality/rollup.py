@@ -10,13 +10,12 @@ when a month begins; `rebuild` starts over from every record, and equals what th
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from contextlib import contextmanager
 from datetime import date, datetime, time
-from multiprocessing import get_context
 
 from django.core.cache import cache
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.utils import timezone
 from chibo.guidance.cascade import required_counts
 from chibo.lib import bulk
 from chibo.lib.months import month_of, months, next_month, quarter_end, quarter_start
+from chibo.lib.workers import forked
 from chibo.library.studying import study_counts
 from chibo.meetings.models import DONE_ON_TIME, ActionItem, Meeting
 from chibo.meetings.overview import REGULAR_KINDS, THEMATIC_KINDS
@@ -352,11 +352,7 @@ def _computed(
         batches = [part[i : i + BATCH] for part in parts for i in range(0, len(part), BATCH)]
         yield ((_as_rows(batch, first, last), len(batch)) for batch in batches)
         return
-    if transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Workers read committed records: rebuild outside a transaction.")
-    # A connection must not be shared across the fork: each worker opens its own.
-    connections.close_all()
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+    with forked(workers) as pool:
         futures = {pool.submit(_as_rows, part, first, last): len(part) for part in parts}
         yield ((future.result(), futures[future]) for future in as_completed(futures))
 

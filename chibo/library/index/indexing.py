@@ -4,14 +4,14 @@
 
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
-from multiprocessing import get_context
 
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min
 
 from chibo.lib import bulk
+from chibo.lib.workers import forked
 from chibo.library.index.sources import SOURCES
 from chibo.library.models import SearchEntry, SearchQueue
 from chibo.meetings.models import Comment
@@ -107,8 +107,6 @@ SPAN = 5000
 def _made(kind: str, workers: int) -> Iterator[Iterator[list[tuple]]]:
     """The entries of `kind`'s records as rows of ENTRY, a span of keys at a time: made here as
     they are asked for, or by `workers` processes started at once."""
-    if workers > 1 and transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Workers read committed records: rebuild outside a transaction.")
     keys = SOURCES[kind].records().aggregate(first=Min("pk"), last=Max("pk"))
     if keys["first"] is None:
         yield iter([])
@@ -117,9 +115,7 @@ def _made(kind: str, workers: int) -> Iterator[Iterator[list[tuple]]]:
     if workers <= 1:
         yield (_rows(kind, *span) for span in spans)
         return
-    # A connection must not be shared across the fork: each worker opens its own.
-    connections.close_all()
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+    with forked(workers) as pool:
         yield _ahead(pool, kind, spans, most=2 * workers)
 
 

@@ -1,6 +1,5 @@
 """`chibo demo`: Uông Bí's party organisation with generated members, ready to try, then served."""
 
-import os
 import random
 import time
 from collections.abc import Collection
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from chibo.guidance.demo import generate_guidance
-from chibo.lib import bulk
+from chibo.lib import bulk, workers
 from chibo.library.demo import generate_library
 from chibo.library.index import indexing, schema
 from chibo.meetings.demo import generate_history
@@ -138,7 +137,7 @@ class Command(BaseCommand):
         self.indicators(today, progress)
         records = sum(indexing.count(kind) for kind in indexing.SOURCES)
         with tqdm(total=records, desc=_("search index"), disable=not progress) as bar:
-            indexing.rebuild_all(progress=bar.update, workers=_workers())
+            indexing.rebuild_all(progress=bar.update, workers=workers.available())
         bulk.refresh_statistics()
         self.stdout.write(
             _("Made %(organisations)d organisations and %(members)d members in %(seconds).1f s.")
@@ -151,11 +150,10 @@ class Command(BaseCommand):
 
     def indicators(self, today: date, progress: bool) -> None:
         """Every monthly indicator from the records just committed: by a worker process per
-        core, each taking a city (a province of the country) at a time; in this process when
-        a caller's transaction holds the records (tests), as workers would not see them."""
+        core, each taking a city (a province of the country) at a time."""
         cells = Organisation.objects.cells().count()
         with tqdm(total=cells, desc=_("monthly indicators"), disable=not progress) as bar:
-            rollup.rebuild(progress=bar.update, today=today, workers=_workers())
+            rollup.rebuild(progress=bar.update, today=today, workers=workers.available())
 
     def show_accounts(self) -> None:
         rows = describe_accounts()
@@ -181,9 +179,3 @@ class Command(BaseCommand):
             width = max(len(username) for username, _key in authenticators)
             for username, key in authenticators:
                 self.stdout.write(f"  {username.ljust(width)}  {key}  chibo otp {username}")
-
-
-def _workers() -> int:
-    """A process per core for the work done after the records are committed; one when a
-    caller's transaction holds them (tests), as workers would not see them."""
-    return 1 if transaction.get_connection().in_atomic_block else os.cpu_count() or 1
