@@ -610,6 +610,29 @@ class Scope:
         own secretary and deputy."""
         return self.can_oversee(org) or self.can_manage(org)
 
+    @property
+    def sees_dashboards(self) -> bool:
+        """Whether `dashboards()` holds any (no query: the reach is kept)."""
+        reach = self._reach
+        return self.is_admin or bool(reach.subtree_paths or reach.led or reach.supervised)
+
+    def dashboards(self):
+        """The organisations whose quality of cell life is this user's to follow, from the
+        top: each committee they sit on (a ward's too, under a city's seat), the cells they
+        lead or supervise; an administrator's are the tree's roots. Each may be seen by
+        `can_see_quality`."""
+        if self.is_admin:
+            found = Organisation.objects.filter(depth=1)
+        else:
+            seats = Position.objects.current().filter(
+                member_id=self.member_id, organisation__kind=Organisation.Kind.COMMITTEE
+            )
+            reach = self._reach
+            found = Organisation.objects.filter(
+                Q(pk__in=seats.values("organisation_id")) | Q(pk__in=reach.led | reach.supervised)
+            )
+        return found.order_by("depth", "path")
+
     def score_roles(self, meeting: Meeting) -> list[str]:
         """Rule 13, the roles in which this user may score the meeting: the cell scores
         itself, its supervisor may score, the committee above decides."""

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +103,15 @@ class OrganisationQuerySet(MP_NodeQuerySet):
     def within(self, org: "Organisation") -> "OrganisationQuerySet":
         """`org` and everything below it: one prefix match on the indexed path."""
         return self.filter(path__startswith=org.path)
+
+    def with_parent_name(self) -> "OrganisationQuerySet":
+        """Each with its parent's name (`parent_name`, None at the top): several cells of a
+        city share a name ("Chi bộ khu 1"), and the parent tells them apart."""
+        steplen = Organisation.steplen
+        parent = Organisation.objects.filter(
+            path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - steplen)
+        ).values("name")[:1]
+        return self.annotate(parent_name=Subquery(parent))
 
     def recount(self) -> None:
         """Recompute the member and cell totals kept on every organisation of the tree.

@@ -8,8 +8,7 @@ overdue tasks and voices: a bounded number of queries for a province of 4,000 ce
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Length, Substr
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -218,14 +217,9 @@ def cells_at_risk(org: Organisation, recent: list[date], today: date) -> list[At
 
 
 def with_cells(found: list[AtRisk]) -> list[AtRisk]:
-    """The risks with their cells, each cell with its parent's name (`parent_name`): several
-    cells of a city share a name ("Chi bộ khu 1"), and the parent tells them apart. One query."""
-    parent = Organisation.objects.filter(
-        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organisation.steplen)
-    ).values("name")[:1]
-    cells = Organisation.objects.annotate(parent_name=Subquery(parent)).in_bulk(
-        [risk.cell_id for risk in found]
-    )
+    """The risks with their cells, each cell with its parent's name (`parent_name`). One
+    query."""
+    cells = Organisation.objects.with_parent_name().in_bulk([risk.cell_id for risk in found])
     for risk in found:
         risk.cell = cells[risk.cell_id]
     return found

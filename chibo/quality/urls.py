@@ -32,6 +32,7 @@ register_converter(FormatConverter, "report_format")
 
 app_name = "quality"
 urlpatterns = [
+    path("", dashboard.mine, name="mine"),
     path("<uuid:org>/", dashboard.dashboard, name="dashboard"),
     path("<uuid:org>/risks/", dashboard.risks, name="risks"),
     path("meetings/<uuid:code>/score/", scoring.score, name="score"),

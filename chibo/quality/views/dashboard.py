@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -38,6 +38,17 @@ from chibo.quality.risks import cells_at_risk, with_cells
 DAY = 24 * 60 * 60
 # The cells at risk a dashboard names; the others are a link away.
 WORST = 10
+
+
+@require_GET
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The menu's way in: the one dashboard that is the user's, or the list when they follow
+    several (a committee and a cell, several cells supervised)."""
+    orgs = list(scope_for(request).dashboards().with_parent_name())
+    if len(orgs) == 1:
+        return redirect("quality:dashboard", org=orgs[0].code)
+    return render(request, "quality/dashboards.html", {"orgs": orgs})
 
 
 @require_GET
