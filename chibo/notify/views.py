@@ -22,7 +22,7 @@ from chibo.notify.calendar import calendar, feed_meetings
 from chibo.notify.forms import MailForm, NewAddressForm, ReadForm
 from chibo.notify.models import CalendarFeed, new_token
 from chibo.notify.push import PUSH_CHANNELS, public_key
-from chibo.notify.wording import headline, link
+from chibo.notify.wording import worded
 from chibo.orgs.models import User
 
 
@@ -30,10 +30,7 @@ from chibo.orgs.models import User
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = request.user.notifications.with_subjects()
-    page = window(request, notifications, settings.PAGE_SIZE)
-    for notification in page:
-        notification.headline = headline(notification)
-        notification.link = link(notification)
+    page = worded(window(request, notifications, settings.PAGE_SIZE))
     unread = [n.pk for n in page if n.read_at is None]
     return render(
         request, "notify/list.html", {"notifications": page, "upto": max(unread, default=None)}

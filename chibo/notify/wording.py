@@ -1,5 +1,6 @@
 """What a notification says, in the language active when it is shown or mailed."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -143,6 +144,14 @@ def link(notification: Notification) -> str:
             return reverse("voices:door_queue", args=[notification.voice.cell.code])
         return reverse("voices:voice", args=[notification.voice.code])
     return reverse("notify:list")
+
+
+def worded(notifications: Iterable[Notification]) -> Iterable[Notification]:
+    """The notifications, each given its `headline` and `link` to show (`with_subjects`)."""
+    for notification in notifications:
+        notification.headline = headline(notification)
+        notification.link = link(notification)
+    return notifications
 
 
 def _facts(meeting: Meeting) -> dict[str, str]:

@@ -13,6 +13,7 @@ from chibo.library import studying
 from chibo.library.models import StudyCampaign
 from chibo.meetings.models import ActionItem, Meeting
 from chibo.notify.models import Notification
+from chibo.notify.wording import worded
 from chibo.orgs.models import Member, Organisation, Position
 from chibo.quality.headline import Headline, headline
 
@@ -28,6 +29,8 @@ class Home:
     positions: list[Position] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
     unread: int = 0
+    # The newest of them, each with its `headline` and `link` (a new resolution among them).
+    news: list[Notification] = field(default_factory=list)
     tasks: list[ActionItem] = field(default_factory=list)
     tasks_open: int = 0
     studies: list[StudyCampaign] = field(default_factory=list)
@@ -46,7 +49,10 @@ def home(scope: Scope, now: datetime | None = None) -> Home:
     member = Member.objects.select_related("cell").get(pk=scope.member_id)
     positions = Position.objects.current().filter(member=member).ranked()
     found.member, found.positions = member, list(positions.select_related("organisation"))
-    found.unread = Notification.objects.filter(recipient=scope.user).unread().count()
+    unread = Notification.objects.filter(recipient=scope.user).unread()
+    found.unread = unread.count()
+    if found.unread:
+        found.news = list(worded(unread.with_subjects().order_by("-created_at", "-pk")[:FEW]))
     tasks = scope.my_tasks().open().select_related("cell").order_by("deadline", "pk")
     found.tasks = list(tasks[:FEW])
     found.tasks_open = tasks.count()

@@ -50,11 +50,21 @@ def test_the_member_sees_the_next_meeting_her_notifications_tasks_and_studies(wo
     mine.owner = mai()
     mine.save(update_fields=["owner"])
     campaign = launched(world.city, date(2027, 1, 10), today=date(2026, 12, 15))
+    Notification.objects.create(
+        recipient=world.member, kind=Notification.Kind.RECORDS, meeting=november
+    )
 
     shown = page(world, "member")
 
     assert reverse("meetings:meeting", args=[meeting.code]) in shown
-    assert "1 unread notification" in shown
+    assert "2 unread notifications" in shown
+    # The newest first, in words: a new resolution is named on the home page.
+    news = shown[shown.index("2 unread notifications") :]
+    records = news.index(
+        f'<a href="{reverse("meetings:meeting", args=[november.code])}">The minutes and '
+        "resolution of the regular meeting of"
+    )
+    assert records < news.index(f'<a href="{reverse("meetings:meeting", args=[meeting.code])}">')
     assert reverse("meetings:task", args=[mine.code]) in shown
     assert "1 task of yours is open" in shown
     assert reverse("library:study", args=[campaign.code]) in shown
