@@ -61,6 +61,25 @@ def test_the_meeting_opened_stays_readable_offline(world, page, media):
     page.context.set_offline(False)
 
 
+def test_the_next_meeting_is_kept_from_home_before_it_is_opened(world, page, media):
+    meeting = plan(world.cell)
+    document = attach(meeting, 2, "ke-hoach.pdf")
+    sign_in(page, "mai")
+    path = f"/meetings/{meeting.code}/"
+    page.goto("/")
+    expect(page.locator(f'#next-meeting a[href="{path}"][data-keep-offline]')).to_be_visible()
+    page.wait_for_function(KEPT, arg=path)
+    page.wait_for_function(KEPT, arg=f"/meetings/documents/{document.code}/")
+
+    page.context.set_offline(True)
+    page.goto(path)
+    expect(page.locator("main h1")).to_contain_text(meeting.get_kind_display().capitalize())
+    expect(page.locator("[data-offline]")).to_contain_text("Bạn đang ngoại tuyến")
+    status = page.evaluate(f"fetch('/meetings/documents/{document.code}/').then(r => r.status)")
+    assert status == 200
+    page.context.set_offline(False)
+
+
 def test_signing_out_forgets_the_pages_kept(world, page):
     meeting = plan(world.cell)
     sign_in(page, "mai")

@@ -21,6 +21,15 @@ document.addEventListener("focusin", (event) => {
 const app = document.querySelector("link[rel=manifest][data-service-worker]");
 if (app && "serviceWorker" in navigator) {
   navigator.serviceWorker.register(app.dataset.serviceWorker).catch(() => null);
+  // A meeting the page marks <a data-keep-offline> (home's next one) is kept before it is opened.
+  const ahead = [...document.querySelectorAll("a[data-keep-offline]")];
+  if (ahead.length) {
+    navigator.serviceWorker.ready.then((registration) => {
+      for (const link of ahead) {
+        registration.active.postMessage({ type: "keep", path: new URL(link.href).pathname });
+      }
+    });
+  }
   // Signing out: the pages kept for offline reading are this person's; let them go at once
   // (the sign-out's Clear-Site-Data header asks the browser for the same).
   document.addEventListener("submit", (event) => {

@@ -1,5 +1,6 @@
-// chibo's service worker: the meetings a member opened stay readable offline, and push
-// notifications are shown and open their page. Served by chibo.notify.phone (root scope).
+// chibo's service worker: the next meeting and the meetings a member opened stay readable
+// offline, and push notifications are shown and open their page. Served by chibo.notify.phone
+// (root scope).
 "use strict";
 
 const VERSION = "VERSION";
@@ -139,12 +140,34 @@ function offline() {
   });
 }
 
-// The page's sign-out form says so before it goes: the pages kept are someone's own.
+// The page's sign-out form says so before it goes: the pages kept are someone's own. Home
+// asks for the next meeting to be kept before it is opened, to be read on the way there.
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "sign-out") {
+  const data = event.data || {};
+  if (data.type === "sign-out") {
     event.waitUntil(caches.delete(PAGES_CACHE));
+  } else if (data.type === "keep" && MEETING.test(data.path || "")) {
+    event.waitUntil(keepAhead(data.path));
   }
 });
+
+// Fetched again at most once an hour, however often home is opened.
+const AHEAD_EVERY = 60 * 60 * 1000;
+
+async function keepAhead(path) {
+  const kept = await (await caches.open(PAGES_CACHE)).match(path);
+  if (kept && Date.now() - Date.parse(kept.headers.get("Date")) < AHEAD_EVERY) {
+    return;
+  }
+  try {
+    const response = await fetch(path, { credentials: "same-origin", redirect: "manual" });
+    if (response.ok) {
+      await keep(path, response);
+    }
+  } catch (error) {
+    // Offline or refused: what was kept stays.
+  }
+}
 
 self.addEventListener("push", (event) => {
   let data = {};
