@@ -44,6 +44,9 @@ def test_a_member_self_assesses_on_a_phone_and_the_chain_reaches_a_decision(worl
     page.wait_for_selector("#self_assessed dl.profile")
     assert STRENGTHS in page.inner_text("#self_assessed")
     assert fits_the_phone(page)
+    # Each value has the screen's width under its label, not a squeezed column beside it.
+    widths = page.eval_on_selector_all("main dl.profile dd", "dds => dds.map(dd => dd.clientWidth)")
+    assert min(widths) > 250
 
     mai.refresh_from_db()
     assert (mai.status, mai.self_score, mai.self_grade) == (
