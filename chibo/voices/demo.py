@@ -131,7 +131,7 @@ VOICE = [
     "id", "code", "cell_id", "holder_id", "category_id", "place", "urgency", "text", "source",
     "raised_by_id", "citizen_name", "recorded_by_id", "state", "received_at",
     "first_answered_at", "resolved_at", "answer_due", "resolve_due", "meeting_id", "moderation",
-    "tracking_code",
+    "tracking_code", "language",
 ]  # fmt: skip
 STEP = ["voice_id", "kind", "by_org_id", "to_org_id", "by_id", "text", "at"]
 
@@ -272,6 +272,7 @@ class VoiceDemo:
                     pk + n, self.uuid(), cell.pk, cell.pk, category.pk, where, "normal", text,
                     Voice.Source.CITIZEN, None, rng.choice(CITIZENS), None, state, received,
                     answered, closed, answer_due, resolve_due, None, fate, code,
+                    "km" if khmer else "vi",
                 )
             )  # fmt: skip
             steps += said
@@ -344,7 +345,7 @@ class VoiceDemo:
             pk, self.uuid(), cell.pk, voice["holder"], category.pk, where,
             "urgent" if urgent else "normal", text, source, raised_by, citizen, recorder,
             voice["state"], received, voice["answered"], voice["closed"], answer_due, resolve_due,
-            meeting, "", None,
+            meeting, "", None, ("km" if khmer else "vi") if source == "citizen" else "",
         )  # fmt: skip
         return row, steps
 

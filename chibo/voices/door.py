@@ -9,9 +9,11 @@ refuses; otherwise it says what it changed by what it returns.
 import secrets
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chibo.access.scope import Scope
 from chibo.lib.months import month_of
@@ -27,12 +29,25 @@ from chibo.voices.models import PLACE_MAX, Category, Step, Voice
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
 NAME_MAX = 200
+# The languages the door speaks, and writes to citizens in; the first when another is asked.
+LANGUAGES = ("vi", "km")
+NO_CONSENT = gettext_lazy("Tick the box to let us keep your contact, or leave it empty.")
 
 Moderation = Voice.Moderation
 
 
 def new_tracking_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def spoken(language: str | None) -> str:
+    """The language a citizen is written to: `language` if the door speaks it."""
+    return language if language in LANGUAGES else LANGUAGES[0]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The door's languages, each named in its own words."""
+    return [(code, name) for code, name in settings.LANGUAGES if code in LANGUAGES]
 
 
 def shown(code: str) -> str:
@@ -58,18 +73,20 @@ def submit(
     name: str = "",
     contact: str = "",
     consent: bool = False,
+    language: str | None = None,
     at: datetime | None = None,
 ) -> Voice:
     """A citizen's voice for `cell`, waiting for review with a new tracking code. Its due dates
     run from now (decision 15): the citizen waits from the moment they spoke. Their contact is
-    kept only with their consent; nothing is counted until a handler accepts it."""
+    kept only with their consent; their language (the door's, `language`) is the one they are
+    written to in; nothing is counted until a handler accepts it."""
     at = at or timezone.now()
     text = _text(text, required=_("Say what you want to raise."))
     place = _text(place, required="", multiline=False, limit=PLACE_MAX)
     name = _text(name, required="", multiline=False, limit=NAME_MAX)
     contact = _text(contact, required="", multiline=False, limit=NAME_MAX)
-    if contact and not consent:
-        raise VoiceError(_("Tick the box to let us keep your contact, or leave it empty."))
+    if Voice.contact_without_consent(contact, consent):
+        raise VoiceError(str(NO_CONSENT))
     found = _category(category)
     answer_due, resolve_due = found.due_dates(at, urgent=False)
     with transaction.atomic():
@@ -86,6 +103,7 @@ def submit(
             answer_due=answer_due,
             resolve_due=resolve_due,
             tracking_code=new_tracking_code(),
+            language=spoken(language),
             moderation=Moderation.WAITING,
         )
         Step.objects.create(voice=voice, kind=Step.Kind.RECORDED, by_org=cell, at=at)

@@ -2,15 +2,18 @@
 tree, resolved or declined (DOMAIN.md rule 15).
 
 Each function checks what it may not do and raises `VoiceError` with a message for the person,
-changing nothing; otherwise it records a `Step`, tells whoever raised or recorded the voice, keeps
-the cell's indicator rows and the tally current, and returns the step: what it changed.
+changing nothing; otherwise it records a `Step`, tells whoever raised or recorded the voice (a
+citizen who left an e-mail address by mail, once the step is saved), keeps the cell's indicator
+rows and the tally current, and returns the step: what it changed.
 """
 
 from datetime import datetime
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from chibo.access.scope import Scope
@@ -20,13 +23,16 @@ from chibo.meetings.models import Meeting
 from chibo.notify.models import Notification
 from chibo.orgs.models import STANDING, Member, Organisation, Position, User
 from chibo.quality import rollup
-from chibo.voices import tally
+from chibo.voices import tally, tasks
 from chibo.voices.models import PLACE_MAX, TEXT_MAX, Category, Step, Voice
 
 State, Kind = Voice.State, Step.Kind
 # Who hears that a voice is overdue: a cell's secretary and deputy, a committee's standing
 # committee.
 LEADERS = STANDING
+NO_CONSENT = gettext_lazy(
+    "Tick the box if the citizen agrees that their contact is kept, or leave the contact empty."
+)
 
 
 class VoiceError(Exception):
@@ -77,11 +83,14 @@ def record(
     citizen_name: str = "",
     citizen_contact: str = "",
     consent: bool = False,
+    language: str = "",
     meeting: Meeting | None = None,
     at: datetime | None = None,
 ) -> Voice:
     """A voice heard in `cell`, recorded by the user of `scope`: held by the cell, its due dates
-    set by its category and urgency. A citizen's contact is kept only with their consent."""
+    set by its category and urgency. A citizen's contact is kept only with their consent (given
+    without it, it is refused); a citizen's voice gets a tracking code, as at the public door,
+    and the language they are written to in (`language`, or the member's)."""
     at = at or timezone.now()
     if not scope.can_record_voice(cell):
         raise VoiceError(_("You may record voices only for your own cell."))
@@ -99,10 +108,17 @@ def record(
             raise VoiceError(_("Choose the member of the cell who raised it."))
     else:
         raised_by = None
+    tracking_code = None
     if source != Voice.Source.CITIZEN:
-        citizen_name = citizen_contact = ""
-    if not consent:
-        citizen_contact = ""
+        citizen_name = citizen_contact = language = ""
+    elif Voice.contact_without_consent(citizen_contact, consent):
+        raise VoiceError(str(NO_CONSENT))
+    else:
+        # The door's code: the citizen follows the voice on its tracking page as if they had
+        # left it there.
+        from chibo.voices import door  # the door's module imports this one
+
+        tracking_code, language = door.new_tracking_code(), door.spoken(language or get_language())
     if meeting is not None and meeting.cell_id != cell.pk:
         raise VoiceError(_("The meeting is not one of this cell's."))
     answer_due, resolve_due = found.due_dates(at, urgency == Voice.Urgency.URGENT)
@@ -123,6 +139,8 @@ def record(
             received_at=at,
             answer_due=answer_due,
             resolve_due=resolve_due,
+            tracking_code=tracking_code,
+            language=language,
         )
         Step.objects.create(voice=voice, kind=Kind.RECORDED, by_org=cell, by=scope.member, at=at)
         tally.heard(voice)
@@ -145,6 +163,7 @@ def _step(voice: Voice, kind: str, scope: Scope, at: datetime, text: str = "", t
         voice=voice, kind=kind, by_org=voice.holder, to_org=to, by=scope.member, text=text, at=at
     )
     _tell(voice, scope)
+    _tell_citizen(voice, step)
     _refresh(voice, at)
     return step
 
@@ -161,6 +180,13 @@ def _tell(voice: Voice, scope: Scope) -> None:
     Notification.objects.bulk_create(
         Notification(recipient_id=pk, kind=Notification.Kind.VOICE, voice=voice) for pk in users
     )
+
+
+def _tell_citizen(voice: Voice, step: Step) -> None:
+    """A citizen who left an e-mail address is mailed of each step meant for them, by the
+    worker once the step is saved (a step rolled back mails nobody)."""
+    if step.kind in Step.NEWS_FOR_THE_CITIZEN and voice.citizen_email:
+        transaction.on_commit(partial(tasks.tell_citizen.enqueue, step.pk))
 
 
 @transaction.atomic
@@ -213,6 +239,7 @@ def pass_up(voice: Voice, note: str, scope: Scope, at: datetime | None = None) -
         at=at,
     )
     _tell(voice, scope)
+    _tell_citizen(voice, step)
     _refresh(voice, at)
     return step
 

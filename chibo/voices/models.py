@@ -11,6 +11,8 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -187,8 +189,12 @@ class Voice(models.Model):
     resolve_due = models.DateTimeField(_("resolution due"))
     # When the holder and the committee above were told it is overdue: told once.
     overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # From the public door: the code a citizen keeps to read the answers.
+    # A citizen's voice, left at the public door or recorded by a member: the code the citizen
+    # keeps to read the answers.
     tracking_code = models.CharField(max_length=16, unique=True, null=True, blank=True)
+    # The language a citizen reads (the door's, or the one the recording member chose): the
+    # mails about their voice are written in it. Empty for members, who have their own.
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
     # A voice from the public door waits for a handler of its cell before anyone counts it.
     moderation = models.CharField(
         _("review"), max_length=10, choices=Moderation.choices, default="", blank=True
@@ -254,6 +260,25 @@ class Voice(models.Model):
             return False
         return (self.first_answered_at is None and self.answer_due < at) or self.resolve_due < at
 
+    @staticmethod
+    def contact_without_consent(contact: str, consent: bool) -> bool:
+        """A citizen's contact given without their consent: refused, not kept, and not quietly
+        dropped either, which would leave them waiting for a call that never comes."""
+        return bool(contact) and not consent
+
+    @property
+    def citizen_email(self) -> str:
+        """Where the news of a citizen's voice is mailed: their contact (kept only with their
+        consent) when it is an e-mail address and they hold a tracking code to follow the voice
+        with; empty otherwise. A phone number gets nothing: chibo sends no SMS."""
+        if self.source != self.Source.CITIZEN or not self.citizen_contact or not self.tracking_code:
+            return ""
+        try:
+            validate_email(self.citizen_contact)
+        except ValidationError:
+            return ""
+        return self.citizen_contact
+
     @property
     def raiser_name(self) -> str:
         """Who raised it, in words (a citizen's name only if they gave one)."""
@@ -278,6 +303,10 @@ class Step(models.Model):
     # The steps whose words a citizen reads on the tracking page: answers and reasons. A note
     # passing a voice up is for the committee above (the citizen reads where it went).
     WORDS_FOR_THE_RAISER = (Kind.ANSWERED, Kind.RESOLVED, Kind.DECLINED, Kind.REJECTED)
+    # The steps a citizen who left an e-mail address is mailed about: the answers, and where the
+    # voice went. Not a rejection at review: nobody has read the voice as genuine, nor the
+    # address as the sender's, and the door must not mail strangers on anyone's word.
+    NEWS_FOR_THE_CITIZEN = (Kind.ANSWERED, Kind.PASSED_UP, Kind.RESOLVED, Kind.DECLINED)
 
     voice = models.ForeignKey(Voice, on_delete=models.CASCADE, related_name="steps")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -291,6 +320,8 @@ class Step(models.Model):
     )
     text = models.TextField(max_length=TEXT_MAX, blank=True, validators=[validate_multiline_text])
     at = models.DateTimeField()
+    # When the citizen was mailed of it (`NEWS_FOR_THE_CITIZEN`): mailed once.
+    mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("step")

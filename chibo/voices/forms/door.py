@@ -5,9 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.lib.text import validate_multiline_text, validate_plain_text
-from chibo.voices.door import CODE_LENGTH, NAME_MAX
+from chibo.voices.door import CODE_LENGTH, NAME_MAX, NO_CONSENT
 from chibo.voices.forms.recording import TOO_LONG, CategoryChoice
-from chibo.voices.models import PLACE_MAX, TEXT_MAX, Category
+from chibo.voices.models import PLACE_MAX, TEXT_MAX, Category, Voice
 
 # The hidden field people never see and bots fill: its name sounds like something to fill.
 HONEYPOT = "homepage"
@@ -64,10 +64,8 @@ class DoorForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("contact") and not data.get("consent"):
-            self.add_error(
-                "consent", _("Tick the box to let us keep your contact, or leave it empty.")
-            )
+        if Voice.contact_without_consent(data.get("contact", ""), data.get("consent", False)):
+            self.add_error("consent", NO_CONSENT)
         return data
 
     @property

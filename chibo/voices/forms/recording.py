@@ -3,11 +3,14 @@
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from chibo.lib.text import validate_multiline_text, validate_plain_text
 from chibo.orgs.forms import tell_apart
 from chibo.orgs.models import Member, Organisation
+from chibo.voices import door
+from chibo.voices.handling import NO_CONSENT
 from chibo.voices.models import PLACE_MAX, TEXT_MAX, Category, Voice
 
 if TYPE_CHECKING:
@@ -85,14 +88,26 @@ class VoiceForm(forms.Form):
     consent = forms.BooleanField(
         label=_("The citizen agrees that their contact is kept"), required=False
     )
+    language = forms.ChoiceField(
+        label=_("The citizen's language"),
+        choices=door.language_choices,
+        required=False,
+        help_text=_("The e-mails about their voice are written in it."),
+    )
 
     def __init__(self, *args, cell: Organisation, scope: "Scope | None" = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["raised_by"].queryset = Member.objects.filter(cell=cell).order_by("full_name")
         tell_apart(self.fields["raised_by"], scope)
+        self.fields["language"].initial = door.spoken(get_language())
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("source") == Voice.Source.MEMBER and not data.get("raised_by"):
+        source = data.get("source")
+        if source == Voice.Source.MEMBER and not data.get("raised_by"):
             self.add_error("raised_by", _("Choose the member of the cell who raised it."))
+        if source == Voice.Source.CITIZEN and Voice.contact_without_consent(
+            data.get("citizen_contact", ""), data.get("consent", False)
+        ):
+            self.add_error("consent", NO_CONSENT)
         return data

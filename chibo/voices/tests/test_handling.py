@@ -33,14 +33,12 @@ def test_a_member_records_a_voice_held_by_their_cell(world):
 
 
 def test_a_citizens_contact_is_kept_only_with_consent(world):
-    without = recorded(
-        world, source=Voice.Source.CITIZEN, citizen_name="Bà Hoa", citizen_contact="0912"
-    )
-    assert (without.citizen_name, without.citizen_contact, without.raised_by) == (
-        "Bà Hoa",
-        "",
-        None,
-    )
+    # Given without consent, it is refused rather than dropped (the door's rule).
+    with translation.override("en"), pytest.raises(VoiceError, match="Tick the box"):
+        recorded(world, source=Voice.Source.CITIZEN, citizen_name="Bà Hoa", citizen_contact="0912")
+    assert not Voice.objects.exists()
+    named = recorded(world, source=Voice.Source.CITIZEN, citizen_name="Bà Hoa")
+    assert (named.citizen_name, named.citizen_contact, named.raised_by) == ("Bà Hoa", "", None)
     kept = recorded(world, source=Voice.Source.CITIZEN, citizen_contact="0912", consent=True)
     assert kept.citizen_contact == "0912" and kept.citizen_name == ""
 

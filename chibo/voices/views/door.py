@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,7 +29,7 @@ from chibo.voices.models import Step, Voice
 
 HOUR = 3600
 # The door speaks the languages of the people it serves (the switch at its top).
-LANGUAGES = [(code, name) for code, name in settings.LANGUAGES if code in ("vi", "km")]
+LANGUAGES = door.language_choices()
 # Where the tracking code waits between the voice being left and the page that shows it: a
 # signed cookie sent to that page only, for a few minutes, so that leaving a voice writes no
 # session (a citizen has none; making one cost four queries of the submit's dozen).
@@ -63,7 +63,9 @@ def leave(request: HttpRequest, cell: UUID) -> HttpResponse:
             return _to_thanks(cell, door.new_tracking_code())
         else:
             try:
-                voice = door.submit(cell, at=now, **form.voice_fields())
+                voice = door.submit(
+                    cell, at=now, language=translation.get_language(), **form.voice_fields()
+                )
             except VoiceError as error:
                 form.add_error(None, str(error))
             else:

@@ -8,13 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chibo.access.scope import get_organisation_for_user, get_voice_for_user, scope_for
 from chibo.lib.paging import window
-from chibo.voices import handling
+from chibo.voices import door, handling
 from chibo.voices.forms.handling import ACTIONS, InboxFilter, StepForm
 from chibo.voices.handling import VoiceError
 from chibo.voices.models import Step, Voice
@@ -62,6 +64,17 @@ def inbox(request: HttpRequest, org: UUID) -> HttpResponse:
     return render(request, "voices/inbox.html", context)
 
 
+def tracking_line(request: HttpRequest, voice: Voice) -> str:
+    """How the citizen follows their voice: the code, and the door's tracking address."""
+    return gettext(
+        "Give the citizen the tracking code %(code)s: they read every answer by typing it at "
+        "%(address)s."
+    ) % {
+        "code": door.shown(voice.tracking_code),
+        "address": request.build_absolute_uri(reverse("voices:door_track")),
+    }
+
+
 def _page(request: HttpRequest, voice: Voice, can_handle: bool, forms=None) -> HttpResponse:
     steps = voice.steps.select_related("by_org", "to_org", "by").order_by("at", "pk")
     bound = forms or {}
@@ -78,6 +91,12 @@ def _page(request: HttpRequest, voice: Voice, can_handle: bool, forms=None) -> H
         "forms": forms,
         "overdue": voice.is_overdue(timezone.now()),
     }
+    # The tracking code of a citizen's voice, for its handlers and the member who recorded it
+    # to hand to the citizen.
+    member_id = scope_for(request).member_id
+    recorder = member_id is not None and voice.recorded_by_id == member_id
+    if voice.tracking_code and (can_handle or recorder):
+        context["tracking"] = tracking_line(request, voice)
     return render(request, "voices/voice.html", context)
 
 

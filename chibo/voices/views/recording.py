@@ -17,8 +17,9 @@ from chibo.lib.posted import posted
 from chibo.voices import handling
 from chibo.voices.forms.recording import VoiceForm
 from chibo.voices.handling import VoiceError
+from chibo.voices.models import Voice
 from chibo.voices.templatetags.heard import PREFIX
-from chibo.voices.views.handling import with_steps
+from chibo.voices.views.handling import tracking_line, with_steps
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,7 +33,8 @@ def record(request: HttpRequest, cell) -> HttpResponse:
         except VoiceError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The voice was recorded: its answers will appear here."))
+            said = _("The voice was recorded: its answers will appear here.")
+            messages.success(request, _with_code(request, voice, said))
             return redirect("voices:voice", code=voice.code)
     context = {
         "form": form,
@@ -55,14 +57,25 @@ def in_meeting(request: HttpRequest, code) -> HttpResponse:
     form = VoiceForm(posted(request), cell=meeting.cell, scope=scope_for(request), prefix=PREFIX)
     if request.method == "POST" and form.is_valid():
         try:
-            handling.record(meeting.cell, scope_for(request), meeting=meeting, **form.cleaned_data)
+            voice = handling.record(
+                meeting.cell, scope_for(request), meeting=meeting, **form.cleaned_data
+            )
         except VoiceError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The voice was recorded; it goes into the minutes."))
+            said = _("The voice was recorded; it goes into the minutes.")
+            messages.success(request, _with_code(request, voice, said))
             return redirect(back_url)
     context = {"form": form, "org": meeting.cell, "back_url": back_url, "meeting": meeting}
     return render(request, "voices/record.html", context)
+
+
+def _with_code(request: HttpRequest, voice: Voice, said: str) -> str:
+    """What the recording member is told; for a citizen's voice, the tracking code to hand the
+    citizen and where they read the answers with it."""
+    if not voice.tracking_code:
+        return said
+    return " ".join([said, tracking_line(request, voice)])
 
 
 @require_GET
