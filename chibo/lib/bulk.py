@@ -43,17 +43,19 @@ def next_id(model: type[Model]) -> int:
     return (last or 0) + 1
 
 
-def refresh_statistics() -> None:
+def refresh_statistics(vacuum: bool = True) -> None:
     """Tell PostgreSQL's planner what a bulk load wrote. Until autovacuum gets round to it, the
     planner guesses; on the demo city it guessed a meeting's agenda would cost 400,000 and
     took 55 ms over a 1 ms query. Outside a transaction, VACUUM also marks the pages as seen
     by everyone, so that a count covered by an index reads the index alone: the voices
-    summary's overdue count of a province took 114 ms reading the table, 9 ms without. (SQLite
+    summary's overdue count of a province took 114 ms reading the table, 9 ms without; without
+    `vacuum`, only the statistics (a sample: seconds, where VACUUM reads every page). (SQLite
     plans these pages the same with or without.)"""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # VACUUM cannot run inside a transaction; ANALYZE can.
-            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+            alone = vacuum and not connection.in_atomic_block
+            cursor.execute("VACUUM (ANALYZE)" if alone else "ANALYZE")
 
 
 def load(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]) -> int:

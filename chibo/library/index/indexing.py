@@ -12,6 +12,7 @@ from django.db.models import Max, Min
 
 from chibo.lib import bulk
 from chibo.lib.workers import forked
+from chibo.library.index import schema
 from chibo.library.index.sources import SOURCES
 from chibo.library.models import SearchEntry, SearchQueue
 from chibo.meetings.models import Comment
@@ -70,9 +71,19 @@ def count(kind: str) -> int:
     return SOURCES[kind].records().count()
 
 
-def rebuild_all(progress: Callable[[int], object] = lambda n: None, workers: int = 1) -> int:
-    """Every kind's entries made anew (`chibo demo` ends with it: it creates in bulk)."""
-    return sum(rebuild(kind, progress, workers) for kind in SOURCES)
+def rebuild_all(
+    progress: Callable[[int], object] = lambda n: None,
+    workers: int = 1,
+    starting: Callable[[str], object] = lambda kind: None,
+) -> int:
+    """Every kind's entries made anew (`chibo demo` ends with it: it creates in bulk), each
+    kind announced to `starting`."""
+    written = 0
+    with schema.words_index_set_aside(connection):
+        for kind in SOURCES:
+            starting(kind)
+            written += rebuild(kind, progress, workers)
+    return written
 
 
 def rebuild(kind: str, progress: Callable[[int], object] = lambda n: None, workers: int = 1) -> int:

@@ -15,6 +15,10 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from chibo.library.index.engine import FTS, TABLE
 
 QUEUE = "library_searchqueue"
+# PostgreSQL's index over the words of both columns, which a search matches together.
+WORDS_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS search_entry_words ON {TABLE} USING gin ((title_tsv || body_tsv))"
+)
 
 # Each indexed table: the kind of entry a change of its row touches, the column holding that
 # entry's record id, and the columns whose change alters the entry.
@@ -79,7 +83,7 @@ def create_index(schema_editor) -> None:
                 f"ALTER TABLE {TABLE} ADD COLUMN {column}_tsv tsvector GENERATED ALWAYS AS "
                 f"(to_tsvector('simple'::regconfig, {column}_words)) STORED"
             )
-        run(f"CREATE INDEX search_entry_words ON {TABLE} USING gin ((title_tsv || body_tsv))")
+        run(WORDS_INDEX)
     else:
         run(
             f"CREATE VIRTUAL TABLE {FTS} USING fts5(title_words, body_words, content='{TABLE}', "
@@ -212,3 +216,25 @@ def unqueued(connection: BaseDatabaseWrapper) -> Iterator[None]:
             cursor.execute(statement)
     yield
     install_triggers(connection)
+
+
+@contextmanager
+def words_index_set_aside(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """PostgreSQL's index over the entries' words dropped while every entry is written anew,
+    and made once at the end: kept, each batch of a province's four million entries updated
+    it (a GIN index grows slowly row by row; made whole, it is sorted once). Searches meanwhile
+    read the table without it. SQLite's full-text table has no such index to set aside, and
+    a caller's transaction keeps it (PostgreSQL makes no index over rows whose deferred checks
+    are pending)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX IF EXISTS search_entry_words")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            cursor.execute(WORDS_INDEX)
+            cursor.execute("RESET maintenance_work_mem")

@@ -5,7 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from chibo.library.index import indexing
+from chibo.lib.search import parse
+from chibo.library.index import engine, indexing
 from chibo.library.models import SearchEntry
 from chibo.library.searching import KINDS
 from chibo.library.tests.search_data import NOW, everything
@@ -59,3 +60,40 @@ def test_workers_on_a_sqlite_file_make_the_entries_one_process_makes(demo_file):
     assert len(alone) > 8000, "the city's members at least"
     demo_file.chibo("search", "rebuild", "--workers", "2", "--quiet")
     assert rows() == alone
+
+
+def words_indexed() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'search_entry_words'")
+        return cursor.fetchone() is not None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no such index")
+@pytest.mark.django_db(transaction=True)
+def test_a_whole_rebuild_makes_the_words_index_once_at_the_end(world, monkeypatch):
+    seeded_categories()
+    everything(world)
+    present = []
+    rebuild = indexing.rebuild
+    monkeypatch.setattr(
+        indexing, "rebuild", lambda *args: present.append(words_indexed()) or rebuild(*args)
+    )
+    call_command("search", "rebuild", "--quiet")
+    assert present == [False] * len(KINDS), "set aside while every kind is written"
+    assert words_indexed()
+    assert SearchEntry.objects.filter(engine.matches(parse("ngập úng"))).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no such index")
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_that_fails_leaves_the_words_index_in_place(world, monkeypatch):
+    seeded_categories()
+    everything(world)
+
+    def failing(*args):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(indexing, "rebuild", failing)
+    with pytest.raises(RuntimeError):
+        indexing.rebuild_all()
+    assert words_indexed()

@@ -46,16 +46,16 @@ class Command(BaseCommand):
             return
         if workers < 1:
             raise CommandError(_("--workers must be 1 or more."))
-        kinds = [kind] if kind else list(KINDS)
-        total = sum(indexing.count(k) for k in kinds)
+        total = sum(indexing.count(k) for k in ([kind] if kind else KINDS))
         # tqdm redraws its line with \r: Django's output wrapper must not end each write in \n.
         self.stderr.ending = ""
-        written = 0
         try:
             with tqdm(total=total, unit=_("records"), file=self.stderr, disable=quiet) as bar:
-                for each in kinds:
-                    bar.set_description(each)
-                    written += indexing.rebuild(each, progress=bar.update, workers=workers)
+                if kind:
+                    bar.set_description(kind)
+                    written = indexing.rebuild(kind, progress=bar.update, workers=workers)
+                else:
+                    written = indexing.rebuild_all(bar.update, workers, bar.set_description)
         finally:
             self.stderr.ending = "\n"
         self.stdout.write(
