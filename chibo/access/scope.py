@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, wraps
 from typing import Literal
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -79,6 +80,8 @@ class _Reach:
     # The cells on whose committee they sit (leaders included): where they may prepare.
     on_cell_committee: frozenset[int] = frozenset()
     supervised: frozenset[int] = frozenset()
+    # How many cells the committees they sit on hold between them.
+    cells_below: int = 0
     # Holds any current position (secretary, deputy, a seat on a cell's or a committee's board).
     holds_office: bool = False
 
@@ -98,13 +101,14 @@ def _reach_of(user: User) -> _Reach:
         return _Reach()
     member_id, own_cell_id = row
     positions = Position.objects.current().filter(member_id=member_id)
-    paths, led, secretary, committee, offices = [], set(), set(), set(), 0
-    for kind, org_id, path, org_kind in positions.values_list(
-        "kind", "organisation_id", "organisation__path", "organisation__kind"
+    paths, led, secretary, committee, offices = {}, set(), set(), set(), 0
+    seats = ("kind", "organisation_id", "organisation__path", "organisation__kind")
+    for kind, org_id, path, org_kind, cells in positions.values_list(
+        *seats, "organisation__cell_count"
     ):
         offices += 1
         if org_kind == Organisation.Kind.COMMITTEE:
-            paths.append(path)
+            paths[path] = cells
         elif kind in CELL_COMMITTEE:
             committee.add(org_id)
             if kind in LEADS_CELL:
@@ -112,11 +116,13 @@ def _reach_of(user: User) -> _Reach:
             if kind == Position.Kind.SECRETARY:
                 secretary.add(org_id)
     supervised = Assignment.objects.current().filter(supervisor_id=member_id)
+    # A seat on a committee inside another committee's subtree adds nothing.
+    tops = tuple(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
     return _Reach(
         member_id=member_id,
         own_cell_id=own_cell_id,
-        # A seat on a committee inside another committee's subtree adds nothing.
-        subtree_paths=tuple(p for p in paths if not any(p != q and p.startswith(q) for q in paths)),
+        subtree_paths=tops,
+        cells_below=sum(paths[p] for p in tops),
         led=frozenset(led),
         secretary_of=frozenset(secretary),
         on_cell_committee=frozenset(committee),
@@ -171,7 +177,7 @@ class Scope:
         """The organisations in reach; `organisation` names the field that leads to them."""
         where = Q(**{f"{organisation}pk__in": self._reach.cells})
         for path in self._reach.subtree_paths:
-            where |= Q(**{f"{organisation}path__startswith": path})
+            where |= Organisation.at_or_below(path, f"{organisation}path")
         return where
 
     # -- lists: everything the user may open -----------------------------------------------
@@ -393,7 +399,7 @@ class Scope:
     def _under_committees(self, field: str) -> Q:
         reach = Q(pk__in=[])
         for path in self._reach.subtree_paths:
-            reach |= Q(**{f"{field}__startswith": path})
+            reach |= Organisation.at_or_below(path, field)
         return reach
 
     # -- single objects ------------------------------------------------------------------
@@ -692,6 +698,15 @@ class Scope:
         for kinds, rule in rules.items():
             where |= Q(kind__in=kinds) & rule
         return SearchEntry.objects.filter(where)
+
+    @property
+    def searches_narrowly(self) -> bool:
+        """Whether what this user may find is a small part of a large index (a member's cells,
+        a ward's subtree, not a city's): a search then reads that part first and matches the
+        words in it, rather than listing every match of the index and keeping theirs."""
+        reach = self._reach
+        cells = len(reach.cells) + reach.cells_below
+        return not self.is_admin and cells <= settings.CHIBO_SEARCH_NARROW_CELLS
 
     def card_entries(self):
         """Entries of members this user may find by party card number: those whose card they

@@ -209,6 +209,21 @@ class Organisation(MP_Node):
             **{field: models.F(field) + delta}
         )
 
+    @classmethod
+    def at_or_below(cls, path: str, field: str = "path") -> Q:
+        """`field`, a path of the tree, at or under `path`: the range from `path` up to the next
+        path of its length, which an index reads, where a prefix (LIKE) is read from no index,
+        neither PostgreSQL's under the database's collation nor SQLite's, whose LIKE ignores
+        case (a ward committee's search read all of a province's entries). The alphabet of
+        paths, digits then capitals, sorts alike in every collation."""
+        digits = list(path)
+        for place in reversed(range(len(digits))):
+            step = cls.alphabet.index(digits[place]) + 1
+            if step < len(cls.alphabet):
+                after = "".join(digits[:place]) + cls.alphabet[step]
+                return Q(**{f"{field}__gte": path, f"{field}__lt": after})
+        return Q(**{f"{field}__gte": path})  # the last path there can be: nothing after it
+
     def ancestor_paths(self) -> list[str]:
         """Paths of this organisation's ancestors, root first (no query needed)."""
         return [self.path[:end] for end in range(self.steplen, len(self.path), self.steplen)]

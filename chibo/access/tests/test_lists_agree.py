@@ -179,11 +179,12 @@ class Walk:
 
     def check(self, address: str, name: str) -> None:
         """A link to anything but a list must open for the one who sees it: no link or button
-        that leads to a refusal, on the lists nor on the pages of what they list."""
+        that leads to a refusal, on the lists nor on the pages of what they list (the menu's
+        way to one's dashboard leads there by a redirect)."""
         if address in self.checked:
             return
         self.checked.add(address)
-        response = self.client.get(address)
+        response = self.client.get(address, follow=True)
         assert response.status_code == 200, f"{address} ({name}) answers {response.status_code}"
         if name not in DETAILS:
             return
