@@ -414,6 +414,7 @@ class SearchEntry(models.Model):
             models.Index(fields=["number"], name="search_entry_number"),
             models.Index(fields=["card"], name="search_entry_card"),
             models.Index(fields=["person_id"], name="search_entry_person"),
+            models.Index(fields=["second_person_id"], name="search_entry_second_person"),
         ]
 
     def __str__(self) -> str:

@@ -93,16 +93,27 @@ def search(
         return Results(query=query, counts={}, hits=[], total=0, cap=cap)
     _catch_up()
     card = _card(query)
-    entries = scope.search_entries().filter(engine.matches(query, prefix))
-    if card:
-        entries = entries | scope.card_entries().filter(card=card)
-    if since is not None:
-        entries = entries.filter(on__gte=since)
-    if until is not None:
-        entries = entries.filter(on__lte=until)
-    if within is not None:
-        entries = entries.filter(path__startswith=within.path)
-    found, ranked = _listed(entries, query, card, prefix, kind, offset, max(0, min(limit, 100)))
+
+    def narrowed(entries):
+        if since is not None:
+            entries = entries.filter(on__gte=since)
+        if until is not None:
+            entries = entries.filter(on__lte=until)
+        if within is not None:
+            entries = entries.filter(Organisation.at_or_below(within.path))
+        return entries
+
+    rank = engine.rank(query, card, prefix)
+    cards = narrowed(scope.card_entries().filter(card=card)) if card else None
+    if scope.searches_narrowly:
+        sql, params = engine.within_first(narrowed(scope.search_entries()), query, rank, prefix)
+        if cards is not None:
+            more, more_params = engine.listing(cards, rank)
+            sql, params = f"{sql} UNION {more}", [*params, *more_params]
+    else:
+        entries = narrowed(scope.search_entries()).filter(engine.matches(query, prefix))
+        sql, params = engine.listing(entries if cards is None else entries | cards, rank)
+    found, ranked = _listed(sql, params, kind, offset, max(0, min(limit, 100)))
     counts = {k: min(found[k], cap) for k in KINDS if found.get(k)}
     more = frozenset(k for k in counts if found[k] > cap)
     if kind is not None:
@@ -138,13 +149,12 @@ def search(
     )
 
 
-def _listed(entries, query, card, prefix, kind, offset, limit) -> tuple[dict[str, int], list]:
+def _listed(sql, params, kind, offset, limit) -> tuple[dict[str, int], list]:
     """How many entries of each kind match (kinds with none left out), and the keys of the page
-    asked for in rank order, in one statement: the matches are listed once, with their rank,
-    and both are read from that list. A common word matches much of the index, and reading each
-    match's row is the cost (decision 25): counting and ranking apart read them twice."""
-    listed = entries.annotate(rank=engine.rank(query, card, prefix)).order_by()
-    sql, params = listed.values_list("pk", "kind", "rank", "on").query.sql_with_params()
+    asked for in rank order, in one statement: the matches (`sql`, listing id, kind, rank and
+    day) are listed once and both are read from that list. A common word matches much of the
+    index, and reading each match's row is the cost (decision 25): counting and ranking apart
+    read them twice."""
     page = "WHERE kind = %s" if kind is not None else ""
     statement = (
         f"WITH m (id, kind, rank, day) AS MATERIALIZED ({sql}) "

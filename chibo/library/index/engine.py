@@ -93,6 +93,45 @@ def matches(query: Query, prefix: bool = False) -> RawSQL:
     return RawSQL(sql, params, output_field=BooleanField())
 
 
+def listing(entries, rank: RawSQL) -> tuple[str, list]:
+    """The statement listing `entries` as (id, kind, rank, day)."""
+    listed = entries.annotate(rank=rank).order_by().values_list("pk", "kind", "rank", "on")
+    return listed.query.sql_with_params()
+
+
+def within_first(entries, query: Query, rank: RawSQL, prefix: bool = False) -> tuple[str, list]:
+    """The statement listing the matches among `entries` as (id, kind, rank, day), for a user
+    who may find a small part of a large index. Starting from the index of words,
+    the planner lists every match of a common phrase in the whole index before keeping the
+    user's: it expects a few thousand entries to hold "an toàn giao thông" where hundreds of
+    thousands do (decision record 26). So the user's records are read first, by their own
+    indexes, and the words matched on each; the library's documents, national ones open to
+    all, are matched from an index of the documents' words alone."""
+    match = matches(query, prefix)
+    documents, documents_params = listing(entries.filter(match, kind="document"), rank)
+    columns = entries.exclude(kind="document").order_by()
+    if connection.vendor == "postgresql":
+        columns = columns.values("id", "kind", "on", "number", "card").annotate(
+            title_tsv=RawSQL(f'"{TABLE}"."title_tsv"', []),
+            body_tsv=RawSQL(f'"{TABLE}"."body_tsv"', []),
+        )
+        fence = "OFFSET 0"
+    else:
+        columns = columns.values("id", "kind", "on", "number", "card", "title_words")
+        fence = "LIMIT -1 OFFSET 0"
+    reach, reach_params = columns.query.sql_with_params()
+    # A subquery with an OFFSET is kept apart: neither database moves the outer conditions
+    # into it, so the index of words cannot lead.
+    records = (
+        f'SELECT "{TABLE}"."id", "{TABLE}"."kind", {rank.sql}, "{TABLE}"."on" '
+        f'FROM ({reach} {fence}) AS "{TABLE}" WHERE {match.sql}'
+    )
+    return (
+        f"{documents} UNION ALL {records}",
+        [*documents_params, *rank.params, *reach_params, *match.params],
+    )
+
+
 def numbers(query: Query) -> list[str]:
     """What the query may be as an official number written whole: each phrase of one word, and
     all its words run together ("57 nq tw" → "57nqtw")."""

@@ -19,6 +19,12 @@ QUEUE = "library_searchqueue"
 WORDS_INDEX = (
     f"CREATE INDEX IF NOT EXISTS search_entry_words ON {TABLE} USING gin ((title_tsv || body_tsv))"
 )
+# The same over the library's documents alone: a search within a small reach reads the national
+# documents from it (`engine.within_first`), a few thousand rows rather than every entry.
+DOCUMENT_WORDS_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS search_entry_document_words ON {TABLE} "
+    "USING gin ((title_tsv || body_tsv)) WHERE kind = 'document'"
+)
 
 # Each indexed table: the kind of entry a change of its row touches, the column holding that
 # entry's record id, and the columns whose change alters the entry.

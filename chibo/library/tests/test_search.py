@@ -25,14 +25,21 @@ pytestmark = pytest.mark.time_machine(NOW, tick=False)
 KHMER_TITLE = "សេចក្តីសម្រេចចិត្តស្តីពីការរីកចម្រើនវិទ្យាសាស្ត្រ"
 
 
-def numbers(world, typed: str, persona: str = "admin", **filters) -> list[str]:
+@pytest.fixture(params=["within first", "words first"])
+def order(request, settings) -> str:
+    """Both ways of searching, whoever searches: from the user's reach, or from the words."""
+    settings.CHIBO_SEARCH_NARROW_CELLS = 10**6 if request.param == "within first" else -1
+    return request.param
+
+
+def numbers(world, typed: str, persona: str = "member", **filters) -> list[str]:
     results = search(Scope(getattr(world, persona)), parse(typed), **filters)
     return [hit.title.split()[0] for hit in results.hits]
 
 
 @pytest.fixture
 def corpus(world) -> dict[str, Document]:
-    """A small library in both scripts, every document national (the admin finds them all)."""
+    """A small library in both scripts, every document national (everyone finds them all)."""
     docs = {
         "57": shelved(
             number="57-NQ/TW",
@@ -82,38 +89,38 @@ def corpus(world) -> dict[str, Document]:
 # -- relevance, the expected rank written in each test ------------------------------------
 
 
-def test_nghi_quyet_57_without_diacritics_finds_the_resolution_first(world, corpus):
+def test_nghi_quyet_57_without_diacritics_finds_the_resolution_first(world, corpus, order):
     # 57-NQ/TW has every word in its title; 66-NQ/TW names it only in its summary.
     assert numbers(world, "nghi quyet 57") == ["57-NQ/TW", "66-NQ/TW"]
 
 
 @pytest.mark.parametrize("typed", ["57-NQ/TW", "57 nq tw", "57/nq-tw", "57NQTW"])
-def test_an_official_number_typed_any_way_finds_its_documents_first(world, corpus, typed):
+def test_an_official_number_typed_any_way_finds_its_documents_first(world, corpus, typed, order):
     # Both texts of 57-NQ/TW (the Khmer one newer), then the one that cites it.
     assert numbers(world, typed) == ["57-NQ/TW", "57-NQ/TW", "66-NQ/TW"]
     first = search(Scope(world.admin), parse(typed)).hits[0]
     assert first.title == f"57-NQ/TW {KHMER_TITLE}"
 
 
-def test_a_khmer_word_is_found_inside_a_run_of_text(world, corpus):
+def test_a_khmer_word_is_found_inside_a_run_of_text(world, corpus, order):
     assert numbers(world, "សេដ្ឋកិច្ច") == ["05-CT/TW"]
     assert numbers(world, "វិទ្យាសាស្ត្រ") == ["57-NQ/TW"]
     # Typed with the subscript "da" where the text has "ta", as many keyboards do.
     assert numbers(world, "វិទ្យាសាស្ដ្រ") == ["57-NQ/TW"]
 
 
-def test_title_beats_body_and_newer_comes_first_among_equals(world, corpus):
+def test_title_beats_body_and_newer_comes_first_among_equals(world, corpus, order):
     # Titles: 09-KL/TW (2024) before 42-HD/BTCTW (2023); 13/2023 has it in its summary only.
     assert numbers(world, "chuyen doi so") == ["09-KL/TW", "42-HD/BTCTW", "13/2023/NĐ-CP"]
 
 
-def test_some_words_in_the_title_rank_above_none(world, corpus):
+def test_some_words_in_the_title_rank_above_none(world, corpus, order):
     # "bảo vệ" is in 13/2023's title, "chuyển đổi số" in its summary: a partial title match.
     assert numbers(world, "bao ve chuyen doi so") == ["13/2023/NĐ-CP"]
     assert numbers(world, "du lieu chuyen doi") == ["13/2023/NĐ-CP"]
 
 
-def test_the_last_word_still_being_typed_finds_the_words_it_begins(world, corpus):
+def test_the_last_word_still_being_typed_finds_the_words_it_begins(world, corpus, order):
     admin = Scope(world.admin)
     typed = [h.title.split()[0] for h in search(admin, parse("chuyen do"), prefix=True).hits]
     assert typed == ["09-KL/TW", "42-HD/BTCTW", "13/2023/NĐ-CP"]
@@ -124,7 +131,7 @@ def test_the_last_word_still_being_typed_finds_the_words_it_begins(world, corpus
     ]
 
 
-def test_counts_filters_and_paging(world, corpus):
+def test_counts_filters_and_paging(world, corpus, order):
     scope = Scope(world.admin)
     results = search(scope, parse("nghi quyet"))
     assert results.counts == {"document": 2} and results.total == 2
@@ -158,7 +165,7 @@ def test_counts_filters_and_paging(world, corpus):
         "x017800178f",
     ],
 )
-def test_bad_queries_give_empty_or_cut_results_never_an_error(world, corpus, typed):
+def test_bad_queries_give_empty_or_cut_results_never_an_error(world, corpus, typed, order):
     results = search(Scope(world.member), parse(typed))
     assert results.total == len(results.hits) <= 20
     assert SearchEntry.objects.filter(kind="document").count() == len(corpus)
@@ -268,7 +275,7 @@ def test_each_persona_finds_exactly_what_its_own_lists_hold(world):
         assert entries == own_lists(scope), name
 
 
-def test_no_result_or_count_reveals_a_record_outside_the_users_scope(world):
+def test_no_result_or_count_reveals_a_record_outside_the_users_scope(world, order):
     scopes = personas(world)
     made = everything(world)
     foreign_docs = {d.pk for d in made["documents"] if d.audience_id == world.other_city.pk}
@@ -298,7 +305,15 @@ def test_no_result_or_count_reveals_a_record_outside_the_users_scope(world):
     }
 
 
-def test_card_numbers_are_found_only_by_those_who_see_them(world):
+def test_a_small_reach_is_searched_within_and_a_large_one_from_the_words(world, settings):
+    settings.CHIBO_SEARCH_NARROW_CELLS = 2
+    scopes = personas(world)
+    assert scopes["member"].searches_narrowly, "her cell"
+    assert not scopes["committee"].searches_narrowly, "the city's two cells and his own"
+    assert not scopes["admin"].searches_narrowly, "everything"
+
+
+def test_card_numbers_are_found_only_by_those_who_see_them(world, order):
     scopes = personas(world)
     everything(world)
     card = Member.objects.get(full_name="Lê Văn Vũ").card_number
@@ -337,7 +352,7 @@ def test_writes_made_without_the_queue_queue_nothing_and_the_triggers_come_back(
 
 
 def test_a_search_takes_a_handful_of_queries_whatever_the_hits(
-    world, django_assert_max_num_queries
+    world, django_assert_max_num_queries, order
 ):
     for n in range(30):
         shelved(number=f"{n + 1}-NQ/TW", title=f"Nghị quyết số {n + 1} về phòng chống ngập úng")
@@ -351,7 +366,7 @@ def test_a_search_takes_a_handful_of_queries_whatever_the_hits(
 
 
 @pytest.mark.parametrize("typed", ["sinh hoạt thường kỳ", "កិច្ចប្រជុំទៀងទាត់", "regular meeting"])
-def test_a_meeting_without_a_theme_is_found_by_its_kind_in_each_language(world, typed):
+def test_a_meeting_without_a_theme_is_found_by_its_kind_in_each_language(world, typed, order):
     from chibo.meetings.tests.test_planning import make_meeting
 
     meeting = make_meeting(world.cell, status=Meeting.Status.PUBLISHED, starts_at=NOW)
@@ -360,7 +375,7 @@ def test_a_meeting_without_a_theme_is_found_by_its_kind_in_each_language(world, 
     assert [hit.object_id for hit in results.hits] == [meeting.pk]
 
 
-def test_past_the_cap_a_title_match_still_ranks_before_newer_body_matches(world, settings):
+def test_past_the_cap_a_title_match_still_ranks_before_newer_body_matches(world, settings, order):
     settings.CHIBO_SEARCH_CAP = 2
     shelved(number="36-NQ/TW", title="Nghị quyết về chuyển đổi số", issued_on=date(2015, 1, 5))
     for i in range(4):
