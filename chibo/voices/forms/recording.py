@@ -97,7 +97,9 @@ class VoiceForm(forms.Form):
 
     def __init__(self, *args, cell: Organisation, scope: "Scope | None" = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["raised_by"].queryset = Member.objects.filter(cell=cell).order_by("full_name")
+        self.fields["raised_by"].queryset = (
+            Member.objects.filter(cell=cell).select_related("cell").order_by("full_name")
+        )
         tell_apart(self.fields["raised_by"], scope)
         self.fields["language"].initial = door.spoken(get_language())
 

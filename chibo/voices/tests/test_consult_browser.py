@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -26,6 +26,28 @@ OWN = "Lắp lưới chắn rác ở miệng cống."
 
 def fits(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def counts(language: str, agree: int, disagree: int, passed: int, pdf: bool = False) -> str:
+    """A statement's counts as the page (or the minutes) words them, in `language`."""
+    said = (
+        "agree %(agree)s, disagree %(disagree)s, pass %(passed)s"
+        if pdf
+        else "Agree %(agree)s · disagree %(disagree)s · pass %(passed)s"
+    )
+    with translation.override(language):
+        return translation.gettext(said) % {"agree": agree, "disagree": disagree, "passed": passed}
+
+
+def participants(language: str, members: int, citizens: int) -> str:
+    n = members + citizens
+    with translation.override(language):
+        said = translation.ngettext(
+            "%(n)s participant (%(members)s members, %(citizens)s citizens).",
+            "%(n)s participants (%(members)s members, %(citizens)s citizens).",
+            n,
+        )
+    return said % {"n": n, "members": members, "citizens": citizens}
 
 
 def test_a_consultation_from_its_opening_to_the_minutes(world, page, time_machine):
@@ -53,7 +75,7 @@ def test_a_consultation_from_its_opening_to_the_minutes(world, page, time_machin
     expect(page.locator(".messages")).to_be_visible()
     consultation = Consultation.objects.get()
     assert consultation.closes_on == today + timedelta(days=3)
-    first = consultation.statements.order_by("pk").first()
+    first, second = consultation.statements.order_by("pk")
 
     page.context.clear_cookies()
     sign_in(page, "mai")
@@ -61,6 +83,8 @@ def test_a_consultation_from_its_opening_to_the_minutes(world, page, time_machin
     page.click(f"a[href='{reverse('voices:consultation', args=[consultation.code])}']")
     page.click(f"#s-{first.code} button[value=agree]")
     expect(page.locator(".messages")).to_be_visible()
+    page.click(f"#s-{second.code} button[value=pass]")
+    expect(page.locator(f"#s-{second.code} button")).to_have_count(0)
     page.fill("textarea[name=text]", OWN)
     page.click("form[action$='/add/'] button[type=submit]")
     expect(page.locator(".messages")).to_be_visible()
@@ -91,9 +115,21 @@ def test_a_consultation_from_its_opening_to_the_minutes(world, page, time_machin
     page.context.clear_cookies()
     sign_in(page, "son")
     page.goto(reverse("meetings:meeting", args=[meeting.code]))
+    # Each statement's counts, exactly: the member agreed with the first and passed the
+    # second; the citizen disagreed with the first and agreed with the member's own.
+    expected = {first: (1, 1, 0), second: (0, 0, 1), own: (1, 0, 0)}
+    language = page.locator("html").get_attribute("lang")
     panel = page.locator("#consultation")
     expect(panel).to_contain_text(QUESTION)
-    expect(panel).to_contain_text("2")
+    expect(panel).to_contain_text(participants(language, members=1, citizens=1))
+    fits(page)
+    panel.get_by_role("link", name=QUESTION).click()
+    page.wait_for_url(f"**{reverse('voices:consultation', args=[consultation.code])}")
+    expect(page.locator("section.statement")).to_have_count(3)
+    for statement, (agree, disagree, passed) in expected.items():
+        line = page.locator(f"#s-{statement.code}")
+        expect(line.locator("p").first).to_have_text(statement.text)
+        expect(line.locator("p.help")).to_have_text(counts(language, agree, disagree, passed))
     fits(page)
 
     holding.open_meeting(meeting, now=starts_at)
@@ -103,4 +139,7 @@ def test_a_consultation_from_its_opening_to_the_minutes(world, page, time_machin
     reader = PdfReader(io.BytesIO(response.body()))
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert QUESTION in text and OWN in text, text
+    for statement, numbers in expected.items():
+        said = f"– {statement.text}: {counts(world.cell.language, *numbers, pdf=True)}."
+        assert said in text, (said, text)
     assert minutes.version == 1
