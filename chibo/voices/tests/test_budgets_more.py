@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from chibo.conftest import make_member
 from chibo.meetings.tests.holding_data import count_queries, opened
@@ -16,18 +15,9 @@ from chibo.voices.consultations import Consultation
 from chibo.voices.models import Category
 from chibo.voices.tests.consult_data import meeting
 from chibo.voices.tests.consult_data import opened as consulted
-from chibo.voices.tests.voices_data import NOW, category, clock, recorded, scope
+from chibo.voices.tests.voices_data import NOW, category, clock, recorded, scope, url
 
-pytestmark = clock
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"voices:{name}", args=args)
+pytestmark = [clock, pytest.mark.usefixtures("english")]
 
 
 def members(world, count: int, start: int = 0) -> None:

@@ -13,19 +13,10 @@ from chibo.meetings.tests.holding_data import count_queries, messages_in
 from chibo.voices import consulting
 from chibo.voices.consultations import Consultation, Stance, Statement
 from chibo.voices.tests.consult_data import CLOSES, OPENS, QUESTION, meeting, members, opened
-from chibo.voices.tests.voices_data import clock, scope
+from chibo.voices.tests.voices_data import clock, scope, url
 
-pytestmark = clock
+pytestmark = [clock, pytest.mark.usefixtures("english")]
 BUDGET = 20
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"voices:{name}", args=args)
 
 
 def citizen(address: str = "203.0.113.7") -> Client:

@@ -17,13 +17,8 @@ from chibo.voices.consulting import ConsultationError, Line
 from chibo.voices.tests.consult_data import CLOSES, OPENS, QUESTION, meeting, members, opened
 from chibo.voices.tests.voices_data import NOW, clock, scope
 
-pytestmark = clock
+pytestmark = [clock, pytest.mark.usefixtures("english")]
 Choice = Stance.Choice
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 def accepted(consultation) -> list[Statement]:

@@ -15,21 +15,12 @@ from chibo.quality.models import MonthlyIndicators
 from chibo.voices import door, handling
 from chibo.voices.handling import VoiceError
 from chibo.voices.models import Step, Voice
-from chibo.voices.tests.voices_data import NOW, category, clock, scope
+from chibo.voices.tests.voices_data import NOW, category, clock, scope, url
 
-pytestmark = clock
+pytestmark = [clock, pytest.mark.usefixtures("english")]
 
 TOO_MANY = "Too many attempts from your connection in one hour. Try again in %(minutes)d min."
 SAID = "Bãi rác tự phát ở đầu ngõ 5 bốc mùi, xin chi bộ kiến nghị dọn."
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"voices:{name}", args=args)
 
 
 def posted(**changes) -> dict:

@@ -14,13 +14,8 @@ from chibo.voices import door
 from chibo.voices.tests.test_door import SAID, citizen, leave, submitted
 from chibo.voices.tests.voices_data import clock, scope
 
-pytestmark = clock
+pytestmark = [clock, pytest.mark.usefixtures("english")]
 REVIEW = Notification.Kind.VOICE_REVIEW
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 def told() -> list[tuple[str, int]]:

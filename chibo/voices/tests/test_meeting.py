@@ -20,16 +20,11 @@ from chibo.meetings.tests.test_pdf import text_of
 from chibo.voices.models import Step, Voice
 from chibo.voices.tests.voices_data import category, clock, recorded
 
-pytestmark = clock
+pytestmark = [clock, pytest.mark.usefixtures("english")]
 
 SAID = "Bà con khu 1 đề nghị sửa đường vào nhà văn hóa trước mùa mưa."
 # The minutes' PDF in the reader's language (the official one is in the cell's working language).
 ENGLISH_PDF = {"language": "en"}
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 def record_url(meeting: Meeting) -> str:

@@ -9,28 +9,18 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from chibo.meetings.tests.holding_data import count_queries, messages_in, opened
 from chibo.voices import door
 from chibo.voices.models import Voice
-from chibo.voices.tests.voices_data import category, clock, recorded
+from chibo.voices.tests.voices_data import category, clock, recorded, url
 
-pytestmark = clock
+pytestmark = [clock, pytest.mark.usefixtures("english")]
 # Recording a voice, as measured when the citizen's code came (December 2026).
 BUDGET = 54
 
 SAID = "Bà con khu 1 đề nghị sửa đường vào nhà văn hóa trước mùa mưa."
 TRACK = "http://testserver/voices/door/track/"
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"voices:{name}", args=args)
 
 
 def from_a_citizen(**changes) -> dict:

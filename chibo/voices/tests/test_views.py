@@ -11,18 +11,9 @@ from chibo.conftest import make_member, make_user, signed_in
 from chibo.meetings.tests.holding_data import count_queries, messages_in
 from chibo.voices import handling
 from chibo.voices.models import Step, Voice
-from chibo.voices.tests.voices_data import category, clock, recorded, scope, standing
+from chibo.voices.tests.voices_data import category, clock, recorded, scope, standing, url
 
-pytestmark = clock
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"voices:{name}", args=args)
+pytestmark = [clock, pytest.mark.usefixtures("english")]
 
 
 VOICE = {

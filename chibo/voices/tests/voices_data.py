@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from django.urls import reverse
 
 from chibo.access.scope import Scope
 from chibo.conftest import make_member, make_user
@@ -45,3 +46,7 @@ def standing(world, organisation: Organisation, name: str, username: str) -> Use
         started_on=date(2020, 1, 1),
     )
     return make_user(member, username)
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"voices:{name}", args=args)
