@@ -201,7 +201,16 @@ def test_the_meeting_page_with_its_result_keeps_its_budget(world, time_machine):
                 statement=statement, citizen=f"c{i}", choice="agree", at=consultation.created_at
             )
     assert count_queries(client, target) == few
-    assert "broad agreement" in client.get(target).content.decode().lower()
+    page = client.get(target).content.decode()
+    assert "broad agreement" in page.lower()
+    # Each statement with its counts: hers and ten citizens' on the first, theirs on the rest.
+    lines = consultation.statements.order_by("pk")
+    panel = page[page.index('id="consultation"') :]
+    panel = panel[panel.index('<ul class="documents">') :]
+    for statement in lines:
+        agree = 11 if statement == first(consultation) else 10
+        said = panel[panel.index(statement.text) :]
+        assert said.index(f"Agree {agree} · disagree 0 · pass 0") < said.index("</li>")
 
 
 # -- citizens --------------------------------------------------------------------------------
