@@ -12,6 +12,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -272,12 +273,15 @@ def decline(voice: Voice, reason: str, scope: Scope, at: datetime | None = None)
 
 def flag_overdue(at: datetime | None = None) -> int:
     """Tell the leaders of each organisation holding a voice newly overdue, and those of the
-    committee directly above it, once; recompute the cells' month. Returns the voices flagged
-    (`chibo remind`, every hour)."""
+    committee directly above it, once for each time it falls due (a first answer late, then
+    its resolution); recompute the cells' month. Returns the voices flagged (`chibo remind`,
+    every hour)."""
     at = at or timezone.now()
+    # A voice flagged when its first answer was late falls due again with its resolution.
+    again = Q(resolve_due__gt=F("overdue_flagged_at"), resolve_due__lte=at)
     due = list(
         Voice.objects.overdue(at)
-        .filter(overdue_flagged_at__isnull=True)
+        .filter(Q(overdue_flagged_at__isnull=True) | again)
         .values_list("pk", "cell_id", "holder__path")
     )
     if not due:

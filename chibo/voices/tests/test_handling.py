@@ -6,7 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import translation
 
+from chibo.lib.months import month_of
 from chibo.notify.models import Notification
+from chibo.quality import rollup
+from chibo.quality.models import MonthlyIndicators
 from chibo.voices import handling
 from chibo.voices.handling import VoiceError
 from chibo.voices.models import Step, Voice
@@ -195,3 +198,19 @@ def test_overdue_voices_are_flagged_once_to_the_holder_and_the_committee_above(w
     )
     assert told == {world.secretary.pk, hai.pk}
     assert handling.flag_overdue(NOW + timedelta(days=9)) == 0
+
+
+def test_a_voice_answered_late_is_flagged_again_when_its_resolution_falls_due(world):
+    heard = NOW - timedelta(days=31)  # resolved by 30 days later, this month
+    voice = recorded(world, at=heard)
+    assert handling.flag_overdue(heard + timedelta(days=8)) == 1
+    handling.answer(voice, "Đã báo phường", scope(world.secretary), at=heard + timedelta(days=9))
+    assert handling.flag_overdue(heard + timedelta(days=20)) == 0, "answered, not yet due"
+    late = voice.resolve_due + timedelta(hours=1)
+    assert late < NOW
+    assert handling.flag_overdue(late) == 1
+    assert handling.flag_overdue(late + timedelta(hours=1)) == 0, "once for each time"
+    month = month_of(late)
+    kept = MonthlyIndicators.objects.get(organisation=world.cell, month=month).voices_overdue
+    assert kept == 1
+    assert kept == rollup.cell_months([world.cell.pk], month, month)[0].voices_overdue
