@@ -13,6 +13,11 @@ results at most. The matches are listed once per search, with their rank, and co
 from that list: bounding the count per kind or the rank to a candidate set was measured slower
 on both databases (each bound asks the index again). On SQLite the rank reads the titles' own
 words rather than asking FTS5 twice more.
+
+Where the matches come from depends on the user's reach (decision record 26): a member's or a
+ward's entries are read first and the words matched on them (`engine.within_first`), as the
+index of words would list every match of a common phrase in the whole index; a wider reach
+starts from the index of words.
 """
 
 from dataclasses import dataclass
