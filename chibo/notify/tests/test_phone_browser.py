@@ -123,12 +123,14 @@ def test_a_push_message_shows_a_notification_that_opens_the_meeting(world, page,
     message = {"title": "Sinh hoạt mới", "body": "Chi bộ khu 1", "url": url, "tag": "chibo-1"}
     delivery = {"origin": live_server.url, "registrationId": registrations[0]}
     cdp.send("ServiceWorker.deliverPushMessage", {**delivery, "data": json.dumps(message)})
+    # A wait, not a timing: under CI's load the worker has taken longer than 10 s to show it.
     shown = eventually(
         page,
         """() => navigator.serviceWorker.ready
             .then(r => r.getNotifications())
             .then(ns => ns.length ? ns.map(n => ({title: n.title, body: n.body, url: n.data.url}))
                                   : null)""",
+        timeout=30,
     )
     assert shown == [{"title": "Sinh hoạt mới", "body": "Chi bộ khu 1", "url": url}]
 
