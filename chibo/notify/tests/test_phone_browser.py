@@ -14,6 +14,11 @@ from chibo.meetings.tests.test_attending import plan
 pytestmark = pytest.mark.browser
 
 KEPT = """path => caches.open("chibo-pages").then(cache => cache.match(path)).then(r => !!r)"""
+# The notifications the worker shows, as the page's registration reads them back.
+SHOWN = """() => navigator.serviceWorker.ready
+    .then(r => r.getNotifications())
+    .then(ns => ns.length ? ns.map(n => ({title: n.title, body: n.body, url: n.data.url}))
+                          : null)"""
 
 
 @pytest.fixture
@@ -21,13 +26,19 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def eventually(page, expression: str, arg=None, timeout: float = 10):
-    """The value of `expression` (a promise is awaited) once truthy, asked again every 0.1 s."""
+NOT_SAID = object()
+
+
+def eventually(page, expression: str, arg=None, timeout: float = 10, otherwise=NOT_SAID):
+    """The value of `expression` (a promise is awaited) once truthy, asked again every 0.1 s;
+    after `timeout`, `otherwise` if it is given, else a failure."""
     for _ in range(int(timeout * 10)):
         value = page.evaluate(expression, arg)
         if value:
             return value
         page.wait_for_timeout(100)
+    if otherwise is not NOT_SAID:
+        return otherwise
     raise AssertionError(f"Still false after {timeout} s: {expression}")
 
 
@@ -107,13 +118,16 @@ def test_a_push_message_shows_a_notification_that_opens_the_meeting(world, page,
     controlled(page)
 
     cdp = page.context.new_cdp_session(page)
-    registrations = []
+    registrations, reported = [], []
     cdp.on(
         "ServiceWorker.workerRegistrationUpdated",
         lambda event: registrations.extend(
             r["registrationId"] for r in event["registrations"] if not r["isDeleted"]
         ),
     )
+    # What the worker went through, said if the notification never shows.
+    for event in ("ServiceWorker.workerVersionUpdated", "ServiceWorker.workerErrorReported"):
+        cdp.on(event, lambda details: reported.append(details))
     cdp.send("ServiceWorker.enable")
     for _ in range(100):  # the registrations are reported as events, soon after
         if registrations:
@@ -122,16 +136,16 @@ def test_a_push_message_shows_a_notification_that_opens_the_meeting(world, page,
     url = f"/meetings/{meeting.code}/"
     message = {"title": "Sinh hoạt mới", "body": "Chi bộ khu 1", "url": url, "tag": "chibo-1"}
     delivery = {"origin": live_server.url, "registrationId": registrations[0]}
-    cdp.send("ServiceWorker.deliverPushMessage", {**delivery, "data": json.dumps(message)})
-    # A wait, not a timing: under CI's load the worker has taken longer than 10 s to show it.
-    shown = eventually(
-        page,
-        """() => navigator.serviceWorker.ready
-            .then(r => r.getNotifications())
-            .then(ns => ns.length ? ns.map(n => ({title: n.title, body: n.body, url: n.data.url}))
-                                  : null)""",
-        timeout=30,
-    )
+    shown = None
+    # A push service delivers again a message the browser has not acknowledged. Under CI's load,
+    # with the whole suite run twice side by side, Chromium has twice let a delivery go unseen for
+    # 30 s, never on a quiet machine; the tag keeps a second one from making two notifications.
+    for _ in range(3):
+        cdp.send("ServiceWorker.deliverPushMessage", {**delivery, "data": json.dumps(message)})
+        shown = eventually(page, SHOWN, timeout=10, otherwise=None)
+        if shown:
+            break
+    assert shown, f"No notification after three deliveries; the worker reported {reported}"
     assert shown == [{"title": "Sinh hoạt mới", "body": "Chi bộ khu 1", "url": url}]
 
     [worker] = page.context.service_workers
