@@ -244,6 +244,16 @@ class Scope:
 
     # -- lists: what is the user's own -----------------------------------------------------
 
+    @property
+    def holds_office(self) -> bool:
+        """Whether the user holds any office now: else their positions are none, no query."""
+        return self._reach.holds_office
+
+    @property
+    def supervises(self) -> bool:
+        """Whether any cell is in their charge as a supervisor (no query: the reach is kept)."""
+        return bool(self._reach.supervised)
+
     def my_cells(self):
         """The cells this user belongs to, leads or supervises: whose meetings they attend.
         (Every cell they may open is `organisations().cells()`.)"""

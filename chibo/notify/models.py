@@ -14,6 +14,9 @@ from chibo.voices.models import Voice
 
 
 class NotificationQuerySet(models.QuerySet):
+    # The rarer subjects, each loaded in a query of its own (`with_subjects`).
+    SUBJECTS = ("evaluation", "guidance", "study", "voice")
+
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)
 
@@ -35,6 +38,19 @@ class NotificationQuerySet(models.QuerySet):
             # Every voice, those still waiting for review too: their handlers are told of them.
             models.Prefetch("voice", queryset=Voice.everything.select_related("holder", "cell")),
         )
+
+    def _prefetch_related_objects(self) -> None:
+        # Only the subjects some notification listed has: making the query of one that none
+        # has costs a millisecond, on every page that shows notifications (home among them).
+        listed = self._result_cache
+        lookups = [
+            lookup
+            for lookup in self._prefetch_related_lookups
+            if getattr(lookup, "prefetch_to", lookup) not in self.SUBJECTS
+            or any(getattr(n, f"{lookup.prefetch_to}_id") is not None for n in listed)
+        ]
+        models.prefetch_related_objects(listed, *lookups)
+        self._prefetch_done = True
 
 
 class Notification(models.Model):

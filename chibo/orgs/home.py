@@ -46,9 +46,12 @@ def home(scope: Scope, now: datetime | None = None) -> Home:
     found = Home(meetings=list(upcoming[:FEW]))
     if not scope.member_id:
         return found
-    member = Member.objects.select_related("cell").get(pk=scope.member_id)
-    positions = Position.objects.current().filter(member=member).ranked()
-    found.member, found.positions = member, list(positions.select_related("organisation"))
+    # A page for every member, most of whom hold no office and supervise no cell: what is not
+    # theirs costs no query (the scope knows it already).
+    found.member = member = Member.objects.select_related("cell").get(pk=scope.member_id)
+    if scope.holds_office:
+        positions = Position.objects.current().filter(member=member).ranked()
+        found.positions = list(positions.select_related("organisation"))
     unread = Notification.objects.filter(recipient=scope.user).unread()
     found.unread = unread.count()
     if found.unread:
@@ -61,9 +64,10 @@ def home(scope: Scope, now: datetime | None = None) -> Home:
     orgs = list({p.organisation.pk: p.organisation for p in found.positions}.values())
     # The cells whose month's to-do list is theirs: those they lead.
     found.led = [(o, steps(o, now)[:STEPS]) for o in orgs if o.is_cell and scope.can_manage(o)]
-    supervised = scope.supervised_cells().values("pk")
-    visits = scope.meetings().filter(cell_id__in=supervised).upcoming(now)
-    found.visits = list(visits.select_related("cell").order_by("starts_at")[:FEW])
+    if scope.supervises:
+        supervised = scope.supervised_cells().values("pk")
+        visits = scope.meetings().filter(cell_id__in=supervised).upcoming(now)
+        found.visits = list(visits.select_related("cell").order_by("starts_at")[:FEW])
     found.committees = [
         (o, headline(o, today)) for o in orgs if not o.is_cell and scope.can_see_quality(o)
     ]

@@ -1,15 +1,20 @@
 """A person's notifications and their e-mail and calendar settings."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from chibo.library.tests.study_data import launched
 from chibo.meetings.publishing import publish
 from chibo.meetings.tests.publishing_data import plan
 from chibo.notify.models import CalendarFeed, Notification
+from chibo.notify.wording import worded
 from chibo.orgs.models import User
 
+Kind = Notification.Kind
 LIST = reverse("notify:list")
 READ = reverse("notify:read")
 SETTINGS = reverse("notify:settings")
@@ -75,6 +80,26 @@ def test_it_lists_a_page_in_the_same_number_of_queries_however_many(world):
     few = count()
     notify(world.member, 30)
     assert count() == few
+
+
+def test_a_subject_none_of_them_has_costs_no_query(world):
+    """Meetings come joined; an evaluation, guidance, study or voice in a query of its own, only
+    when some notification listed is about one."""
+    notify(world.member, 2)
+
+    def listed() -> tuple[list[str], int]:
+        with CaptureQueriesContext(connection) as queries:
+            shown = worded(Notification.objects.filter(recipient=world.member).with_subjects())
+            headlines = [notification.headline for notification in shown]
+        return headlines, len(queries)
+
+    headlines, meetings_only = listed()
+    assert meetings_only == 1 and all("Chi bộ khu 1" in headline for headline in headlines)
+    campaign = launched(world.city, date(2027, 1, 10), today=date(2026, 12, 15))
+    Notification.objects.create(recipient=world.member, study=campaign, kind=Kind.STUDY_DUE)
+    headlines, with_a_study = listed()
+    assert with_a_study == meetings_only + 1
+    assert any("57-NQ/TW" in headline for headline in headlines)
 
 
 def test_it_marks_as_read_only_what_was_shown(world):
