@@ -15,6 +15,9 @@ from chibo.quality.models import MonthlyIndicators
 PERIODS = (12, 24, 60)
 # The ranking and the risks look at this many complete months.
 RECENT = 3
+# The figures a phone shows of each child ranked, besides the one it is ranked by: a line
+# each, where the whole table would need scrolling sideways for all but the first.
+GLANCE = ("grade", "regular", "attendance")
 
 
 def last_complete_month(today: date | None = None) -> date:
@@ -68,6 +71,13 @@ def series(
 class Ranked:
     org: Organisation
     cells: list[Cell]
+
+
+def glance(sort: str) -> list[int]:
+    """The columns of the ranking a phone shows: the one ranked by, then the key figures, three
+    in all."""
+    keys = [sort, *(key for key in GLANCE if key != sort)][: len(GLANCE)]
+    return [n for n, indicator in enumerate(INDICATORS) if indicator.key in keys]
 
 
 def ranking(

@@ -18,7 +18,7 @@ from chibo.meetings.models import ActionItem, Meeting
 from chibo.meetings.tests.holding_data import count_queries
 from chibo.quality import rollup
 from chibo.quality.charts import CHARTS, stylesheet
-from chibo.quality.dashboard import last_complete_month, period, series
+from chibo.quality.dashboard import glance, last_complete_month, period, series
 from chibo.quality.indicators import BY_KEY, INDICATORS
 from chibo.quality.models import MonthlyIndicators
 from chibo.quality.reports import Period, build
@@ -58,6 +58,12 @@ def test_the_ranking_lists_the_children_with_a_link_down(slipping):
     ranked = [row.org for row in ward.context["ranking"]]
     assert ranked == [slipping.sister_cell, slipping.cell], "best first"
     assert url(slipping.cell) in ward.content.decode()
+
+
+def test_a_phone_shows_the_figure_ranked_by_and_two_key_ones():
+    """The other columns of the ranking are for wider screens (test_dashboard_browser.py)."""
+    assert {INDICATORS[n].key for n in glance("grade")} == {"grade", "regular", "attendance"}
+    assert {INDICATORS[n].key for n in glance("tasks")} == {"tasks", "grade", "regular"}
 
 
 def test_a_cell_page_lists_its_meetings(slipping):

@@ -25,6 +25,7 @@ from chibo.quality.charts import charts
 from chibo.quality.dashboard import (
     PERIODS,
     RECENT,
+    glance,
     last_complete_month,
     period,
     ranking,
@@ -38,6 +39,9 @@ from chibo.quality.risks import cells_at_risk, with_cells
 DAY = 24 * 60 * 60
 # The cells at risk a dashboard names; the others are a link away.
 WORST = 10
+# The cells at risk a phone names, for the page to read at a glance there too: the others are
+# a tap away.
+WORST_ON_A_PHONE = 3
 
 
 @require_GET
@@ -115,9 +119,11 @@ def _body(request: HttpRequest, organisation: Organisation, today, count: int, s
         risks = cells_at_risk(organisation, recent, today)
         context |= {
             "ranking": ranking(organisation, recent, sort),
+            "glance": glance(sort),
             # The most worrying; the rest on their own pages.
             "risks": with_cells(risks[:WORST]),
             "risk_count": len(risks),
+            "worst_on_a_phone": WORST_ON_A_PHONE,
         }
     else:
         context["meetings"] = _graded_meetings(scope_for(request).meetings(), organisation)
