@@ -119,6 +119,10 @@ def test_it_shows_a_cell_with_its_secretary_supervisor_and_members(world):
     # Breadcrumbs name the ancestors without linking to what the member may not open.
     assert "Đảng bộ phường Quang Trung" in page
     assert org_url(world.ward) not in page
+    # Each member's status in the reader's language.
+    assert '<span class="badge official">chính thức</span>' in page
+    khmer = world.client("member").get(org_url(world.cell), headers={"Accept-Language": "km"})
+    assert '<span class="badge official">ផ្លូវការ</span>' in khmer.content.decode()
 
 
 def test_it_masks_personal_data_for_those_not_entitled(world):
