@@ -111,7 +111,9 @@ def search(
     rank = engine.rank(query, card, prefix)
     cards = narrowed(scope.card_entries().filter(card=card)) if card else None
     if scope.searches_narrowly:
-        sql, params = engine.within_first(narrowed(scope.search_entries()), query, rank, prefix)
+        documents = narrowed(scope.search_entries(kinds=["document"]))
+        records = narrowed(scope.search_entries(kinds=KINDS[1:]))
+        sql, params = engine.within_first(documents, records, query, rank, prefix)
         if cards is not None:
             more, more_params = engine.listing(cards, rank)
             sql, params = f"{sql} UNION {more}", [*params, *more_params]

@@ -99,17 +99,27 @@ def listing(entries, rank: RawSQL) -> tuple[str, list]:
     return listed.query.sql_with_params()
 
 
-def within_first(entries, query: Query, rank: RawSQL, prefix: bool = False) -> tuple[str, list]:
-    """The statement listing the matches among `entries` as (id, kind, rank, day), for a user
-    who may find a small part of a large index. Starting from the index of words,
-    the planner lists every match of a common phrase in the whole index before keeping the
-    user's: it expects a few thousand entries to hold "an toàn giao thông" where hundreds of
-    thousands do (decision record 26). So the user's records are read first, by their own
-    indexes, and the words matched on each; the library's documents, national ones open to
-    all, are matched from an index of the documents' words alone."""
+def within_first(
+    documents, records, query: Query, rank: RawSQL, prefix: bool = False
+) -> tuple[str, list]:
+    """The statement listing the matches among the `documents` and the other `records` a user
+    may find as (id, kind, rank, day), for a user who may find a small part of a large index.
+    Starting from the index of words, the planner lists every match of a common phrase in the
+    whole index before keeping the user's: it expects a few thousand entries to hold "an toàn
+    giao thông" where hundreds of thousands do (decision record 26). So the user's records are
+    read first, by their own indexes, and the words matched on each; the library's documents,
+    national ones open to all, are matched from an index of the documents' words alone."""
     match = matches(query, prefix)
-    documents, documents_params = listing(entries.filter(match, kind="document"), rank)
-    columns = entries.exclude(kind="document").order_by()
+    if connection.vendor == "postgresql":
+        # The documents holding the words, found first in their own index and kept apart by
+        # an OFFSET: else the planner reads every document the user may find and matches the
+        # words of each long body (176 ms against 39 for "chi bộ" among 10,171 documents).
+        held = f'SELECT "id" FROM "{TABLE}" WHERE "kind" = %s AND {match.sql} OFFSET 0'
+        documents = documents.filter(pk__in=RawSQL(held, ["document", *match.params]))
+    else:
+        documents = documents.filter(match)
+    documents, documents_params = listing(documents, rank)
+    columns = records.order_by()
     if connection.vendor == "postgresql":
         columns = columns.values("id", "kind", "on", "number", "card").annotate(
             title_tsv=RawSQL(f'"{TABLE}"."title_tsv"', []),
