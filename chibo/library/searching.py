@@ -112,7 +112,7 @@ def search(
     cards = narrowed(scope.card_entries().filter(card=card)) if card else None
     if scope.searches_narrowly:
         documents = narrowed(scope.search_entries(kinds=["document"]))
-        records = narrowed(scope.search_entries(kinds=KINDS[1:]))
+        records = narrowed(scope.search_entries(kinds=[k for k in KINDS if k != "document"]))
         sql, params = engine.within_first(documents, records, query, rank, prefix)
         if cards is not None:
             more, more_params = engine.listing(cards, rank)

@@ -43,12 +43,12 @@ class NotificationQuerySet(models.QuerySet):
         # Only the subjects some notification listed has: making the query of one that none
         # has costs a millisecond, on every page that shows notifications (home among them).
         listed = self._result_cache
-        lookups = [
-            lookup
-            for lookup in self._prefetch_related_lookups
-            if getattr(lookup, "prefetch_to", lookup) not in self.SUBJECTS
-            or any(getattr(n, f"{lookup.prefetch_to}_id") is not None for n in listed)
-        ]
+
+        def wanted(lookup) -> bool:
+            to = getattr(lookup, "prefetch_to", lookup)
+            return to not in self.SUBJECTS or any(getattr(n, f"{to}_id") for n in listed)
+
+        lookups = filter(wanted, self._prefetch_related_lookups)
         models.prefetch_related_objects(listed, *lookups)
         self._prefetch_done = True
 
