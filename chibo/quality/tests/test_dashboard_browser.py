@@ -110,11 +110,16 @@ def test_a_city_dashboard_reads_at_a_glance_on_a_phone(slipping, page, settings)
     # The cells at risk: the first few, and a link to the list of all, a page at a time.
     assert page.locator("#risks ul.risks > li:visible").count() == WORST_ON_A_PHONE
     assert page.locator("#risks ul.risks > li").count() == WORST
-    page.click(f"#risks a[href='{reverse('quality:risks', args=[slipping.city.code])}']")
+    # Each click waits for the page it leads to: read too soon, the list is the page before's.
+    risks = reverse("quality:risks", args=[slipping.city.code])
+    page.click(f"#risks a[href='{risks}']")
+    page.wait_for_url(f"**{risks}")
     found = set()
     while True:
         found |= set(page.locator("ul.risks > li > a").all_inner_texts())
         if not page.locator("a[rel=next]").count():
             break
+        following = page.get_attribute("a[rel=next]", "href")
         page.click("a[rel=next]")
+        page.wait_for_url(lambda url: url.endswith(following))
     assert found == at_risk

@@ -34,6 +34,7 @@ def test_a_member_self_assesses_on_a_phone_and_the_chain_reaches_a_decision(worl
 
     page.goto("/notifications/")
     page.click(f"a[href='/quality/evaluations/{mai.code}/']")
+    page.wait_for_url(f"**/quality/evaluations/{mai.code}/")
     assert fits_the_phone(page)
     page.fill("textarea[name=strengths]", STRENGTHS)
     page.fill("textarea[name=shortcomings]", "Đôi khi chậm báo cáo")
