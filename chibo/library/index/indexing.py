@@ -8,7 +8,7 @@ from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, OuterRef, Subquery
 
 from chibo.lib import bulk
 from chibo.lib.workers import forked
@@ -16,8 +16,11 @@ from chibo.library.index import schema
 from chibo.library.index.sources import SOURCES
 from chibo.library.models import SearchEntry, SearchQueue
 from chibo.meetings.models import Comment
+from chibo.orgs.models import Organisation
 
 BATCH = 500
+# Queued for an organisation whose path changed: its entries take the new one.
+MOVED = "moved"
 
 
 def index(kind: str, ids: Iterable[int]) -> int:
@@ -39,6 +42,13 @@ def index(kind: str, ids: Iterable[int]) -> int:
     return written
 
 
+def repath(ids: Iterable[int]) -> int:
+    """The entries of the organisations `ids` given their organisation's path as it is now.
+    Returns the number of entries."""
+    path = Organisation.objects.filter(pk=OuterRef("organisation_id")).values("path")
+    return SearchEntry.objects.filter(organisation_id__in=ids).update(path=Subquery(path))
+
+
 def drain(most: int | None = None) -> int:
     """Index what the triggers queued, oldest first, `most` queued rows at a time (all, if
     None). Returns the number of queued rows handled."""
@@ -52,11 +62,14 @@ def drain(most: int | None = None) -> int:
             break
         by_kind: dict[str, set[int]] = defaultdict(set)
         for _pk, kind, object_id in rows:
-            if kind in SOURCES:
+            if kind in SOURCES or kind == MOVED:
                 by_kind[kind].add(object_id)
         with transaction.atomic():
             for kind, ids in by_kind.items():
-                index(kind, ids)
+                if kind == MOVED:
+                    repath(ids)
+                else:
+                    index(kind, ids)
             # Only what was read: a change queued meanwhile is indexed by the next round.
             SearchQueue.objects.filter(pk__lte=rows[-1][0]).delete()
         handled += len(rows)
@@ -79,10 +92,13 @@ def rebuild_all(
     """Every kind's entries made anew (`chibo demo` ends with it: it creates in bulk), each
     kind announced to `starting`."""
     written = 0
+    last = SearchQueue.objects.order_by("-pk").values_list("pk", flat=True).first()
     with schema.words_index_set_aside(connection):
         for kind in SOURCES:
             starting(kind)
             written += rebuild(kind, progress, workers)
+    if last is not None:  # every entry has its organisation's path as it was at the start
+        SearchQueue.objects.filter(kind=MOVED, pk__lte=last).delete()
     return written
 
 

@@ -26,8 +26,9 @@ DOCUMENT_WORDS_INDEX = (
     "USING gin ((title_tsv || body_tsv)) WHERE kind = 'document'"
 )
 
-# Each indexed table: the kind of entry a change of its row touches, the column holding that
-# entry's record id, and the columns whose change alters the entry.
+# Each indexed table: the kind of entry a change of its row touches (or "moved": the entries of
+# an organisation), the column holding that entry's record id, and the columns whose change
+# alters the entry.
 WATCHED: list[tuple[str, str, str, tuple[str, ...]]] = [
     (
         "library_document",
@@ -77,6 +78,9 @@ WATCHED: list[tuple[str, str, str, tuple[str, ...]]] = [
     ),
     ("guidance_guidance", "guidance", "id", ("title", "status", "committee_id", "month")),
     ("guidance_point", "guidance", "guidance_id", ("title", "body")),
+    # A move in the tree changes the path of the organisation and of each one under it; the
+    # entries keep their organisation's path, which the rules of access read.
+    ("orgs_organisation", "moved", "id", ("path",)),
 ]
 
 

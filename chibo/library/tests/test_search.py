@@ -18,7 +18,7 @@ from chibo.library.searching import KINDS, search
 from chibo.library.tests.library_data import shelved, standing
 from chibo.library.tests.search_data import NOW, WORD, everything, with_minutes
 from chibo.meetings.models import Comment, Meeting
-from chibo.orgs.models import Member
+from chibo.orgs.models import Member, Organisation
 
 pytestmark = pytest.mark.time_machine(NOW, tick=False)
 
@@ -303,6 +303,35 @@ def test_no_result_or_count_reveals_a_record_outside_the_users_scope(world, orde
         "member": 1,
         "voice": 1,
     }
+
+
+def test_a_cell_moved_to_another_ward_is_found_by_its_new_committee_alone(world, order):
+    """A move in the tree changes the paths that the rules of access read: the moved cell's
+    entries follow it by the next search, for its old committee and its new one."""
+    made = everything(world)
+    other_ward = Organisation.objects.get_parent(world.foreign_cell)
+    users = {
+        "old": standing(world, world.ward, "hai", cell=world.cell),
+        "new": standing(world, other_ward, "ba", cell=world.foreign_cell),
+    }
+    sister = {("meeting", m.pk) for m in made["meetings"] if m.cell_id == world.sister_cell.pk}
+    words = SearchEntry.objects.filter(
+        Q(title_words__contains="ngap") | Q(body_words__contains="ngap")
+    )
+    matching = set(words.values_list("kind", "object_id"))
+
+    def found(who: str) -> set[tuple[str, int]]:
+        scope = Scope(users[who])
+        hits = {(h.kind, h.object_id) for h in search(scope, parse(WORD.lower()), limit=100).hits}
+        assert hits == own_lists(scope) & matching, who
+        return hits
+
+    assert found("old") & sister and not found("new") & sister
+    Organisation.objects.move(
+        world.sister_cell, other_ward, "last-child"
+    )  # as the back office does
+    assert not found("old") & sister
+    assert found("new") & sister
 
 
 def test_a_small_reach_is_searched_within_and_a_large_one_from_the_words(world, settings):
