@@ -262,23 +262,34 @@ def test_a_backup_is_one_moment_while_the_app_keeps_writing(
     with empty_database.cursor() as cursor:
         cursor.execute("CREATE TABLE minutes_side (n integer)")
         cursor.execute("CREATE TABLE roll_side (n integer)")
-    stop, written = threading.Event(), []
+    stop, committed = threading.Event(), threading.Semaphore(0)
 
     def write() -> None:
         connection = writer(empty_database.settings_dict)
-        while not stop.is_set():
-            connection.execute("BEGIN")
-            connection.execute("INSERT INTO minutes_side VALUES (1)")
-            connection.execute("INSERT INTO roll_side VALUES (1)")
-            connection.execute("COMMIT")
-            written.append(1)
-        connection.close()
+        try:
+            while not stop.is_set():
+                connection.execute("BEGIN")
+                connection.execute("INSERT INTO minutes_side VALUES (1)")
+                connection.execute("INSERT INTO roll_side VALUES (1)")
+                connection.execute("COMMIT")
+                committed.release()
+        finally:
+            connection.close()
+            committed.release(3 * 2)  # ended: the backups below wait no more
 
     thread = threading.Thread(target=write)
     thread.start()
     try:
         counts = []
         for n in range(3):
+            # Two commits after the last backup ended (one may have been counted late), so
+            # that this one must see more rows: on a busy disk the writer committed nothing
+            # while the three ran. Waited for without a timeout, which faketime's clock
+            # would stretch to years.
+            while committed.acquire(blocking=False):
+                pass
+            committed.acquire()
+            committed.acquire()
             path = tmp_path / f"{n}.backup"
             run("backup", str(path), "--database", ALIAS)
             with tarfile.open(path) as tar:
