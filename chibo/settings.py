@@ -156,7 +156,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # Pages ask small questions; compiling a plan to machine code (on by default when the
     # planner thinks a query is costly, as before statistics exist) cost 18 ms on a 1 ms query.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # A search for a common phrase maps hundreds of thousands of matches: in the default 4 MB
+    # of working memory the map is kept by page, and every entry of each page is read and
+    # matched again (decision record 27).
+    _work_mem = env_str("CHIBO_PG_WORK_MEM", "64MB")
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c jit=off -c work_mem={_work_mem}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

@@ -89,3 +89,10 @@ def test_pages_queries_are_never_compiled_to_machine_code(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a setting of PostgreSQL")
+def test_a_common_phrases_map_of_matches_has_room_to_be_exact(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone()[0] == "64MB"
