@@ -147,9 +147,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes; IMMEDIATE avoids lock upgrades
     # failing half-way through a transaction. Connections stay open between requests, as on
-    # PostgreSQL: opening one and setting it up cost 2 ms of every page.
+    # PostgreSQL: opening one and setting it up cost 2 ms of every page. A search reads the
+    # rows of its matches all over the file: mapped into memory, and with 64 MB of pages kept
+    # by each connection instead of 2, it took half the time (decision record 27).
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from chibo.conftest import make_member
@@ -96,3 +96,19 @@ def test_a_common_phrases_map_of_matches_has_room_to_be_exact(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW work_mem")
         assert cursor.fetchone()[0] == "64MB"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a setting of SQLite")
+def test_a_searchs_rows_are_read_from_memory(tmp_path, django_db_blocker):
+    # A file, as served: the tests' database lives in memory, where nothing is mapped.
+    served = connections["default"].__class__(
+        {**connection.settings_dict, "NAME": str(tmp_path / "db")}, alias="served"
+    )
+    try:
+        with django_db_blocker.unblock(), served.cursor() as cursor:
+            cursor.execute("PRAGMA mmap_size")
+            assert cursor.fetchone()[0] == 1024**3
+            cursor.execute("PRAGMA cache_size")
+            assert cursor.fetchone()[0] == -64 * 1024  # KiB
+    finally:
+        served.close()
