@@ -62,13 +62,12 @@ def drain(most: int | None = None) -> int:
             break
         by_kind: dict[str, set[int]] = defaultdict(set)
         for _pk, kind, object_id in rows:
-            if kind in SOURCES or kind == MOVED:
-                by_kind[kind].add(object_id)
+            by_kind[kind].add(object_id)
         with transaction.atomic():
             for kind, ids in by_kind.items():
                 if kind == MOVED:
                     repath(ids)
-                else:
+                elif kind in SOURCES:
                     index(kind, ids)
             # Only what was read: a change queued meanwhile is indexed by the next round.
             SearchQueue.objects.filter(pk__lte=rows[-1][0]).delete()

@@ -327,9 +327,8 @@ def test_a_cell_moved_to_another_ward_is_found_by_its_new_committee_alone(world,
         return hits
 
     assert found("old") & sister and not found("new") & sister
-    Organisation.objects.move(
-        world.sister_cell, other_ward, "last-child"
-    )  # as the back office does
+    # As the back office moves it.
+    Organisation.objects.move(world.sister_cell, other_ward, "last-child")
     assert not found("old") & sister
     assert found("new") & sister
 
