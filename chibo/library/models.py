@@ -380,6 +380,8 @@ class SearchEntry(models.Model):
     full-text index (an FTS5 table on SQLite, tsvector columns on PostgreSQL), made by the
     migration; who may see an entry is `Scope.search_entries()`, by the record's own rules."""
 
+    KINDS = ("document", "meeting", "comment", "task", "member", "voice", "guidance")
+
     kind = models.CharField(max_length=10)
     object_id = models.BigIntegerField()
     # The cell or committee it belongs to (none for a national document), and its path.

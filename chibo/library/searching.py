@@ -9,10 +9,8 @@ phrase in the title, some in the title, only in the body; newer first within eac
 
 A common word matches a large part of the index (decision records 22 and 25). Each kind is
 counted up to `CHIBO_SEARCH_CAP` and shown as "1,000+" beyond, and one pages through that many
-results at most. The matches are listed once per search, with their rank, and counted and ranked
-from that list: bounding the count per kind or the rank to a candidate set was measured slower
-on both databases (each bound asks the index again). On SQLite the rank reads the titles' own
-words rather than asking FTS5 twice more.
+results at most. How the matches are read to count and rank them is `reading`'s: listed once
+with their rank, or, for a wide reach on PostgreSQL, a bounded part of them (decision record 28).
 
 Where the matches come from depends on the user's reach (decision record 26): a member's or a
 ward's entries are read first and the words matched on them (`engine.within_first`), as the
@@ -25,13 +23,14 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from chibo.lib.search import Query
-from chibo.library.index import engine, indexing
+from chibo.library.index import engine, indexing, reading
 from chibo.library.models import SearchEntry
 from chibo.orgs.models import Organisation
 
-KINDS = ("document", "meeting", "comment", "task", "member", "voice", "guidance")
+KINDS = SearchEntry.KINDS
 # Changes waiting at most this many are indexed before searching, so that a member finds what
 # they just wrote; more are left to the worker.
 DRAIN_INLINE = 50
@@ -110,6 +109,7 @@ def search(
 
     rank = engine.rank(query, card, prefix)
     cards = narrowed(scope.card_entries().filter(card=card)) if card else None
+    offset, limit = max(0, offset), max(0, min(limit, 100))
     if scope.searches_narrowly:
         documents = narrowed(scope.search_entries(kinds=["document"]))
         records = narrowed(scope.search_entries(kinds=[k for k in KINDS if k != "document"]))
@@ -117,10 +117,28 @@ def search(
         if cards is not None:
             more, more_params = engine.listing(cards, rank)
             sql, params = f"{sql} UNION {more}", [*params, *more_params]
+        found, ranked = reading.listed(sql, params, kind, offset, limit)
+    elif connection.vendor == "postgresql":
+        by_kind = {k: narrowed(scope.search_entries(kinds=[k])) for k in KINDS}
+        by_kind = {k: entries for k, entries in by_kind.items() if engine.some(entries)}
+        entries = narrowed(scope.search_entries(kinds=None if kind is None else [kind]))
+        found, ranked = reading.widely(
+            by_kind,
+            entries,
+            cards,
+            query,
+            rank,
+            kind,
+            offset,
+            limit,
+            cap,
+            today=timezone.localdate(),
+            prefix=prefix,
+        )
     else:
         entries = narrowed(scope.search_entries()).filter(engine.matches(query, prefix))
         sql, params = engine.listing(entries if cards is None else entries | cards, rank)
-    found, ranked = _listed(sql, params, kind, offset, max(0, min(limit, 100)))
+        found, ranked = reading.listed(sql, params, kind, offset, limit)
     counts = {k: min(found[k], cap) for k in KINDS if found.get(k)}
     more = frozenset(k for k in counts if found[k] > cap)
     if kind is not None:
@@ -130,7 +148,7 @@ def search(
         total = sum(counts.values())
         bounded = bool(more) or total > cap
     total = min(total, cap)
-    ids = ranked[: max(0, total - max(0, offset))]
+    ids = ranked[: max(0, total - offset)]
     rows = (
         SearchEntry.objects.filter(pk__in=ids)
         .select_related("organisation")
@@ -154,36 +172,3 @@ def search(
     return Results(
         query=query, counts=counts, hits=hits, total=total, more=more, cap=cap, bounded=bounded
     )
-
-
-def _listed(sql, params, kind, offset, limit) -> tuple[dict[str, int], list]:
-    """How many entries of each kind match (kinds with none left out), and the keys of the page
-    asked for in rank order, in one statement: the matches (`sql`, listing id, kind, rank and
-    day) are listed once and both are read from that list. A common word matches much of the
-    index, and reading each match's row is the cost (decision 25): counting and ranking apart
-    read them twice."""
-    page = "WHERE kind = %s" if kind is not None else ""
-    statement = (
-        f"WITH m (id, kind, rank, day) AS MATERIALIZED ({sql}) "
-        "SELECT kind, COUNT(*), CAST(NULL AS INTEGER), CAST(NULL AS DATE), CAST(NULL AS BIGINT) "
-        "FROM m GROUP BY kind UNION ALL SELECT * FROM ("
-        f"SELECT CAST(NULL AS VARCHAR(10)), CAST(NULL AS BIGINT), rank, day, id FROM m {page} "
-        "ORDER BY rank, day DESC NULLS LAST, id DESC LIMIT %s OFFSET %s) AS page"
-    )
-    found, ranked = {}, []
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, *([kind] if page else []), limit, max(0, offset)])
-        for of_kind, n, rank, day, pk in cursor.fetchall():
-            if of_kind is not None:
-                found[of_kind] = n
-            else:
-                ranked.append((rank, _ordinal(day), pk))
-    # The page's rows come in rank order from the database, though a union need not keep it.
-    return found, [pk for *_order, pk in sorted(ranked, key=lambda r: (r[0], -r[1], -r[2]))]
-
-
-def _ordinal(day) -> int:
-    """A date's place in time, 0 for none (last); SQLite's cursor gives dates as text."""
-    if day is None:
-        return 0
-    return (date.fromisoformat(day) if isinstance(day, str) else day).toordinal()

@@ -9,6 +9,7 @@ Nothing a user types reaches either query language: the tokens are letters and d
 
 import re
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, IntegerField
 from django.db.models.expressions import RawSQL
@@ -93,6 +94,16 @@ def matches(query: Query, prefix: bool = False) -> RawSQL:
     return RawSQL(sql, params, output_field=BooleanField())
 
 
+def some(entries) -> bool:
+    """Whether `entries` may hold any entry: the rules of access give none of some kinds to
+    some users, a condition no statement can be made of."""
+    try:
+        entries.query.sql_with_params()
+    except EmptyResultSet:
+        return False
+    return True
+
+
 def listing(entries, rank: RawSQL) -> tuple[str, list]:
     """The statement listing `entries` as (id, kind, rank, day)."""
     listed = entries.annotate(rank=rank).order_by().values_list("pk", "kind", "rank", "on")
@@ -111,29 +122,14 @@ def within_first(
     national ones open to all, are matched from an index of the documents' words alone."""
     match = matches(query, prefix)
     if connection.vendor == "postgresql":
-        # The documents holding the words, found first in their own index and kept apart by
-        # an OFFSET: else the planner reads every document the user may find and matches the
-        # words of each long body (176 ms against 39 for "chi bộ" among 10,171 documents).
-        # They are read in place of the table, the rules of access applied to them: joined to
-        # the documents (`id IN`), they were found again for each document by a planner whose
-        # statistics predated most of the library, 100 s (decision record 27).
-        held = f'(SELECT * FROM "{TABLE}" WHERE "kind" = %s AND {match.sql} OFFSET 0)'
-        documents, documents_params = _reading(
-            *listing(documents, rank), held, ["document", *match.params]
-        )
+        # The documents holding the words, found first in their own index: else the planner
+        # reads every document the user may find and matches the words of each long body
+        # (176 ms against 39 for "chi bộ" among 10,171 documents).
+        documents, documents_params = of_kind(documents, "document", query, rank, prefix=prefix)
     else:
         documents, documents_params = listing(documents.filter(match), rank)
-    columns = records.order_by()
-    if connection.vendor == "postgresql":
-        columns = columns.values("id", "kind", "on", "number", "card").annotate(
-            title_tsv=RawSQL(f'"{TABLE}"."title_tsv"', []),
-            body_tsv=RawSQL(f'"{TABLE}"."body_tsv"', []),
-        )
-        fence = "OFFSET 0"
-    else:
-        columns = columns.values("id", "kind", "on", "number", "card", "title_words")
-        fence = "LIMIT -1 OFFSET 0"
-    reach, reach_params = columns.query.sql_with_params()
+    fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
+    reach, reach_params = _read_to_rank(records.order_by()).query.sql_with_params()
     # A subquery with an OFFSET is kept apart: neither database moves the outer conditions
     # into it, so the index of words cannot lead.
     records = (
@@ -144,6 +140,62 @@ def within_first(
         f"{documents} UNION ALL {records}",
         [*documents_params, *rank.params, *reach_params, *match.params],
     )
+
+
+def _read_to_rank(entries):
+    """The columns of `entries` that the rank and the match read, and no more."""
+    columns = entries.values("id", "kind", "on", "number", "card")
+    if connection.vendor == "postgresql":
+        return columns.annotate(
+            title_tsv=RawSQL(f'"{TABLE}"."title_tsv"', []),
+            body_tsv=RawSQL(f'"{TABLE}"."body_tsv"', []),
+        )
+    return columns.values("id", "kind", "on", "number", "card", "title_words")
+
+
+def numbered(entries, cards, query: Query, rank: RawSQL, prefix: bool = False):
+    """The statement listing the `entries` holding the query's words whose official number is
+    the query typed whole, and the `cards` if given, as (id, kind, rank, day)."""
+    arms = []
+    exact = numbers(query)
+    if exact:
+        # Read by their numbers' index: a number is rarer than the words it is typed with.
+        held = ", ".join(["%s"] * len(exact))
+        rows = f'(SELECT * FROM "{TABLE}" WHERE "number" IN ({held}) OFFSET 0)'
+        found = entries.filter(matches(query, prefix))
+        arms.append(_reading(*listing(found, rank), rows, exact))
+    if cards is not None:
+        arms.append(listing(cards, rank))
+    return " UNION ".join(sql for sql, _p in arms), [p for _sql, ps in arms for p in ps]
+
+
+def titled(entries, query: Query, rank: RawSQL, since=None, prefix: bool = False):
+    """The statement listing the `entries` holding every phrase of the query in their title
+    (ranked 1, or 0 by their number), dated `since` or later if given, as (id, kind, rank, day)
+    (PostgreSQL). They are found in the titles' own index, with their dates."""
+    sql, params = _title(_phrases(query, prefix), every=True)
+    if since is not None:
+        sql, params = f'{sql} AND "{TABLE}"."on" >= %s', [*params, since]
+    rows = f'(SELECT * FROM "{TABLE}" WHERE {sql} OFFSET 0)'
+    return _reading(*listing(entries, rank), rows, params)
+
+
+def of_kind(entries, kind: str, query: Query, rank: RawSQL | None, since=None, prefix=False):
+    """The statement listing the `entries` of `kind` that hold the query's words, dated `since`
+    or later if given, as (id, kind, rank, day), or their ids alone without a `rank`
+    (PostgreSQL). They are found in that kind's own index of words and dates, in a subquery
+    kept apart by an OFFSET and read in place of the table, the rules of access applied to its
+    rows: joined to the entries (`id IN`), they were found again for each entry by a planner
+    whose statistics predated most of the library, 100 s (decision record 27)."""
+    match = matches(query, prefix)
+    held, held_params = f'"kind" = %s AND {match.sql}', [kind, *match.params]
+    if since is not None:
+        held, held_params = f'{held} AND "on" >= %s', [*held_params, since]
+    if rank is None:
+        sql, params = entries.order_by().values_list("pk").query.sql_with_params()
+    else:
+        sql, params = listing(entries, rank)
+    return _reading(sql, params, f'(SELECT * FROM "{TABLE}" WHERE {held} OFFSET 0)', held_params)
 
 
 def _reading(sql: str, params: list, rows: str, rows_params: list) -> tuple[str, list]:

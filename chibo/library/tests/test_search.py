@@ -2,7 +2,7 @@
 down, bad queries, staying current, access, the rebuild and the number of queries. The same
 tests run on SQLite (FTS5) and PostgreSQL (tsvector)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -12,7 +12,7 @@ from django.db.models import Q
 from chibo.access.scope import Scope
 from chibo.conftest import make_member
 from chibo.lib.search import parse
-from chibo.library.index import indexing, schema
+from chibo.library.index import indexing, reading, schema
 from chibo.library.models import Document, SearchEntry, SearchQueue
 from chibo.library.searching import KINDS, search
 from chibo.library.tests.library_data import shelved, standing
@@ -393,6 +393,22 @@ def test_a_search_takes_a_handful_of_queries_whatever_the_hits(
     assert Q(pk__in=[]) is not None
 
 
+def test_past_the_cap_a_wide_search_takes_a_bounded_number_of_queries(
+    world, settings, django_assert_max_num_queries
+):
+    """The queue, the counts, the kinds under the cap, the numbers typed whole, two spans of
+    time for each of three tiers, and the page's rows (PostgreSQL; SQLite lists them once)."""
+    settings.CHIBO_SEARCH_CAP = 2
+    for n in range(1, 31):
+        about = " về chống ngập úng" if n == 7 else ""
+        shelved(number=f"{n}-NQ/TW", title=f"Nghị quyết số {n}{about}", summary="Chống ngập úng.")
+    indexing.drain()
+    with django_assert_max_num_queries(11):
+        results = search(Scope(world.admin), parse("chong ngap ung"))
+    assert results.more == {"document"} and results.total == 2
+    assert [hit.title.split()[0] for hit in results.hits] == ["7-NQ/TW", "30-NQ/TW"]
+
+
 @pytest.mark.parametrize("typed", ["sinh hoạt thường kỳ", "កិច្ចប្រជុំទៀងទាត់", "regular meeting"])
 def test_a_meeting_without_a_theme_is_found_by_its_kind_in_each_language(world, typed, order):
     from chibo.meetings.tests.test_planning import make_meeting
@@ -418,3 +434,52 @@ def test_past_the_cap_a_title_match_still_ranks_before_newer_body_matches(world,
     assert results.more == {"document"}
     assert results.total == 2 and results.bounded
     assert [h.title.split()[0] for h in results.hits] == ["36-NQ/TW", "4-HD/TW"]
+
+
+DIKES = ["2-HD/TW", "1-HD/TW", "3-HD/TW", "4-HD/TW", "8-HD/TW", "7-HD/TW", "6-HD/TW", "5-HD/TW"]
+
+
+@pytest.mark.parametrize(
+    "cap, recent",
+    [(5, 31), (5, 1), (5, 5000), (1000, 31)],
+    ids=["past the cap", "nothing recent", "everything recent", "under the cap"],
+)
+def test_a_wide_search_pages_in_rank_order_however_it_reads_the_matches(
+    world, settings, monkeypatch, cap, recent
+):
+    """Past the cap, the administrator's page is read tier by tier, the newest matches first
+    and further back until the page is full (PostgreSQL). Each way gives the same pages."""
+    settings.CHIBO_SEARCH_CAP = cap
+    monkeypatch.setattr(reading, "RECENT", recent)
+    today = NOW.date()
+    shelved(number="1-HD/TW", title="Bảo vệ đê điều", issued_on=today - timedelta(days=400))
+    shelved(number="2-HD/TW", title="Kiểm tra đê điều", issued_on=today - timedelta(days=10))
+    # The title holds one of the two words; the body holds both.
+    shelved(
+        number="3-HD/TW",
+        title="Tu bổ đê",
+        summary="Đoạn đê điều xung yếu.",
+        issued_on=today - timedelta(days=100),
+    )
+    shelved(
+        number="4-HD/TW",
+        title="Điều hành mùa lũ",
+        summary="Canh gác đê điều.",
+        issued_on=today - timedelta(days=800),
+    )
+    for n in range(5, 9):
+        shelved(
+            number=f"{n}-HD/TW",
+            title=f"Hướng dẫn số {n}",
+            summary="Gia cố đê điều trước mùa mưa.",
+            issued_on=today - timedelta(days=10 - n),
+        )
+    shelved(number="9-HD/TW", title="Đê biển", summary="Trồng rừng ngập mặn.", issued_on=today)
+    dikes = DIKES[:cap]
+    for kind in (None, "document"):
+        pages = [
+            numbers(world, "đê điều", "admin", kind=kind, offset=at, limit=2) for at in (0, 2, 4, 6)
+        ]
+        assert [n for page in pages for n in page] == dikes
+    results = search(Scope(world.admin), parse("de dieu"))
+    assert results.counts == {"document": len(dikes)} and results.total == len(dikes)

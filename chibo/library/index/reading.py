@@ -1,0 +1,162 @@
+"""How a search reads its matches, to count them by kind and rank a page of them.
+
+`listed` lists every match once and reads both from that list (decision record 25): right when
+the matches are few, or the reach is small. A province administrator's common phrase matches
+hundreds of thousands of entries, and reading each one's row was the cost (decision record 27).
+On PostgreSQL `widely` reads a bounded part of them (decision record 28):
+
+- each kind is counted up to the cap from its own index of words and dates, from the last month
+  first: a common phrase's month holds more than the cap;
+- the kinds under the cap have every match listed; of the others, the page takes the numbers
+  typed whole, then, tier by tier as `engine.rank` orders them, the last month's matches, and
+  all of them only when the month holds too few.
+"""
+
+from datetime import date, timedelta
+
+from django.db import connection
+
+from chibo.library.index import engine
+
+# Where a wide search's recent matches begin, in days before today.
+RECENT = 31
+
+
+def listed(sql: str, params: list, kind, offset: int, limit: int) -> tuple[dict[str, int], list]:
+    """How many entries of each kind match (kinds with none left out), and the keys of the page
+    asked for in rank order, in one statement: the matches (`sql`, listing id, kind, rank and
+    day) are listed once and both are read from that list. A common word matches much of the
+    index, and reading each match's row is the cost (decision 25): counting and ranking apart
+    read them twice."""
+    page = "WHERE kind = %s" if kind is not None else ""
+    statement = (
+        f"WITH m (id, kind, rank, day) AS MATERIALIZED ({sql}) "
+        "SELECT kind, COUNT(*), CAST(NULL AS INTEGER), CAST(NULL AS DATE), CAST(NULL AS BIGINT) "
+        "FROM m GROUP BY kind UNION ALL SELECT * FROM ("
+        f"SELECT CAST(NULL AS VARCHAR(10)), CAST(NULL AS BIGINT), rank, day, id FROM m {page} "
+        "ORDER BY rank, day DESC NULLS LAST, id DESC LIMIT %s OFFSET %s) AS page"
+    )
+    found, ranked = {}, []
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *([kind] if page else []), limit, max(0, offset)])
+        for of_kind, n, rank, day, pk in cursor.fetchall():
+            if of_kind is not None:
+                found[of_kind] = n
+            else:
+                ranked.append(_order(rank, day, pk))
+    # The page's rows come in rank order from the database, though a union need not keep it.
+    return found, [pk for *_key, pk in sorted(ranked)]
+
+
+def widely(
+    by_kind: dict, entries, cards, query, rank, kind, offset: int, limit: int, cap: int, **given
+) -> tuple[dict[str, int], list]:
+    """As `listed`, for a user who may find much of a large index (PostgreSQL): `by_kind`, the
+    entries of each kind they may find (kinds they may find none of left out), `entries` those
+    of the page (of `kind`, if asked), and `cards` the members they may find by card number, if
+    the query can be one. A kind with more matches than the `cap` counts `cap` + 1. `given`
+    holds `today` and `prefix`."""
+    recent, prefix = given["today"] - timedelta(days=RECENT), given["prefix"]
+    if not by_kind:
+        return {}, []
+    found = _counted(by_kind, cards, query, prefix, cap, recent)
+    kinds = [k for k in by_kind if kind in (None, k)]
+    common = [k for k in kinds if found.get(k, 0) > cap]
+    if not common:
+        return found, _every(by_kind, kinds, cards, query, rank, kind, offset, limit, prefix)
+    need = offset + limit
+    rows = set(_read(_every_sql(by_kind, kinds, None, query, rank, prefix, common)))
+    entries = entries.filter(kind__in=common)
+    if engine.numbers(query) or cards is not None:
+        rows |= set(_read(engine.numbered(entries, cards, query, rank, prefix)))
+    # Of one phrase, some in the title is all of it: none ranks 2.
+    for tier in (1, 3) if len(query.phrases) == 1 else (1, 2, 3):
+        wanted = need - sum(1 for row in rows if row[0] < tier)
+        if wanted <= 0:
+            break
+        for since in (recent, None):
+            if tier == 1:
+                statement = engine.titled(entries, query, rank, since, prefix)
+            else:
+                arms = [engine.of_kind(by_kind[k], k, query, rank, since, prefix) for k in common]
+                statement = _union(arms)
+            # Only the tier's rows: the others may be many.
+            sql, params = statement
+            got = _read(
+                (
+                    f"SELECT * FROM ({sql}) AS m (id, kind, rank, day) WHERE rank = %s",
+                    [*params, tier],
+                )
+            )
+            if len(got) >= wanted:  # older ones would rank after these
+                break
+        rows.update(got)
+    return found, [pk for *_key, pk in sorted(rows)[offset:need]]
+
+
+def _counted(by_kind: dict, cards, query, prefix, cap: int, since) -> dict[str, int]:
+    """The matches of each kind, counted up to `cap` + 1 from that kind's index of words and
+    dates, in one statement: first those `since` the day given, which suffice for a common
+    phrase, and only if they are fewer, all of them."""
+    arms, params = [], []
+    for kind, entries in by_kind.items():
+        counts = []
+        for span in (since, None):
+            sql, more = engine.of_kind(entries, kind, query, None, span, prefix)
+            sql, more = f"({sql} LIMIT %s)", [*more, cap + 1]
+            if kind == "member" and cards is not None:
+                by_card, card_params = cards.order_by().values_list("pk").query.sql_with_params()
+                sql, more = f"{sql} UNION ({by_card})", [*more, *card_params]
+            counts.append((f"(SELECT COUNT(*) FROM ({sql}) AS of_kind)", more))
+        (recent, recent_params), (every, every_params) = counts
+        # PostgreSQL runs a subquery of a CASE only when its branch is taken.
+        arms.append(
+            f"SELECT CAST(%s AS VARCHAR(10)), CASE WHEN {recent} > %s THEN %s ELSE {every} END"
+        )
+        params += [kind, *recent_params, cap, cap + 1, *every_params]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(arms), params)
+        return {kind: n for kind, n in cursor.fetchall() if n}
+
+
+def _every_sql(by_kind, kinds, cards, query, rank, prefix, leaving=()) -> tuple[str, list]:
+    """The statement listing every match of the `kinds` but those `leaving`."""
+    arms = []
+    for k in kinds:
+        if k in leaving:
+            continue
+        sql, params = engine.of_kind(by_kind[k], k, query, rank, prefix=prefix)
+        if k == "member" and cards is not None:  # a member found by their card, once
+            by_card, card_params = engine.listing(cards, rank)
+            sql, params = f"SELECT * FROM (({sql}) UNION ({by_card})) AS m", [*params, *card_params]
+        arms.append((sql, params))
+    return _union(arms)
+
+
+def _every(by_kind, kinds, cards, query, rank, kind, offset, limit, prefix) -> list:
+    """The page, from every match of the `kinds` listed (`listed`)."""
+    sql, params = _every_sql(by_kind, kinds, cards, query, rank, prefix)
+    return listed(sql, params, kind, offset, limit)[1]
+
+
+def _union(arms: list[tuple[str, list]]) -> tuple[str, list]:
+    return " UNION ALL ".join(sql for sql, _p in arms), [p for _sql, ps in arms for p in ps]
+
+
+def _read(statement: tuple[str, list]) -> list[tuple[int, int, int, int]]:
+    """The rows (id, kind, rank, day) a statement lists, as places in the rank order."""
+    sql, params = statement
+    if not sql:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [_order(rank, day, pk) for pk, _kind, rank, day in cursor.fetchall()]
+
+
+def _order(rank: int, day, pk: int) -> tuple[int, int, int, int]:
+    """Where an entry stands in the rank order (tier, newest first, then by key), and its key."""
+    if day is None:
+        ordinal = 0
+    else:  # SQLite's cursor gives dates as text
+        ordinal = (date.fromisoformat(day) if isinstance(day, str) else day).toordinal()
+    return (rank, -ordinal, -pk, pk)
