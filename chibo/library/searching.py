@@ -133,6 +133,8 @@ def search(
             limit,
             cap,
             today=timezone.localdate(),
+            since=since,
+            until=until,
             prefix=prefix,
         )
     else:

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from django.db import connection
 
 from chibo.library.index import engine
+from chibo.library.index.sources import SOURCES
 
 # Where a wide search's recent matches begin, in days before today.
 RECENT = 31
@@ -55,11 +56,18 @@ def widely(
     entries of each kind they may find (kinds they may find none of left out), `entries` those
     of the page (of `kind`, if asked), and `cards` the members they may find by card number, if
     the query can be one. A kind with more matches than the `cap` counts `cap` + 1. `given`
-    holds `today` and `prefix`."""
-    recent, prefix = given["today"] - timedelta(days=RECENT), given["prefix"]
+    holds `today`, the first and last days asked for (`since`, `until`) and `prefix`."""
+    since, until, prefix = given["since"], given["until"], given["prefix"]
+    recent = given["today"] - timedelta(days=RECENT)
+    if until is not None and until < given["today"]:
+        spans = [None]  # the past asked for, read whole
+    elif since is not None and since >= recent:
+        spans = [since]  # recent enough
+    else:
+        spans = [recent, None]
     if not by_kind:
         return {}, []
-    found = _counted(by_kind, cards, query, prefix, cap, recent)
+    found = _counted(by_kind, cards, query, prefix, cap, spans)
     kinds = [k for k in by_kind if kind in (None, k)]
     common = [k for k in kinds if found.get(k, 0) > cap]
     if not common:
@@ -69,54 +77,61 @@ def widely(
     entries = entries.filter(kind__in=common)
     if engine.numbers(query) or cards is not None:
         rows |= set(_read(engine.numbered(entries, cards, query, rank, prefix)))
+    titled = [k for k in common if SOURCES[k].titled]
     # Of one phrase, some in the title is all of it: none ranks 2.
     for tier in (1, 3) if len(query.phrases) == 1 else (1, 2, 3):
         wanted = need - sum(1 for row in rows if row[0] < tier)
         if wanted <= 0:
             break
-        for since in (recent, None):
+        of = common if tier == 3 else titled
+        if not of:
+            continue
+        for start in spans:
             if tier == 1:
-                statement = engine.titled(entries, query, rank, since, prefix)
+                statement = engine.titled(entries.filter(kind__in=of), query, rank, start, prefix)
             else:
-                arms = [engine.of_kind(by_kind[k], k, query, rank, since, prefix) for k in common]
+                arms = [engine.of_kind(by_kind[k], k, query, rank, start, prefix) for k in of]
                 statement = _union(arms)
-            # Only the tier's rows: the others may be many.
             sql, params = statement
-            got = _read(
-                (
-                    f"SELECT * FROM ({sql}) AS m (id, kind, rank, day) WHERE rank = %s",
-                    [*params, tier],
-                )
-            )
+            # Only the tier's rows: the others may be many.
+            sql = f"SELECT * FROM ({sql}) AS m (id, kind, rank, day) WHERE rank = %s"
+            got = _read((sql, [*params, tier]))
             if len(got) >= wanted:  # older ones would rank after these
                 break
         rows.update(got)
     return found, [pk for *_key, pk in sorted(rows)[offset:need]]
 
 
-def _counted(by_kind: dict, cards, query, prefix, cap: int, since) -> dict[str, int]:
+def _counted(by_kind: dict, cards, query, prefix, cap: int, spans) -> dict[str, int]:
     """The matches of each kind, counted up to `cap` + 1 from that kind's index of words and
-    dates, in one statement: first those `since` the day given, which suffice for a common
-    phrase, and only if they are fewer, all of them."""
+    dates, in one statement: first those dated from the first of the `spans` on (the recent
+    ones), which suffice for a common phrase, and only if they are fewer, from the last on."""
     arms, params = [], []
     for kind, entries in by_kind.items():
-        counts = []
-        for span in (since, None):
-            sql, more = engine.of_kind(entries, kind, query, None, span, prefix)
-            sql, more = f"({sql} LIMIT %s)", [*more, cap + 1]
-            if kind == "member" and cards is not None:
-                by_card, card_params = cards.order_by().values_list("pk").query.sql_with_params()
-                sql, more = f"{sql} UNION ({by_card})", [*more, *card_params]
-            counts.append((f"(SELECT COUNT(*) FROM ({sql}) AS of_kind)", more))
-        (recent, recent_params), (every, every_params) = counts
-        # PostgreSQL runs a subquery of a CASE only when its branch is taken.
-        arms.append(
-            f"SELECT CAST(%s AS VARCHAR(10)), CASE WHEN {recent} > %s THEN %s ELSE {every} END"
-        )
-        params += [kind, *recent_params, cap, cap + 1, *every_params]
+        starts = dict.fromkeys((spans[0], spans[-1]))  # the first and the last, once each
+        counts = [_count(entries, kind, cards, query, prefix, cap, start) for start in starts]
+        if len(counts) == 1:
+            ((arm, more),) = counts
+        else:
+            (recent, recent_params), (every, every_params) = counts
+            # PostgreSQL runs a subquery of a CASE only when its branch is taken.
+            arm = f"CASE WHEN {recent} > %s THEN %s ELSE {every} END"
+            more = [*recent_params, cap, cap + 1, *every_params]
+        arms.append(f"SELECT CAST(%s AS VARCHAR(10)), {arm}")
+        params += [kind, *more]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(arms), params)
         return {kind: n for kind, n in cursor.fetchall() if n}
+
+
+def _count(entries, kind, cards, query, prefix, cap: int, since) -> tuple[str, list]:
+    """The subquery counting the `entries` of `kind` holding the words up to `cap` + 1."""
+    sql, params = engine.of_kind(entries, kind, query, None, since, prefix)
+    sql, params = f"({sql} LIMIT %s)", [*params, cap + 1]
+    if kind == "member" and cards is not None:
+        by_card, card_params = cards.order_by().values_list("pk").query.sql_with_params()
+        sql, params = f"{sql} UNION ({by_card})", [*params, *card_params]
+    return f"(SELECT COUNT(*) FROM ({sql}) AS of_kind)", params
 
 
 def _every_sql(by_kind, kinds, cards, query, rank, prefix, leaving=()) -> tuple[str, list]:

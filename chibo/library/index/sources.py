@@ -59,6 +59,9 @@ class Source:
     kind: str
     records: Callable[[], QuerySet]
     entry: Callable[[object], SearchEntry]
+    # Whether its entries' titles are searched: a comment's shows only where it was said, so
+    # none ranks by its title (a wide search skips those tiers for it).
+    titled: bool = True
 
 
 def _entry(
@@ -267,6 +270,7 @@ SOURCES: dict[str, Source] = {
                 .order_by("pk")
             ),
             _comment,
+            titled=False,
         ),
         Source(
             "task",

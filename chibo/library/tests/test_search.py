@@ -439,18 +439,9 @@ def test_past_the_cap_a_title_match_still_ranks_before_newer_body_matches(world,
 DIKES = ["2-HD/TW", "1-HD/TW", "3-HD/TW", "4-HD/TW", "8-HD/TW", "7-HD/TW", "6-HD/TW", "5-HD/TW"]
 
 
-@pytest.mark.parametrize(
-    "cap, recent",
-    [(5, 31), (5, 1), (5, 5000), (1000, 31)],
-    ids=["past the cap", "nothing recent", "everything recent", "under the cap"],
-)
-def test_a_wide_search_pages_in_rank_order_however_it_reads_the_matches(
-    world, settings, monkeypatch, cap, recent
-):
-    """Past the cap, the administrator's page is read tier by tier, the newest matches first
-    and further back until the page is full (PostgreSQL). Each way gives the same pages."""
-    settings.CHIBO_SEARCH_CAP = cap
-    monkeypatch.setattr(reading, "RECENT", recent)
+def dikes_shelved() -> None:
+    """Documents on dikes: two hold both words in the title, two one of them, four (the newest)
+    only in the body, one neither."""
     today = NOW.date()
     shelved(number="1-HD/TW", title="Bảo vệ đê điều", issued_on=today - timedelta(days=400))
     shelved(number="2-HD/TW", title="Kiểm tra đê điều", issued_on=today - timedelta(days=10))
@@ -475,6 +466,21 @@ def test_a_wide_search_pages_in_rank_order_however_it_reads_the_matches(
             issued_on=today - timedelta(days=10 - n),
         )
     shelved(number="9-HD/TW", title="Đê biển", summary="Trồng rừng ngập mặn.", issued_on=today)
+
+
+@pytest.mark.parametrize(
+    "cap, recent",
+    [(5, 31), (5, 1), (5, 5000), (1000, 31)],
+    ids=["past the cap", "nothing recent", "everything recent", "under the cap"],
+)
+def test_a_wide_search_pages_in_rank_order_however_it_reads_the_matches(
+    world, settings, monkeypatch, cap, recent
+):
+    """Past the cap, the administrator's page is read tier by tier, the newest matches first
+    and further back until the page is full (PostgreSQL). Each way gives the same pages."""
+    settings.CHIBO_SEARCH_CAP = cap
+    monkeypatch.setattr(reading, "RECENT", recent)
+    dikes_shelved()
     dikes = DIKES[:cap]
     for kind in (None, "document"):
         pages = [
@@ -483,3 +489,27 @@ def test_a_wide_search_pages_in_rank_order_however_it_reads_the_matches(
         assert [n for page in pages for n in page] == dikes
     results = search(Scope(world.admin), parse("de dieu"))
     assert results.counts == {"document": len(dikes)} and results.total == len(dikes)
+
+
+@pytest.mark.parametrize(
+    "cap, since, until, expected",
+    [
+        (3, 20, None, ["2-HD/TW", "8-HD/TW", "7-HD/TW"]),
+        (1, None, 300, ["1-HD/TW"]),
+        (2, 200, 5, ["2-HD/TW", "3-HD/TW"]),
+    ],
+    ids=["recent days", "long ago", "up to days ago"],
+)
+def test_a_wide_search_past_the_cap_keeps_to_the_dates_asked_for(
+    world, settings, cap, since, until, expected
+):
+    settings.CHIBO_SEARCH_CAP = cap
+    dikes_shelved()
+    today = NOW.date()
+    dates = {
+        "since": today - timedelta(days=since) if since else None,
+        "until": today - timedelta(days=until) if until else None,
+    }
+    results = search(Scope(world.admin), parse("đê điều"), **dates)
+    assert results.more == {"document"}
+    assert [hit.title.split()[0] for hit in results.hits] == expected
