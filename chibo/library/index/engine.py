@@ -128,8 +128,17 @@ def within_first(
         documents, documents_params = of_kind(documents, "document", query, rank, prefix=prefix)
     else:
         documents, documents_params = listing(documents.filter(match), rank)
-    fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
-    reach, reach_params = _read_to_rank(records.order_by()).query.sql_with_params()
+    columns = records.order_by()
+    if connection.vendor == "postgresql":
+        columns = columns.values("id", "kind", "on", "number", "card").annotate(
+            title_tsv=RawSQL(f'"{TABLE}"."title_tsv"', []),
+            body_tsv=RawSQL(f'"{TABLE}"."body_tsv"', []),
+        )
+        fence = "OFFSET 0"
+    else:
+        columns = columns.values("id", "kind", "on", "number", "card", "title_words")
+        fence = "LIMIT -1 OFFSET 0"
+    reach, reach_params = columns.query.sql_with_params()
     # A subquery with an OFFSET is kept apart: neither database moves the outer conditions
     # into it, so the index of words cannot lead.
     records = (
@@ -140,17 +149,6 @@ def within_first(
         f"{documents} UNION ALL {records}",
         [*documents_params, *rank.params, *reach_params, *match.params],
     )
-
-
-def _read_to_rank(entries):
-    """The columns of `entries` that the rank and the match read, and no more."""
-    columns = entries.values("id", "kind", "on", "number", "card")
-    if connection.vendor == "postgresql":
-        return columns.annotate(
-            title_tsv=RawSQL(f'"{TABLE}"."title_tsv"', []),
-            body_tsv=RawSQL(f'"{TABLE}"."body_tsv"', []),
-        )
-    return columns.values("id", "kind", "on", "number", "card", "title_words")
 
 
 def numbered(entries, cards, query: Query, rank: RawSQL, prefix: bool = False):
