@@ -37,6 +37,11 @@ def tokens(text: str) -> str:
     """A column's words as `chibo.lib.search.index_text` gives them (the words, then each
     official number whole), as tokens."""
     found = [*words(text)[:MOST_WORDS], *_number_words(text)]
+    joined = " ".join(found)
+    # Folded Vietnamese and English are their own tokens: a rebuild spells out a province's
+    # hundreds of millions of words, and only Khmer clusters need it.
+    if joined.isascii() and max(map(len, found), default=0) <= LONGEST:
+        return joined
     return " ".join(token(w) for w in found if len(w) <= LONGEST)
 
 
