@@ -177,7 +177,9 @@ def main() -> None:
         )
     text = pdf_text()
     with transaction.atomic():
-        document = Document.objects.filter(issuer=BENCH).first()
+        # The benchmark's own document, or the library's first with --documents 0.
+        bench = Document.objects.filter(issuer=BENCH)
+        document = (bench if bench.exists() else Document.objects.order_by("pk")).first()
         Document.objects.filter(pk=document.pk).update(text=text)
         start = time.perf_counter()
         indexing.index("document", [document.pk])
