@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from chibo.access.personal import Personal, Role, Shown, shown
 from chibo.audit.models import Entry
 from chibo.guidance.models import Example, Guidance, Topic
+from chibo.library.index import keys
 from chibo.library.models import Document, SearchEntry, StudyCampaign
 from chibo.meetings.models import ActionItem, Meeting
 from chibo.orgs.models import (
@@ -679,41 +680,47 @@ class Scope:
         its list's for every persona. With `kinds`, of those kinds only: the rules of the
         others are left out, not only their entries (the planner took each `kind` condition
         repeated as a new one, and expected 29 documents of 10,171)."""
+        return SearchEntry.objects.filter(self.search_keys(kinds).q)
+
+    def search_keys(self, kinds: Collection[str] | None = None) -> keys.Keys:
+        """The rules of `search_entries` over the entries' keys, as a `Q` and as the keys
+        SQLite's full-text index holds (`library.index.keys`)."""
         if self.is_admin:
-            every = SearchEntry.objects.all()
-            return every if kinds is None else every.filter(kind__in=kinds)
+            return keys.EVERY if kinds is None else keys.kinds(kinds)
         reach, me = self._reach, self.member_id
-        nobody = Q(pk__in=[])
-        mine = Q(person_id=me) if me else nobody
+        mine = keys.person(me) if me else keys.NOBODY
+        under = keys.NOBODY
+        for path in reach.subtree_paths:
+            under |= keys.at_or_below(path)
         # `_where()`: an organisation among the cells in reach or under a committee sat on.
-        in_reach = Q(organisation_id__in=reach.cells) | self._under_committees("path")
+        in_reach = keys.organisations(reach.cells) | under
+        toward_reach = keys.paths(self._reach_prefixes) | under  # `_toward_reach()`
         rules = {
             # library_documents()
-            ("document",): Q(organisation__isnull=True) | self._toward_reach("path"),
+            ("document",): keys.no_organisation() | toward_reach,
             # meetings(), and a comment with its meeting
-            ("meeting", "comment"): (in_reach & Q(shown=True))
-            | Q(organisation_id__in=reach.led)
+            ("meeting", "comment"): (in_reach & keys.shown())
+            | keys.organisations(reach.led)
             | mine,
             # action_items()
             ("task",): in_reach | mine,
             # members()
             ("member",): in_reach,
             # voices()
-            ("voice",): Q(organisation_id__in=reach.on_cell_committee)
-            | self._under_committees("path")
+            ("voice",): keys.organisations(reach.on_cell_committee)
+            | under
             | mine
-            | (Q(second_person_id=me) if me else nobody),
+            | (keys.second_person(me) if me else keys.NOBODY),
             # guidance()
-            ("guidance",): self._under_committees("path")
-            | Q(shown=True, path__in=self._above_paths),
+            ("guidance",): under | (keys.shown() & keys.paths(self._above_paths)),
         }
-        where = nobody
+        where = keys.NOBODY
         for of, rule in rules.items():
             if kinds is not None:
                 of = [kind for kind in of if kind in kinds]
             if of:
-                where |= Q(kind__in=of) & rule
-        return SearchEntry.objects.filter(where)
+                where |= keys.kinds(of) & rule
+        return where
 
     @property
     def searches_narrowly(self) -> bool:

@@ -26,7 +26,7 @@ from django.db import connection
 from django.utils import timezone
 
 from chibo.lib.search import Query
-from chibo.library.index import engine, indexing, reading
+from chibo.library.index import engine, indexing, keys, reading
 from chibo.library.models import SearchEntry
 from chibo.orgs.models import Organisation
 
@@ -138,7 +138,11 @@ def search(
             prefix=prefix,
         )
     else:
-        entries = narrowed(scope.search_entries()).filter(engine.matches(query, prefix))
+        # FTS5 finds only what the user may find, in the organisation asked for.
+        wanted = scope.search_keys()
+        asked = wanted if within is None else wanted & keys.at_or_below(within.path)
+        match = engine.matches(query, prefix, keys=asked.fts)
+        entries = narrowed(SearchEntry.objects.filter(wanted.q)).filter(match)
         sql, params = engine.listing(entries if cards is None else entries | cards, rank)
         found, ranked = reading.listed(sql, params, kind, offset, limit)
     counts = {k: min(found[k], cap) for k in KINDS if found.get(k)}

@@ -64,11 +64,8 @@ def _sqlite_phrase(p: list[str]) -> str:
 
 
 def _sqlite_all(phrases: list[list[str]]) -> str:
-    return " AND ".join(_sqlite_phrase(p) for p in phrases)
-
-
-def _sqlite_any(phrases: list[list[str]]) -> str:
-    return " OR ".join(_sqlite_phrase(p) for p in phrases)
+    # The words, not the keys beside them (`keys`).
+    return f"{{title_words body_words}} : ({' AND '.join(_sqlite_phrase(p) for p in phrases)})"
 
 
 def _pg(phrases: list[list[str]], joint: str) -> str:
@@ -85,9 +82,11 @@ def _in_fts(match: str) -> tuple[str, list]:
     )
 
 
-def matches(query: Query, prefix: bool = False) -> RawSQL:
+def matches(query: Query, prefix: bool = False, keys: str | None = None) -> RawSQL:
     """Entries holding every phrase of the query, in their title or body; with `prefix`, the
-    last word may be the beginning of a longer one."""
+    last word may be the beginning of a longer one. On SQLite, `keys` (`keys.Keys.fts`) keeps
+    FTS5 to the entries holding them: else it lists every entry holding the words, and a
+    province's common phrase is hundreds of thousands (decision record 29)."""
     phrases = _phrases(query, prefix)
     if connection.vendor == "postgresql":
         sql = (
@@ -95,7 +94,8 @@ def matches(query: Query, prefix: bool = False) -> RawSQL:
             "@@ to_tsquery('simple'::regconfig, %s)"
         )
         return RawSQL(sql, [_pg(phrases, "&")], output_field=BooleanField())
-    sql, params = _in_fts(_sqlite_all(phrases))
+    match = _sqlite_all(phrases)
+    sql, params = _in_fts(match if keys is None else f"{match} AND keys : ({keys})")
     return RawSQL(sql, params, output_field=BooleanField())
 
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from chibo.library.index import keys
 from chibo.library.index.engine import FTS, TABLE
 from chibo.library.models import SearchEntry
 
@@ -128,16 +129,53 @@ def drop_index(schema_editor) -> None:
         schema_editor.execute(f"DROP TABLE IF EXISTS {FTS}")
 
 
+# The triggers by which SQLite's full-text table follows the entries.
+FTS_TRIGGERS = ["search_fts_ai", "search_fts_ad", "search_fts_au"]
+
+
+# SQLite: each entry's keys (`keys.sql`), computed from its row when read, for the full-text table
+# to hold beside its words.
+ADD_KEYS = f"ALTER TABLE {TABLE} ADD COLUMN keys TEXT GENERATED ALWAYS AS ({keys.sql()}) VIRTUAL"
+KEYED_FTS = (
+    f"CREATE VIRTUAL TABLE {FTS} USING fts5(title_words, body_words, keys, content='{TABLE}', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 0', detail='full')"
+)
+
+
+def key_index(schema_editor) -> None:
+    """SQLite's full-text table made again with each entry's keys beside its words (run by the
+    migration; the triggers follow after it)."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for name in FTS_TRIGGERS:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    schema_editor.execute(f"DROP TABLE IF EXISTS {FTS}")
+    schema_editor.execute(ADD_KEYS)
+    schema_editor.execute(KEYED_FTS)
+    schema_editor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
+
+
+def unkey_index(schema_editor) -> None:
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for name in FTS_TRIGGERS:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    drop_index(schema_editor)
+    schema_editor.execute(f"ALTER TABLE {TABLE} DROP COLUMN keys")
+    create_index(schema_editor)
+    schema_editor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
+
+
 def _sqlite_triggers() -> list[str]:
     sql = []
     # The FTS5 table follows the entries (an external-content table, as SQLite documents).
     fts_in = (
-        f"INSERT INTO {FTS}(rowid, title_words, body_words) "
-        "VALUES (new.id, new.title_words, new.body_words);"
+        f"INSERT INTO {FTS}(rowid, title_words, body_words, keys) "
+        "VALUES (new.id, new.title_words, new.body_words, new.keys);"
     )
     fts_out = (
-        f"INSERT INTO {FTS}({FTS}, rowid, title_words, body_words) "
-        "VALUES ('delete', old.id, old.title_words, old.body_words);"
+        f"INSERT INTO {FTS}({FTS}, rowid, title_words, body_words, keys) "
+        "VALUES ('delete', old.id, old.title_words, old.body_words, old.keys);"
     )
     sql += [
         f"CREATE TRIGGER search_fts_ai AFTER INSERT ON {TABLE} BEGIN {fts_in} END",
@@ -157,10 +195,6 @@ def _sqlite_triggers() -> list[str]:
             f"SELECT '{kind}', old.{column} WHERE {moved}; END",
         ]
     return sql
-
-
-# The triggers by which SQLite's full-text table follows the entries.
-FTS_TRIGGERS = ["search_fts_ai", "search_fts_ad", "search_fts_au"]
 
 
 def _sqlite_names() -> list[str]:
@@ -222,6 +256,10 @@ def install_triggers(connection: BaseDatabaseWrapper) -> None:
             statements = _pg_triggers()
         else:
             statements = [f"DROP TRIGGER IF EXISTS {name}" for name in _sqlite_names()]
+            # A later migration that rebuilds the table leaves out the keys, no field of it.
+            cursor.execute(f"PRAGMA table_xinfo({TABLE})")
+            if "keys" not in {row[1] for row in cursor.fetchall()}:
+                statements.append(ADD_KEYS)
             statements += _sqlite_triggers()
         for statement in statements:
             cursor.execute(statement)
