@@ -35,6 +35,7 @@ class Action(models.TextChoices):
     MEETING_DELETED = "meeting_deleted", _("deleted a draft meeting")
     ROUND_OPENED = "round_opened", _("opened an evaluation round")
     EVALUATION_STEP = "evaluation_step", _("took a step of an evaluation")
+    SETTINGS_CHANGED = "settings_changed", _("changed an organisation's settings")
 
 
 class EntryQuerySet(models.QuerySet):

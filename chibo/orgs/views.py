@@ -183,10 +183,15 @@ def member_edit(request: HttpRequest, code: UUID) -> HttpResponse:
 @never_cache
 def organisation_edit(request: HttpRequest, code: UUID) -> HttpResponse:
     org, _can_manage = get_organisation_for_user(request, code, may="edit")
+    before = {name: getattr(org, name) for name in OrganisationForm.Meta.fields}
     form = OrganisationForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
         if form.changed_data:
-            org.save(update_fields=form.changed_data)
+            with transaction.atomic():
+                org.save(update_fields=form.changed_data)
+                # The language of its official documents: who changed it, from what.
+                changed = {name: [before[name], getattr(org, name)] for name in form.changed_data}
+                record(request, Action.SETTINGS_CHANGED, org, detail={"fields": changed})
         messages.success(request, _("The organisation's settings were saved."))
         return redirect("orgs:organisation", code=org.code)
     return render(request, "orgs/organisation_edit.html", {"org": org, "form": form})

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from chibo.audit.models import Action, Entry
 from chibo.orgs.models import Organisation
 
 
@@ -22,6 +23,14 @@ def test_the_secretary_sets_the_cells_working_language(world):
     assert response.status_code == 302
     world.cell.refresh_from_db()
     assert world.cell.language == "km"
+    # In the audit log, which the committees above read: who, where, from what to what.
+    (logged,) = Entry.objects.filter(action=Action.SETTINGS_CHANGED)
+    assert logged.user == world.secretary
+    assert logged.organisation_id == world.cell.pk
+    assert logged.detail == {"fields": {"language": ["vi", "km"]}}
+    # Saved again unchanged: nothing changed, nothing logged.
+    assert client.post(edit(world.cell), {"language": "km"}).status_code == 302
+    assert Entry.objects.filter(action=Action.SETTINGS_CHANGED).count() == 1
 
 
 def test_an_unknown_language_is_refused_with_a_reason(world):
@@ -32,6 +41,7 @@ def test_an_unknown_language_is_refused_with_a_reason(world):
     assert "Select a valid choice" in response.content.decode()
     world.cell.refresh_from_db()
     assert world.cell.language == "vi"
+    assert not Entry.objects.filter(action=Action.SETTINGS_CHANGED).exists()
 
 
 @pytest.mark.parametrize(("persona", "status"), [("member", 403), ("supervisor", 403)])
