@@ -36,8 +36,10 @@ class Keys:
         return Keys(self.q | other.q, either)
 
     def __and__(self, other: "Keys") -> "Keys":
-        said = [fts for fts in (self.fts, other.fts) if fts is not None]
-        both = f"({said[0]} AND {said[1]})" if len(said) == 2 else (said[0] if said else None)
+        if self.fts is None or other.fts is None:  # the one FTS5 can say, if either
+            both = other.fts if self.fts is None else self.fts
+        else:
+            both = f"({self.fts} AND {other.fts})"
         return Keys(self.q & other.q, both)
 
 

@@ -113,10 +113,15 @@ def create_index(schema_editor) -> None:
         for statement in WORDS_INDEXES:
             run(statement)
     else:
-        run(
-            f"CREATE VIRTUAL TABLE {FTS} USING fts5(title_words, body_words, content='{TABLE}', "
-            "content_rowid='id', tokenize='unicode61 remove_diacritics 0', detail='full')"
-        )
+        run(_fts_table("title_words", "body_words"))
+
+
+def _fts_table(*columns: str) -> str:
+    """SQLite's full-text table of the entries' `columns` (an external-content table)."""
+    return (
+        f"CREATE VIRTUAL TABLE {FTS} USING fts5({', '.join(columns)}, content='{TABLE}', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 0', detail='full')"
+    )
 
 
 def drop_index(schema_editor) -> None:
@@ -131,15 +136,13 @@ def drop_index(schema_editor) -> None:
 
 # The triggers by which SQLite's full-text table follows the entries.
 FTS_TRIGGERS = ["search_fts_ai", "search_fts_ad", "search_fts_au"]
-
+UNFOLLOWED = [f"DROP TRIGGER IF EXISTS {name}" for name in FTS_TRIGGERS]
+# SQLite's full-text table made anew from the entries, whatever it held.
+REBUILT = f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')"
 
 # SQLite: each entry's keys (`keys.sql`), computed from its row when read, for the full-text table
 # to hold beside its words.
 ADD_KEYS = f"ALTER TABLE {TABLE} ADD COLUMN keys TEXT GENERATED ALWAYS AS ({keys.sql()}) VIRTUAL"
-KEYED_FTS = (
-    f"CREATE VIRTUAL TABLE {FTS} USING fts5(title_words, body_words, keys, content='{TABLE}', "
-    "content_rowid='id', tokenize='unicode61 remove_diacritics 0', detail='full')"
-)
 
 
 def key_index(schema_editor) -> None:
@@ -147,23 +150,25 @@ def key_index(schema_editor) -> None:
     migration; the triggers follow after it)."""
     if schema_editor.connection.vendor != "sqlite":
         return
-    for name in FTS_TRIGGERS:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
-    schema_editor.execute(f"DROP TABLE IF EXISTS {FTS}")
-    schema_editor.execute(ADD_KEYS)
-    schema_editor.execute(KEYED_FTS)
-    schema_editor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
+    for statement in [
+        *UNFOLLOWED,
+        f"DROP TABLE IF EXISTS {FTS}",
+        ADD_KEYS,
+        _fts_table("title_words", "body_words", "keys"),
+        REBUILT,
+    ]:
+        schema_editor.execute(statement)
 
 
 def unkey_index(schema_editor) -> None:
     if schema_editor.connection.vendor != "sqlite":
         return
-    for name in FTS_TRIGGERS:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for statement in UNFOLLOWED:
+        schema_editor.execute(statement)
     drop_index(schema_editor)
     schema_editor.execute(f"ALTER TABLE {TABLE} DROP COLUMN keys")
     create_index(schema_editor)
-    schema_editor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
+    schema_editor.execute(REBUILT)
 
 
 def _sqlite_triggers() -> list[str]:
@@ -305,12 +310,9 @@ def words_index_set_aside(connection: BaseDatabaseWrapper) -> Iterator[None]:
         yield
         return
     postgresql = connection.vendor == "postgresql"
+    dropped = [f"DROP INDEX IF EXISTS {name}" for name in WORDS_INDEX_NAMES]
     with connection.cursor() as cursor:
-        for statement in (
-            [f"DROP INDEX IF EXISTS {name}" for name in WORDS_INDEX_NAMES]
-            if postgresql
-            else [f"DROP TRIGGER IF EXISTS {name}" for name in FTS_TRIGGERS]
-        ):
+        for statement in dropped if postgresql else UNFOLLOWED:
             cursor.execute(statement)
     try:
         yield
@@ -324,5 +326,5 @@ def words_index_set_aside(connection: BaseDatabaseWrapper) -> Iterator[None]:
         else:
             # One transaction: no entry written between the two would miss the table.
             with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-                cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
+                cursor.execute(REBUILT)
                 install_triggers(connection)
