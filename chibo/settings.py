@@ -295,12 +295,10 @@ PAGE_SIZE = env_int("CHIBO_PAGE_SIZE", 50)
 # A search counts each kind of result up to this many ("1,000+" beyond), and pages through at
 # most this many (decision record 22).
 CHIBO_SEARCH_CAP = env_int("CHIBO_SEARCH_CAP", 1000)
-# A user reaching at most this many cells (a ward's committee, a member) is searched within
-# their reach first; one reaching more, from the full-text index first. Only PostgreSQL gains
-# by it: SQLite lists a phrase's matches from FTS5 faster than it reads a ward's entries
-# (decision record 26).
-_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-CHIBO_SEARCH_NARROW_CELLS = env_int("CHIBO_SEARCH_NARROW_CELLS", -1 if _SQLITE else 100)
+# A user reaching at most this many cells (a ward's committee, a member) has every match of a
+# search listed at once, found within their reach (decision records 26 and 29); one reaching
+# more has each kind counted up to the cap and a page read tier by tier (decision record 28).
+CHIBO_SEARCH_NARROW_CELLS = env_int("CHIBO_SEARCH_NARROW_CELLS", 100)
 # A voices summary whose subtree holds more voices in its twelve months than this has its
 # places and recurring matters counted in the background (decision record 24).
 CHIBO_VOICES_COUNTED_AT_ONCE = env_int("CHIBO_VOICES_COUNTED_AT_ONCE", 5000)

@@ -10,12 +10,14 @@ phrase in the title, some in the title, only in the body; newer first within eac
 A common word matches a large part of the index (decision records 22 and 25). Each kind is
 counted up to `CHIBO_SEARCH_CAP` and shown as "1,000+" beyond, and one pages through that many
 results at most. How the matches are read to count and rank them is `reading`'s: listed once
-with their rank, or, for a wide reach on PostgreSQL, a bounded part of them (decision record 28).
+with their rank, or, for a wide reach, a bounded part of them (decision records 28 and 30).
 
 Where the matches come from depends on the user's reach (decision record 26): a member's or a
-ward's entries are read first and the words matched on them (`engine.within_first`), as the
-index of words would list every match of a common phrase in the whole index; a wider reach
-starts from the index of words.
+ward's matches are listed at once, found within their reach: on PostgreSQL their entries are
+read first and the words matched on them (`engine.within_first`), as the index of words would
+list every match of a common phrase in the whole index; on SQLite FTS5 finds them by their
+words and the keys of access beside them (decision record 29). A wider reach starts from the
+index of words.
 """
 
 from dataclasses import dataclass
@@ -65,6 +67,10 @@ class Results:
     bounded: bool = False
 
 
+def _entries(wanted: keys.Keys):
+    return SearchEntry.objects.filter(wanted.q)
+
+
 def _catch_up() -> None:
     waiting = list(indexing.SearchQueue.objects.values_list("pk", flat=True)[: DRAIN_INLINE + 1])
     if waiting and len(waiting) <= DRAIN_INLINE:
@@ -97,34 +103,35 @@ def search(
         return Results(query=query, counts={}, hits=[], total=0, cap=cap)
     _catch_up()
     card = _card(query)
+    narrowing = keys.dated(since, until)
+    if within is not None:
+        narrowing &= keys.at_or_below(within.path)
 
-    def narrowed(entries):
-        if since is not None:
-            entries = entries.filter(on__gte=since)
-        if until is not None:
-            entries = entries.filter(on__lte=until)
-        if within is not None:
-            entries = entries.filter(Organisation.at_or_below(within.path))
-        return entries
+    def narrowed(kinds=None):
+        """The rules of the entries of these `kinds` the user may find, and the filters'."""
+        return scope.search_keys(kinds) & narrowing
 
     rank = engine.rank(query, card, prefix)
-    cards = narrowed(scope.card_entries().filter(card=card)) if card else None
+    cards = scope.card_entries().filter(narrowing.q, card=card) if card else None
     offset, limit = max(0, offset), max(0, min(limit, 100))
     if scope.searches_narrowly:
-        documents = narrowed(scope.search_entries(kinds=["document"]))
-        records = narrowed(scope.search_entries(kinds=[k for k in KINDS if k != "document"]))
-        sql, params = engine.within_first(documents, records, query, rank, prefix)
+        if connection.vendor == "postgresql":
+            documents = _entries(narrowed(["document"]))
+            records = _entries(narrowed([k for k in KINDS if k != "document"]))
+            sql, params = engine.within_first(documents, records, query, rank, prefix)
+        else:  # FTS5 finds them by their words and keys at once (decision record 29)
+            wanted = narrowed()
+            sought = engine.sought(query, prefix, wanted.fts)
+            sql, params = engine.found(_entries(wanted), sought, rank)
         if cards is not None:
             more, more_params = engine.listing(cards, rank)
             sql, params = f"{sql} UNION {more}", [*params, *more_params]
         found, ranked = reading.listed(sql, params, kind, offset, limit)
-    elif connection.vendor == "postgresql":
-        by_kind = {k: narrowed(scope.search_entries(kinds=[k])) for k in KINDS}
-        by_kind = {k: entries for k, entries in by_kind.items() if engine.some(entries)}
-        entries = narrowed(scope.search_entries(kinds=None if kind is None else [kind]))
+    else:
+        by_kind = {k: narrowed([k]) for k in KINDS}
+        by_kind = {k: wanted for k, wanted in by_kind.items() if engine.some(_entries(wanted))}
         found, ranked = reading.widely(
             by_kind,
-            entries,
             cards,
             query,
             rank,
@@ -137,14 +144,6 @@ def search(
             until=until,
             prefix=prefix,
         )
-    else:
-        # FTS5 finds only what the user may find, in the organisation asked for.
-        wanted = scope.search_keys()
-        asked = wanted if within is None else wanted & keys.at_or_below(within.path)
-        match = engine.matches(query, prefix, keys=asked.fts)
-        entries = narrowed(SearchEntry.objects.filter(wanted.q)).filter(match)
-        sql, params = engine.listing(entries if cards is None else entries | cards, rank)
-        found, ranked = reading.listed(sql, params, kind, offset, limit)
     counts = {k: min(found[k], cap) for k in KINDS if found.get(k)}
     more = frozenset(k for k in counts if found[k] > cap)
     if kind is not None:

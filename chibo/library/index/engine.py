@@ -75,18 +75,35 @@ def _pg(phrases: list[list[str]], joint: str) -> str:
     return f" {joint} ".join("(" + " <-> ".join(word(t) for t in p) + ")" for p in phrases)
 
 
-def _in_fts(match: str) -> tuple[str, list]:
-    return (
-        f'"{TABLE}"."id" IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)',
-        [match],
-    )
+def sought(query: Query, prefix: bool = False, keys: str | None = None, tier=None) -> str:
+    """SQLite: the FTS5 expression of the entries holding every phrase of the query and the
+    `keys` (`keys.Keys.fts`), and, with a `tier` of `rank`, holding in their title every
+    phrase (1), some (2) or none (3); the rank itself decides between 1 and 2, and 0."""
+    phrases = _phrases(query, prefix)
+    found = _sqlite_all(phrases)
+    if keys is not None:
+        found = f"{found} AND keys : ({keys})"
+    if tier is None:
+        return found
+    joint = "AND" if tier == 1 else "OR"
+    titled = f"{{title_words}} : ({f' {joint} '.join(_sqlite_phrase(p) for p in phrases)})"
+    return f"({found}) NOT {titled}" if tier == 3 else f"{found} AND {titled}"
 
 
-def matches(query: Query, prefix: bool = False, keys: str | None = None) -> RawSQL:
+def found(entries, expression: str, rank: RawSQL | None) -> tuple[str, list]:
+    """SQLite: the statement listing the `entries` FTS5 finds for the `expression` (`sought`),
+    as (id, kind, rank, day), or their ids alone without a `rank`. FTS5 leads, entry by entry,
+    so that a LIMIT stops it: `id IN (MATCH …)` lists every match before the first row."""
+    match = RawSQL(f"{FTS} MATCH %s", [expression], output_field=BooleanField())
+    sql, params = _listed(entries.filter(match), rank)
+    table = f'FROM "{TABLE}"'
+    led = f'FROM {FTS} CROSS JOIN "{TABLE}" ON "{TABLE}"."id" = {FTS}.rowid'
+    return sql.replace(table, led, 1), params
+
+
+def matches(query: Query, prefix: bool = False) -> RawSQL:
     """Entries holding every phrase of the query, in their title or body; with `prefix`, the
-    last word may be the beginning of a longer one. On SQLite, `keys` (`keys.Keys.fts`) keeps
-    FTS5 to the entries holding them: else it lists every entry holding the words, and a
-    province's common phrase is hundreds of thousands (decision record 29)."""
+    last word may be the beginning of a longer one."""
     phrases = _phrases(query, prefix)
     if connection.vendor == "postgresql":
         sql = (
@@ -94,9 +111,8 @@ def matches(query: Query, prefix: bool = False, keys: str | None = None) -> RawS
             "@@ to_tsquery('simple'::regconfig, %s)"
         )
         return RawSQL(sql, [_pg(phrases, "&")], output_field=BooleanField())
-    match = _sqlite_all(phrases)
-    sql, params = _in_fts(match if keys is None else f"{match} AND keys : ({keys})")
-    return RawSQL(sql, params, output_field=BooleanField())
+    sql = f'"{TABLE}"."id" IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)'
+    return RawSQL(sql, [_sqlite_all(phrases)], output_field=BooleanField())
 
 
 def some(entries) -> bool:
@@ -115,6 +131,13 @@ def listing(entries, rank: RawSQL) -> tuple[str, list]:
     return listed.query.sql_with_params()
 
 
+def _listed(entries, rank: RawSQL | None) -> tuple[str, list]:
+    """`listing`, or the entries' ids alone without a `rank`."""
+    if rank is None:
+        return entries.order_by().values_list("pk").query.sql_with_params()
+    return listing(entries, rank)
+
+
 def within_first(
     documents, records, query: Query, rank: RawSQL, prefix: bool = False
 ) -> tuple[str, list]:
@@ -124,36 +147,37 @@ def within_first(
     whole index before keeping the user's: it expects a few thousand entries to hold "an toàn
     giao thông" where hundreds of thousands do (decision record 26). So the user's records are
     read first, by their own indexes, and the words matched on each; the library's documents,
-    national ones open to all, are matched from an index of the documents' words alone."""
+    national ones open to all, are matched from an index of the documents' words alone
+    (PostgreSQL: SQLite finds the user's matches by the keys beside their words)."""
     match = matches(query, prefix)
-    if connection.vendor == "postgresql":
-        # The documents holding the words, found first in their own index: else the planner
-        # reads every document the user may find and matches the words of each long body
-        # (176 ms against 39 for "chi bộ" among 10,171 documents).
-        documents, documents_params = of_kind(documents, "document", query, rank, prefix=prefix)
-    else:
-        documents, documents_params = listing(documents.filter(match), rank)
-    columns = records.order_by()
-    if connection.vendor == "postgresql":
-        columns = columns.values("id", "kind", "on", "number", "card").annotate(
+    # The documents holding the words, found first in their own index: else the planner
+    # reads every document the user may find and matches the words of each long body
+    # (176 ms against 39 for "chi bộ" among 10,171 documents).
+    documents, documents_params = of_kind(documents, "document", query, rank, prefix=prefix)
+    columns = (
+        records.order_by()
+        .values("id", "kind", "on", "number", "card")
+        .annotate(
             title_tsv=RawSQL(f'"{TABLE}"."title_tsv"', []),
             body_tsv=RawSQL(f'"{TABLE}"."body_tsv"', []),
         )
-        fence = "OFFSET 0"
-    else:
-        columns = columns.values("id", "kind", "on", "number", "card", "title_words")
-        fence = "LIMIT -1 OFFSET 0"
+    )
     reach, reach_params = columns.query.sql_with_params()
-    # A subquery with an OFFSET is kept apart: neither database moves the outer conditions
-    # into it, so the index of words cannot lead.
+    # Kept apart, the reach leads: the index of words cannot.
     records = (
         f'SELECT "{TABLE}"."id", "{TABLE}"."kind", {rank.sql}, "{TABLE}"."on" '
-        f'FROM ({reach} {fence}) AS "{TABLE}" WHERE {match.sql}'
+        f'FROM ({reach} OFFSET 0) AS "{TABLE}" WHERE {match.sql}'
     )
     return (
         f"{documents} UNION ALL {records}",
         [*documents_params, *rank.params, *reach_params, *match.params],
     )
+
+
+def _fence() -> str:
+    """What keeps a subquery apart: neither database moves outer conditions into one with an
+    OFFSET (SQLite's needs a LIMIT too)."""
+    return "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
 
 
 def numbered(entries, cards, query: Query, rank: RawSQL, prefix: bool = False):
@@ -164,9 +188,19 @@ def numbered(entries, cards, query: Query, rank: RawSQL, prefix: bool = False):
     if exact:
         # Read by their numbers' index: a number is rarer than the words it is typed with.
         held = ", ".join(["%s"] * len(exact))
-        rows = f'(SELECT * FROM "{TABLE}" WHERE "number" IN ({held}) OFFSET 0)'
-        found = entries.filter(matches(query, prefix))
-        arms.append(_reading(*listing(found, rank), rows, exact))
+        rows = f'(SELECT * FROM "{TABLE}" WHERE "number" IN ({held}) {_fence()})'
+        if connection.vendor == "postgresql":
+            holding = entries.filter(matches(query, prefix))
+        else:  # the words looked for in each numbered entry alone
+            holding = entries.filter(
+                RawSQL(
+                    f"EXISTS (SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s "
+                    f'AND {FTS}.rowid = "{TABLE}"."id")',
+                    [sought(query, prefix)],
+                    output_field=BooleanField(),
+                )
+            )
+        arms.append(_reading(*listing(holding, rank), rows, exact))
     if cards is not None:
         arms.append(listing(cards, rank))
     return " UNION ".join(sql for sql, _p in arms), [p for _sql, ps in arms for p in ps]
@@ -190,10 +224,7 @@ def of_kind(entries, kind: str, query: Query, rank: RawSQL | None, since=None, p
     whose statistics predated most of the library, 100 s (decision record 27)."""
     match = matches(query, prefix)
     held, held_params = _since(f'"kind" = %s AND {match.sql}', [kind, *match.params], since)
-    if rank is None:
-        sql, params = entries.order_by().values_list("pk").query.sql_with_params()
-    else:
-        sql, params = listing(entries, rank)
+    sql, params = _listed(entries, rank)
     return _reading(sql, params, f'(SELECT * FROM "{TABLE}" WHERE {held} OFFSET 0)', held_params)
 
 

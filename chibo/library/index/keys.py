@@ -1,7 +1,7 @@
 """The keys of an entry that the rules of access read (its kind, organisation, path, whether it
-is shown, whose it is), each condition on them written once and read two ways: as a `Q` over
-the entries' columns, and as an FTS5 expression over the same keys as SQLite's full-text table
-holds them beside each entry's words.
+is shown, whose it is) and its month, each condition on them written once and read two ways: as
+a `Q` over the entries' columns, and as an FTS5 expression over the same keys as SQLite's
+full-text table holds them beside each entry's words.
 
 FTS5 then finds only the matches a user may find, where it would list every entry of a
 province holding a common phrase and leave the rules to sort them (decision record 29). The
@@ -11,6 +11,7 @@ expression asks for no fewer entries than the `Q` (a condition it cannot say is 
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Q
 
@@ -88,6 +89,31 @@ def second_person(pk: int) -> Keys:
     return Keys(Q(second_person_id=pk), f"v{pk}")
 
 
+# An entry's month as six digits ("202612"), kept as a key for each of its beginnings (`t2`,
+# `t20`, … `t202612`), so that every month from one on (or up to one) is a few keys at most:
+# those of the later digits at each place. The digits a place may hold: a month's tens, 0 or 1.
+MONTH = ["0123456789"] * 4 + ["01", "0123456789"]
+
+
+def _months(month: str, later: bool) -> str:
+    """The keys of every month from `month` on (`later`), or up to it, that month included."""
+    found = [f"t{month}"]
+    for at, digit in enumerate(month):
+        found += [f"t{month[:at]}{d}" for d in MONTH[at] if (d > digit if later else d < digit)]
+    return _any(found)
+
+
+def dated(since: date | None = None, until: date | None = None) -> Keys:
+    """Entries dated from `since` to `until`, either of them open if not given: FTS5 keeps to
+    their months, the `Q` to their days. An entry without a date is in no range."""
+    found = EVERY
+    if since is not None:
+        found &= Keys(Q(on__gte=since), _months(f"{since:%Y%m}", later=True))
+    if until is not None:
+        found &= Keys(Q(on__lte=until), _months(f"{until:%Y%m}", later=False))
+    return found
+
+
 def sql() -> str:
     """An entry's keys as SQLite computes them from its row, for its full-text table: the
     tokens each condition above asks for. Changing it needs a migration that makes the column
@@ -97,8 +123,13 @@ def sql() -> str:
         f"CASE WHEN length(path) >= {n} THEN ' p' || substr(path, 1, {n}) ELSE '' END"
         for n in range(step, LEVELS * step + 1, step)
     )
+    # The date is stored as text, "2026-12-07": the month's digits are the 1st–4th and 6th–7th.
+    month = [f'substr("on", 1, {n})' for n in range(1, 5)]
+    month += [f'{month[-1]} || substr("on", 6, {n})' for n in (1, 2)]
+    months = " || ".join(f"' t' || {digits}" for digits in month)
     return (
         "'k' || kind || ' o' || coalesce(organisation_id, 'none') || ' s' || shown "
         f"|| ' a' || path || {levels} "
-        "|| coalesce(' u' || person_id, '') || coalesce(' v' || second_person_id, '')"
+        "|| coalesce(' u' || person_id, '') || coalesce(' v' || second_person_id, '') "
+        f"|| coalesce({months}, '')"
     )

@@ -3,21 +3,27 @@
 `listed` lists every match once and reads both from that list (decision record 25): right when
 the matches are few, or the reach is small. A province administrator's common phrase matches
 hundreds of thousands of entries, and reading each one's row was the cost (decision record 27).
-On PostgreSQL `widely` reads a bounded part of them (decision record 28):
+`widely` reads a bounded part of them (decision records 28 and 30):
 
-- each kind is counted up to the cap from its own index of words and dates, from the last month
-  first: a common phrase's month holds more than the cap;
+- each kind is counted up to the cap: on PostgreSQL from its own index of words and dates, from
+  the last month first, as a common phrase's month holds more than the cap; on SQLite FTS5
+  finds a kind's matches by the words and the keys together and stops at the cap;
 - the kinds under the cap have every match listed; of the others, the page takes the numbers
   typed whole, then, tier by tier as `engine.rank` orders them, the last month's matches, and
-  all of them only when the month holds too few.
+  all of them only when the month holds too few (on SQLite the tier and the months are asked
+  of FTS5 with the words).
 """
 
+import operator
 from datetime import date, timedelta
+from functools import reduce
 
 from django.db import connection
 
-from chibo.library.index import engine
+from chibo.library.index import engine, keys
+from chibo.library.index.keys import Keys
 from chibo.library.index.sources import SOURCES
+from chibo.library.models import SearchEntry
 
 # Where a wide search's recent matches begin, in days before today.
 RECENT = 31
@@ -50,13 +56,13 @@ def listed(sql: str, params: list, kind, offset: int, limit: int) -> tuple[dict[
 
 
 def widely(
-    by_kind: dict, entries, cards, query, rank, kind, offset: int, limit: int, cap: int, **given
+    by_kind: dict[str, Keys], cards, query, rank, kind, offset: int, limit: int, cap: int, **given
 ) -> tuple[dict[str, int], list]:
-    """As `listed`, for a user who may find much of a large index (PostgreSQL): `by_kind`, the
-    entries of each kind they may find (kinds they may find none of left out), `entries` those
-    of the page (of `kind`, if asked), and `cards` the members they may find by card number, if
-    the query can be one. A kind with more matches than the `cap` counts `cap` + 1. `given`
-    holds `today`, the first and last days asked for (`since`, `until`) and `prefix`."""
+    """As `listed`, for a user who may find much of a large index: `by_kind`, the rules of the
+    entries of each kind they may find (kinds they may find none of left out), and `cards` the
+    members they may find by card number, if the query can be one. A kind with more matches
+    than the `cap` counts `cap` + 1. `given` holds `today`, the first and last days asked for
+    (`since`, `until`) and `prefix`."""
     since, until, prefix = given["since"], given["until"], given["prefix"]
     recent = given["today"] - timedelta(days=RECENT)
     if until is not None and until < given["today"]:
@@ -70,13 +76,15 @@ def widely(
     found = _counted(by_kind, cards, query, prefix, cap, spans)
     kinds = [k for k in by_kind if kind in (None, k)]
     common = [k for k in kinds if found.get(k, 0) > cap]
+    if not kinds:
+        return found, []
     if not common:
         return found, _every(by_kind, kinds, cards, query, rank, kind, offset, limit, prefix)
     need = offset + limit
     rows = set(_read(_every_sql(by_kind, kinds, None, query, rank, prefix, common)))
-    entries = entries.filter(kind__in=common)
     if engine.numbers(query) or cards is not None:
-        rows |= set(_read(engine.numbered(entries, cards, query, rank, prefix)))
+        numbered = _entries(_either(by_kind, common))
+        rows |= set(_read(engine.numbered(numbered, cards, query, rank, prefix)))
     titled = [k for k in common if SOURCES[k].titled]
     # Of one phrase, some in the title is all of it: none ranks 2.
     for tier in (1, 3) if len(query.phrases) == 1 else (1, 2, 3):
@@ -87,29 +95,52 @@ def widely(
         if not of:
             continue
         for start in spans:
-            if tier == 1:
-                statement = engine.titled(entries.filter(kind__in=of), query, rank, start, prefix)
-            else:
-                arms = [engine.of_kind(by_kind[k], k, query, rank, start, prefix) for k in of]
-                statement = _union(arms)
-            sql, params = statement
+            sql, params = _tier(by_kind, of, query, rank, tier, start, prefix)
             # Only the tier's rows: the others may be many.
-            sql = f"SELECT * FROM ({sql}) AS m (id, kind, rank, day) WHERE rank = %s"
-            got = _read((sql, [*params, tier]))
+            got = _read((f'SELECT * FROM ({sql}) AS m WHERE m."rank" = %s', [*params, tier]))
             if len(got) >= wanted:  # older ones would rank after these
                 break
         rows.update(got)
     return found, [pk for *_key, pk in sorted(rows)[offset:need]]
 
 
+def _entries(wanted: Keys):
+    return SearchEntry.objects.filter(wanted.q)
+
+
+def _either(by_kind: dict[str, Keys], kinds) -> Keys:
+    """The rules of the entries of any of the `kinds`."""
+    return reduce(operator.or_, (by_kind[k] for k in kinds))
+
+
+def _found(wanted: Keys, query, rank, prefix, tier=None) -> tuple[str, list]:
+    """SQLite: the statement listing the entries `wanted` holding the query's words (in the
+    title as `tier` says, if given), FTS5 finding them by their words and keys at once."""
+    expression = engine.sought(query, prefix, wanted.fts, tier)
+    return engine.found(_entries(wanted), expression, rank)
+
+
+def _tier(by_kind, of, query, rank, tier: int, since, prefix) -> tuple[str, list]:
+    """The statement listing the entries of the kinds `of` that may rank in `tier`, dated
+    `since` or later if given."""
+    if connection.vendor != "postgresql":
+        return _found(_either(by_kind, of) & keys.dated(since), query, rank, prefix, tier)
+    if tier == 1:
+        return engine.titled(_entries(_either(by_kind, of)), query, rank, since, prefix)
+    return _union([engine.of_kind(_entries(by_kind[k]), k, query, rank, since, prefix) for k in of])
+
+
 def _counted(by_kind: dict, cards, query, prefix, cap: int, spans) -> dict[str, int]:
-    """The matches of each kind, counted up to `cap` + 1 from that kind's index of words and
-    dates, in one statement: first those dated from the first of the `spans` on (the recent
-    ones), which suffice for a common phrase, and only if they are fewer, from the last on."""
+    """The matches of each kind, counted up to `cap` + 1, in one statement. On PostgreSQL, from
+    that kind's index of words and dates, first those dated from the first of the `spans` on
+    (the recent ones), which suffice for a common phrase, and only if they are fewer, from the
+    last on; FTS5 finds them by their words and keys together, and stops at the cap."""
     arms, params = [], []
-    for kind, entries in by_kind.items():
+    for kind, wanted in by_kind.items():
+        if connection.vendor != "postgresql":
+            spans = [None]
         starts = dict.fromkeys((spans[0], spans[-1]))  # the first and the last, once each
-        counts = [_count(entries, kind, cards, query, prefix, cap, start) for start in starts]
+        counts = [_count(wanted, kind, cards, query, prefix, cap, start) for start in starts]
         if len(counts) == 1:
             ((arm, more),) = counts
         else:
@@ -124,28 +155,34 @@ def _counted(by_kind: dict, cards, query, prefix, cap: int, spans) -> dict[str, 
         return {kind: n for kind, n in cursor.fetchall() if n}
 
 
-def _count(entries, kind, cards, query, prefix, cap: int, since) -> tuple[str, list]:
-    """The subquery counting the `entries` of `kind` holding the words up to `cap` + 1."""
-    sql, params = engine.of_kind(entries, kind, query, None, since, prefix)
-    sql, params = f"({sql} LIMIT %s)", [*params, cap + 1]
+def _count(wanted: Keys, kind, cards, query, prefix, cap: int, since) -> tuple[str, list]:
+    """The subquery counting the entries `wanted` of `kind` holding the words up to `cap` + 1."""
+    if connection.vendor == "postgresql":
+        sql, params = engine.of_kind(_entries(wanted), kind, query, None, since, prefix)
+    else:
+        sql, params = _found(wanted, query, None, prefix)
+    sql, params = f"SELECT * FROM ({sql} LIMIT %s) AS found", [*params, cap + 1]
     if kind == "member" and cards is not None:
         by_card, card_params = cards.order_by().values_list("pk").query.sql_with_params()
-        sql, params = f"{sql} UNION ({by_card})", [*params, *card_params]
+        sql = f"{sql} UNION SELECT * FROM ({by_card}) AS by_card"
+        params = [*params, *card_params]
     return f"(SELECT COUNT(*) FROM ({sql}) AS of_kind)", params
 
 
 def _every_sql(by_kind, kinds, cards, query, rank, prefix, leaving=()) -> tuple[str, list]:
     """The statement listing every match of the `kinds` but those `leaving`."""
-    arms = []
-    for k in kinds:
-        if k in leaving:
-            continue
-        sql, params = engine.of_kind(by_kind[k], k, query, rank, prefix=prefix)
-        if k == "member" and cards is not None:  # a member found by their card, once
-            by_card, card_params = engine.listing(cards, rank)
-            sql, params = f"SELECT * FROM (({sql}) UNION ({by_card})) AS m", [*params, *card_params]
-        arms.append((sql, params))
-    return _union(arms)
+    kinds = [k for k in kinds if k not in leaving]
+    if not kinds:
+        return "", []
+    if connection.vendor == "postgresql":
+        arms = [engine.of_kind(_entries(by_kind[k]), k, query, rank, prefix=prefix) for k in kinds]
+        sql, params = _union(arms)
+    else:
+        sql, params = _found(_either(by_kind, kinds), query, rank, prefix)
+    if "member" in kinds and cards is not None:  # a member found by their card, once
+        by_card, card_params = engine.listing(cards, rank)
+        sql, params = f"SELECT * FROM ({sql} UNION {by_card}) AS m", [*params, *card_params]
+    return sql, params
 
 
 def _every(by_kind, kinds, cards, query, rank, kind, offset, limit, prefix) -> list:

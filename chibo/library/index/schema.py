@@ -146,18 +146,26 @@ ADD_KEYS = f"ALTER TABLE {TABLE} ADD COLUMN keys TEXT GENERATED ALWAYS AS ({keys
 
 
 def key_index(schema_editor) -> None:
-    """SQLite's full-text table made again with each entry's keys beside its words (run by the
-    migration; the triggers follow after it)."""
+    """SQLite's full-text table made again with each entry's keys, as `keys.sql` computes them
+    now, beside its words (run by the migrations that change them; the triggers follow)."""
     if schema_editor.connection.vendor != "sqlite":
         return
+    keyed = _has_keys(schema_editor.connection)
     for statement in [
         *UNFOLLOWED,
         f"DROP TABLE IF EXISTS {FTS}",
+        *([f"ALTER TABLE {TABLE} DROP COLUMN keys"] if keyed else []),
         ADD_KEYS,
         _fts_table("title_words", "body_words", "keys"),
         REBUILT,
     ]:
         schema_editor.execute(statement)
+
+
+def _has_keys(connection: BaseDatabaseWrapper) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA table_xinfo({TABLE})")
+        return "keys" in {row[1] for row in cursor.fetchall()}
 
 
 def unkey_index(schema_editor) -> None:
@@ -262,8 +270,7 @@ def install_triggers(connection: BaseDatabaseWrapper) -> None:
         else:
             statements = [f"DROP TRIGGER IF EXISTS {name}" for name in _sqlite_names()]
             # A later migration that rebuilds the table leaves out the keys, no field of it.
-            cursor.execute(f"PRAGMA table_xinfo({TABLE})")
-            if "keys" not in {row[1] for row in cursor.fetchall()}:
+            if not _has_keys(connection):
                 statements.append(ADD_KEYS)
             statements += _sqlite_triggers()
         for statement in statements:
