@@ -80,14 +80,14 @@ def sought(query: Query, prefix: bool = False, keys: str | None = None, tier=Non
     `keys` (`keys.Keys.fts`), and, with a `tier` of `rank`, holding in their title every
     phrase (1), some (2) or none (3); the rank itself decides between 1 and 2, and 0."""
     phrases = _phrases(query, prefix)
-    found = _sqlite_all(phrases)
+    words = _sqlite_all(phrases)
     if keys is not None:
-        found = f"{found} AND keys : ({keys})"
+        words = f"{words} AND keys : ({keys})"
     if tier is None:
-        return found
+        return words
     joint = "AND" if tier == 1 else "OR"
     titled = f"{{title_words}} : ({f' {joint} '.join(_sqlite_phrase(p) for p in phrases)})"
-    return f"({found}) NOT {titled}" if tier == 3 else f"{found} AND {titled}"
+    return f"({words}) NOT {titled}" if tier == 3 else f"{words} AND {titled}"
 
 
 def found(entries, expression: str, rank: RawSQL | None) -> tuple[str, list]:

@@ -75,9 +75,9 @@ def widely(
         return {}, []
     found = _counted(by_kind, cards, query, prefix, cap, spans)
     kinds = [k for k in by_kind if kind in (None, k)]
-    common = [k for k in kinds if found.get(k, 0) > cap]
     if not kinds:
         return found, []
+    common = [k for k in kinds if found.get(k, 0) > cap]
     if not common:
         return found, _every(by_kind, kinds, cards, query, rank, kind, offset, limit, prefix)
     need = offset + limit
@@ -134,11 +134,11 @@ def _counted(by_kind: dict, cards, query, prefix, cap: int, spans) -> dict[str, 
     """The matches of each kind, counted up to `cap` + 1, in one statement. On PostgreSQL, from
     that kind's index of words and dates, first those dated from the first of the `spans` on
     (the recent ones), which suffice for a common phrase, and only if they are fewer, from the
-    last on; FTS5 finds them by their words and keys together, and stops at the cap."""
+    last on."""
+    if connection.vendor != "postgresql":
+        spans = [None]  # FTS5 finds them by their words and keys at once, and stops at the cap
     arms, params = [], []
     for kind, wanted in by_kind.items():
-        if connection.vendor != "postgresql":
-            spans = [None]
         starts = dict.fromkeys((spans[0], spans[-1]))  # the first and the last, once each
         counts = [_count(wanted, kind, cards, query, prefix, cap, start) for start in starts]
         if len(counts) == 1:

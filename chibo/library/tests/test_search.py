@@ -291,6 +291,16 @@ def test_each_persona_finds_exactly_what_its_own_lists_hold(world):
         assert entries == own_lists(scope), name
 
 
+def holding(expression: str) -> set[int]:
+    """The entries whose keys in SQLite's full-text table answer the FTS5 expression."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid FROM {engine.FTS} WHERE {engine.FTS} MATCH %s",
+            [f"keys : ({expression})"],
+        )
+        return {pk for (pk,) in cursor.fetchall()}
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the keys are SQLite's full-text table's")
 def test_the_keys_in_the_full_text_table_say_what_the_rules_of_access_say(world):
     """The FTS5 expression of each persona's rules finds exactly the entries their `Q` finds,
@@ -305,13 +315,7 @@ def test_the_keys_in_the_full_text_table_say_what_the_rules_of_access_say(world)
             if rule.fts is None:  # the administrator's "everything"
                 assert name == "admin" and kinds is None
                 continue
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT rowid FROM {engine.FTS} WHERE {engine.FTS} MATCH %s",
-                    [f"keys : ({rule.fts})"],
-                )
-                found = {pk for (pk,) in cursor.fetchall()}
-            assert found == expected, (name, kinds)
+            assert holding(rule.fts) == expected, (name, kinds)
 
 
 DAYS = [
@@ -350,12 +354,7 @@ def test_the_months_in_the_full_text_table_say_what_the_dates_asked_for_say(worl
             if asked.fts is None:
                 assert since is until is None
                 continue
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT rowid FROM {engine.FTS} WHERE {engine.FTS} MATCH %s",
-                    [f"keys : (kdocument AND {asked.fts})"],
-                )
-                found = {pk for (pk,) in cursor.fetchall()}
+            found = holding(f"kdocument AND {asked.fts}")
             expected = {
                 e.pk
                 for e in documents
