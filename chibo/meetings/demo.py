@@ -125,7 +125,8 @@ def generate_history(
     with tqdm(total=len(cells), desc=_("Meeting history"), unit="", disable=not progress) as bar:
         for start in range(0, len(cells), CELLS):
             batch = cells[start : start + CELLS]
-            History(rng, now, months, roster, secretaries, keys, extra).write(batch)
+            with bulk.uncollected():
+                History(rng, now, months, roster, secretaries, keys, extra).write(batch)
             bar.update(len(batch))
 
 

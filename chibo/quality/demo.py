@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from chibo.lib import bulk
 from chibo.lib.months import month_of
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import Organisation, Position, User
@@ -58,7 +59,8 @@ def generate_scores(
     with tqdm(total=len(cells), desc=_("Meeting scores"), unit="", disable=not progress) as bar:
         for start in range(0, len(cells), BATCH):
             batch = cells[start : start + BATCH]
-            _score(rng, batch, secretaries, supervisors)
+            with bulk.uncollected():
+                _score(rng, batch, secretaries, supervisors)
             bar.update(len(batch))
 
 

@@ -359,9 +359,10 @@ def _computed(
 
 def _as_rows(cell_ids: list[int], first: date, last: date) -> list[tuple]:
     rows = []
-    for start in range(0, len(cell_ids), BATCH):
-        for row in cell_months(cell_ids[start : start + BATCH], first, last):
-            rows.append(tuple(getattr(row, name) for name in ROW))
+    with bulk.uncollected():
+        for start in range(0, len(cell_ids), BATCH):
+            for row in cell_months(cell_ids[start : start + BATCH], first, last):
+                rows.append(tuple(getattr(row, name) for name in ROW))
     return rows
 
 

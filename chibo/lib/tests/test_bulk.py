@@ -1,5 +1,6 @@
 """The bulk loader writes what `bulk_create` would, on SQLite and on PostgreSQL."""
 
+import gc
 from datetime import UTC, date, datetime
 
 import pytest
@@ -112,3 +113,20 @@ def test_a_searchs_rows_are_read_from_memory(tmp_path, django_db_blocker):
             assert cursor.fetchone()[0] == -64 * 1024  # KiB
     finally:
         served.close()
+
+
+def test_a_batch_pauses_the_collector_of_cycles_and_gives_it_back_whatever_happens():
+    assert gc.isenabled()
+    with bulk.uncollected():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), bulk.uncollected():
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()  # a caller that paused it itself keeps it paused
+    try:
+        with bulk.uncollected():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -161,10 +161,11 @@ def _rows(kind: str, low: int, high: int) -> list[tuple]:
     """The entries of `kind`'s records with keys from `low` up to `high`, as rows of ENTRY."""
     source = SOURCES[kind]
     rows = []
-    for start in range(low, high, BATCH):
-        for record in source.records().filter(pk__gte=start, pk__lt=min(start + BATCH, high)):
-            entry = source.entry(record)
-            rows.append(tuple(getattr(entry, name) for name in ENTRY))
+    with bulk.uncollected():
+        for start in range(low, high, BATCH):
+            for record in source.records().filter(pk__gte=start, pk__lt=min(start + BATCH, high)):
+                entry = source.entry(record)
+                rows.append(tuple(getattr(entry, name) for name in ENTRY))
     return rows
 
 
