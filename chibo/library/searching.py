@@ -67,10 +67,6 @@ class Results:
     bounded: bool = False
 
 
-def _entries(wanted: keys.Keys):
-    return SearchEntry.objects.filter(wanted.q)
-
-
 def _catch_up() -> None:
     waiting = list(indexing.SearchQueue.objects.values_list("pk", flat=True)[: DRAIN_INLINE + 1])
     if waiting and len(waiting) <= DRAIN_INLINE:
@@ -116,20 +112,19 @@ def search(
     offset, limit = max(0, offset), max(0, min(limit, 100))
     if scope.searches_narrowly:
         if connection.vendor == "postgresql":
-            documents = _entries(narrowed(["document"]))
-            records = _entries(narrowed([k for k in KINDS if k != "document"]))
+            documents = reading.entries(narrowed(["document"]))
+            records = reading.entries(narrowed([k for k in KINDS if k != "document"]))
             sql, params = engine.within_first(documents, records, query, rank, prefix)
         else:  # FTS5 finds them by their words and keys at once (decision record 29)
-            wanted = narrowed()
-            sought = engine.sought(query, prefix, wanted.fts)
-            sql, params = engine.found(_entries(wanted), sought, rank)
+            sql, params = reading.matching(narrowed(), query, rank, prefix)
         if cards is not None:
             more, more_params = engine.listing(cards, rank)
             sql, params = f"{sql} UNION {more}", [*params, *more_params]
         found, ranked = reading.listed(sql, params, kind, offset, limit)
     else:
         by_kind = {k: narrowed([k]) for k in KINDS}
-        by_kind = {k: wanted for k, wanted in by_kind.items() if engine.some(_entries(wanted))}
+        # Some users may find no entry of some kinds: a rule no statement can be made of.
+        by_kind = {k: rule for k, rule in by_kind.items() if engine.some(reading.entries(rule))}
         found, ranked = reading.widely(
             by_kind,
             cards,

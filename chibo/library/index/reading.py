@@ -83,7 +83,7 @@ def widely(
     need = offset + limit
     rows = set(_read(_every_sql(by_kind, kinds, None, query, rank, prefix, common)))
     if engine.numbers(query) or cards is not None:
-        numbered = _entries(_either(by_kind, common))
+        numbered = entries(_either(by_kind, common))
         rows |= set(_read(engine.numbered(numbered, cards, query, rank, prefix)))
     titled = [k for k in common if SOURCES[k].titled]
     # Of one phrase, some in the title is all of it: none ranks 2.
@@ -104,7 +104,8 @@ def widely(
     return found, [pk for *_key, pk in sorted(rows)[offset:need]]
 
 
-def _entries(wanted: Keys):
+def entries(wanted: Keys):
+    """The entries the rules `wanted` hold."""
     return SearchEntry.objects.filter(wanted.q)
 
 
@@ -113,21 +114,21 @@ def _either(by_kind: dict[str, Keys], kinds) -> Keys:
     return reduce(operator.or_, (by_kind[k] for k in kinds))
 
 
-def _found(wanted: Keys, query, rank, prefix, tier=None) -> tuple[str, list]:
+def matching(wanted: Keys, query, rank, prefix, tier=None) -> tuple[str, list]:
     """SQLite: the statement listing the entries `wanted` holding the query's words (in the
     title as `tier` says, if given), FTS5 finding them by their words and keys at once."""
     expression = engine.sought(query, prefix, wanted.fts, tier)
-    return engine.found(_entries(wanted), expression, rank)
+    return engine.found(entries(wanted), expression, rank)
 
 
 def _tier(by_kind, of, query, rank, tier: int, since, prefix) -> tuple[str, list]:
     """The statement listing the entries of the kinds `of` that may rank in `tier`, dated
     `since` or later if given."""
     if connection.vendor != "postgresql":
-        return _found(_either(by_kind, of) & keys.dated(since), query, rank, prefix, tier)
+        return matching(_either(by_kind, of) & keys.dated(since), query, rank, prefix, tier)
     if tier == 1:
-        return engine.titled(_entries(_either(by_kind, of)), query, rank, since, prefix)
-    return _union([engine.of_kind(_entries(by_kind[k]), k, query, rank, since, prefix) for k in of])
+        return engine.titled(entries(_either(by_kind, of)), query, rank, since, prefix)
+    return _union([engine.of_kind(entries(by_kind[k]), k, query, rank, since, prefix) for k in of])
 
 
 def _counted(by_kind: dict, cards, query, prefix, cap: int, spans) -> dict[str, int]:
@@ -158,9 +159,9 @@ def _counted(by_kind: dict, cards, query, prefix, cap: int, spans) -> dict[str, 
 def _count(wanted: Keys, kind, cards, query, prefix, cap: int, since) -> tuple[str, list]:
     """The subquery counting the entries `wanted` of `kind` holding the words up to `cap` + 1."""
     if connection.vendor == "postgresql":
-        sql, params = engine.of_kind(_entries(wanted), kind, query, None, since, prefix)
+        sql, params = engine.of_kind(entries(wanted), kind, query, None, since, prefix)
     else:
-        sql, params = _found(wanted, query, None, prefix)
+        sql, params = matching(wanted, query, None, prefix)
     sql, params = f"SELECT * FROM ({sql} LIMIT %s) AS found", [*params, cap + 1]
     if kind == "member" and cards is not None:
         by_card, card_params = cards.order_by().values_list("pk").query.sql_with_params()
@@ -175,10 +176,10 @@ def _every_sql(by_kind, kinds, cards, query, rank, prefix, leaving=()) -> tuple[
     if not kinds:
         return "", []
     if connection.vendor == "postgresql":
-        arms = [engine.of_kind(_entries(by_kind[k]), k, query, rank, prefix=prefix) for k in kinds]
+        arms = [engine.of_kind(entries(by_kind[k]), k, query, rank, prefix=prefix) for k in kinds]
         sql, params = _union(arms)
     else:
-        sql, params = _found(_either(by_kind, kinds), query, rank, prefix)
+        sql, params = matching(_either(by_kind, kinds), query, rank, prefix)
     if "member" in kinds and cards is not None:  # a member found by their card, once
         by_card, card_params = engine.listing(cards, rank)
         sql, params = f"SELECT * FROM ({sql} UNION {by_card}) AS m", [*params, *card_params]
